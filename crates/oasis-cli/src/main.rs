@@ -1,0 +1,61 @@
+//! `oasis`: the command-line edge of Oasis. It parses arguments, calls the
+//! domain crates and reports their typed errors for people.
+
+mod air;
+mod network;
+mod pricing;
+mod water;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "oasis", version, about = "Water network, water rights and ecology for an arid city")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Simulate an EPANET network (.inp) and summarise or export the results.
+    Run(network::RunArgs),
+    /// Read an EPANET network and write it back out as .inp.
+    Convert(network::ConvertArgs),
+    /// Air quality: hourly and daily AQI, period evaluation (HJ 633).
+    #[command(subcommand)]
+    Air(air::AirCommand),
+    /// Surface water: GB 3838 classes, 优良率 and CWQI ranking.
+    #[command(subcommand)]
+    Water(water::WaterCommand),
+    /// Water tariffs: check a tariff file.
+    #[command(subcommand)]
+    Tariff(pricing::TariffCommand),
+    /// Bill customers from meter readings.
+    Bill(pricing::BillArgs),
+    /// Water-use quotas: registers, allocation and plan-vs-actual reports.
+    #[command(subcommand)]
+    Quota(pricing::QuotaCommand),
+    /// Total-use and intensity dual control, farm rewards.
+    DualControl(pricing::DualControlArgs),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => network::run(args),
+        Command::Convert(args) => network::convert(args),
+        Command::Air(cmd) => air::run(cmd),
+        Command::Water(cmd) => water::run(cmd),
+        Command::Tariff(cmd) => pricing::tariff(cmd),
+        Command::Bill(args) => pricing::bill(args),
+        Command::Quota(cmd) => pricing::quota(cmd),
+        Command::DualControl(args) => pricing::dual_control(args),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! oasis-surface-water
