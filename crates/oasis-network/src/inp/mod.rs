@@ -1,0 +1,3 @@
+//! The EPANET `.inp` text format.
+pub mod read;
+pub mod write;
