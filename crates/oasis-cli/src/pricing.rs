@@ -444,6 +444,12 @@ fn num(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
+/// A price with at least two decimals (3.10, 1.55, 0.525), as on a price notice.
+fn price(d: Decimal) -> String {
+    let d = d.normalize();
+    if d.scale() < 2 { dp(d, 2) } else { d.to_string() }
+}
+
 fn dp(d: Decimal, places: u32) -> String {
     format!("{:.*}", places as usize, d.round_dp(places))
 }
@@ -502,7 +508,7 @@ fn print_bill(b: &Bill) {
     let rows: Vec<Vec<String>> = b
         .lines
         .iter()
-        .map(|l| vec![l.component.clone(), l.band.clone(), num(l.volume_m3), num(l.unit_price), dp(l.amount, 2)])
+        .map(|l| vec![l.component.clone(), l.band.clone(), num(l.volume_m3), price(l.unit_price), dp(l.amount, 2)])
         .chain(std::iter::once(vec!["total".into(), String::new(), String::new(), String::new(), dp(b.total, 2)]))
         .collect();
     print_table(&["component", "band", "volume_m3", "unit_price", "amount"], &rows);
@@ -517,7 +523,7 @@ fn write_bills_csv(path: &Path, bills: &[Bill]) -> anyhow::Result<()> {
     for b in bills {
         let period = b.period.to_string();
         for l in &b.lines {
-            w.write_record([&b.customer, &period, &l.component, &l.band, &num(l.volume_m3), &num(l.unit_price), &dp(l.amount, 2)])?;
+            w.write_record([&b.customer, &period, &l.component, &l.band, &num(l.volume_m3), &price(l.unit_price), &dp(l.amount, 2)])?;
         }
         w.write_record([&b.customer, &period, "total", "", &num(b.volume_m3), "", &dp(b.total, 2)])?;
     }
