@@ -260,27 +260,20 @@ fn build(seed: u64, opts: &RandomOptions, eps: bool) -> Network {
                 let pattern = (!pattern_ids.is_empty() && rng.chance(0.7))
                     .then(|| rng.pick(&pattern_ids).clone());
                 let category = rng.chance(0.5).then(|| format!("cat{}", c + 1));
-                // A category comment needs the pattern column filled.
+                // A category comment needs the pattern column filled; without any
+                // pattern the category is dropped.
                 let pattern = if category.is_some() && pattern.is_none() {
                     pattern_ids.first().cloned()
                 } else {
                     pattern
                 };
-                if category.is_some() && pattern.is_none() {
-                    net.demands.push(Demand {
-                        junction: net.junctions[k].id.clone(),
-                        lps,
-                        pattern: None,
-                        category: None,
-                    });
-                } else {
-                    net.demands.push(Demand {
-                        junction: net.junctions[k].id.clone(),
-                        lps,
-                        pattern,
-                        category,
-                    });
-                }
+                let category = category.filter(|_| pattern.is_some());
+                net.demands.push(Demand {
+                    junction: net.junctions[k].id.clone(),
+                    lps,
+                    pattern,
+                    category,
+                });
                 demand_now[k] += lps;
             }
         }
