@@ -1,1 +1,348 @@
-//! oasis-hydraulics
+//! The hydraulic solver of Oasis: EPANET 2.2's Global Gradient Algorithm,
+//! reproduced step for step so that heads, flows and statuses agree with
+//! EPANET 2.2 to rounding. The files follow the method: `setup` (units and
+//! data), `coefficients` (head loss per link, matrix assembly), `linear`
+//! (sparse Cholesky), `gga` (the iteration), `status` (valve, pump, check
+//! valve and tank-link checks).
+//!
+//! The solver holds no global state: every run owns its arrays.
+
+mod coefficients;
+mod gga;
+mod linear;
+mod setup;
+mod status;
+
+use oasis_network::Network;
+
+use setup::{ControlKind, MISSING, Model, QZERO, Status};
+
+/// Why a network could not be simulated.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum HydraulicsError {
+    /// An input the reader accepted but the solver cannot use (EPANET's 200-series code).
+    #[error("error {code}: {message}")]
+    Input { code: u16, message: String },
+    /// Error 110: the equations could not be solved (the matrix is singular,
+    /// e.g. part of the network is cut off from every tank and reservoir).
+    #[error("error 110: cannot solve network hydraulic equations (at junction {junction})")]
+    Unsolvable { junction: String },
+}
+
+impl HydraulicsError {
+    pub fn code(&self) -> u16 {
+        match self {
+            HydraulicsError::Input { code, .. } => *code,
+            HydraulicsError::Unsolvable { .. } => 110,
+        }
+    }
+}
+
+/// EPANET's warning conditions after a period (the toolkit's warning codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Warning {
+    /// 1: the system is unbalanced (not converged within the trials).
+    Unbalanced = 1,
+    /// 2: the system is hydraulically unstable (converged only in extra trials).
+    Unstable = 2,
+    /// 4: a pump cannot deliver its flow or head.
+    PumpOutOfRange = 4,
+    /// 5: a valve cannot deliver its setting.
+    ValveCannotDeliver = 5,
+    /// 6: negative pressures at junctions with demand.
+    NegativePressure = 6,
+}
+
+impl Warning {
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+    pub fn describe(self) -> &'static str {
+        match self {
+            Warning::Unbalanced => "system unbalanced",
+            Warning::Unstable => "system hydraulically unstable",
+            Warning::PumpOutOfRange => "pumps cannot deliver enough flow or head",
+            Warning::ValveCannotDeliver => "valves cannot deliver enough flow",
+            Warning::NegativePressure => "system has negative pressures",
+        }
+    }
+}
+
+/// Node results in the network's own units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeResult {
+    pub head: f64,
+    pub pressure: f64,
+    pub demand: f64,
+}
+
+/// Link results in the network's own units, as EPANET's toolkit reports them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkResult {
+    pub flow: f64,
+    pub velocity: f64,
+    pub headloss: f64,
+    /// 0 closed, 1 open.
+    pub status: f64,
+    pub setting: f64,
+}
+
+/// The state of the network at one time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub time_s: i64,
+    pub nodes: Vec<NodeResult>,
+    pub links: Vec<LinkResult>,
+    pub iterations: u32,
+    pub relative_error: f64,
+    /// Warnings in the order EPANET checks them; the last is its return code.
+    pub warnings: Vec<Warning>,
+}
+
+impl Snapshot {
+    /// The warning code EPANET's `EN_runH` would return (0 = none).
+    pub fn warning_code(&self) -> i32 {
+        self.warnings.last().map_or(0, |w| w.code())
+    }
+}
+
+/// The solver's working arrays (internal units).
+pub(crate) struct State {
+    pub head: Vec<f64>,
+    pub flow: Vec<f64>,
+    pub status: Vec<Status>,
+    pub setting: Vec<f64>,
+    /// Full demand of junctions during a solve (actual afterwards); net inflow of tanks.
+    pub demand: Vec<f64>,
+    /// Delivered consumer demand of junctions.
+    pub demand_flow: Vec<f64>,
+    pub emitter_flow: Vec<f64>,
+    pub p: Vec<f64>,
+    pub y: Vec<f64>,
+    pub xflow: Vec<f64>,
+    pub f: Vec<f64>,
+    pub relax: f64,
+}
+
+/// Solves the network at time 0 (a steady state, or the first period of an
+/// extended run) exactly as EPANET 2.2's `EN_openH`, `EN_initH`, `EN_runH` do.
+pub fn steady_state(net: &Network) -> Result<Snapshot, HydraulicsError> {
+    let model = Model::new(net)?;
+    let mut sys = linear::LinearSystem::new(&model);
+    let mut state = initial_state(&model);
+    run_period(&model, &mut state, &mut sys, 0, net)
+}
+
+fn initial_state(m: &Model) -> State {
+    let nl = m.links.len();
+    let mut s = State {
+        head: vec![0.0; m.nnodes],
+        flow: vec![0.0; nl],
+        status: vec![Status::Open; nl],
+        setting: vec![0.0; nl],
+        demand: vec![0.0; m.nnodes],
+        demand_flow: vec![0.0; m.njuncs],
+        emitter_flow: vec![0.0; m.njuncs],
+        p: vec![0.0; nl],
+        y: vec![0.0; nl],
+        xflow: vec![0.0; m.nnodes],
+        f: vec![0.0; m.njuncs],
+        relax: 1.0,
+    };
+    for t in &m.fixed {
+        s.head[t.node] = t.h0;
+    }
+    for i in 0..m.njuncs {
+        if m.emitter_ke[i] > 0.0 {
+            s.emitter_flow[i] = 1.0;
+        }
+    }
+    for (k, l) in m.links.iter().enumerate() {
+        s.status[k] = l.status;
+        s.setting[k] = l.kc;
+        if matches!(l.kind, setup::LinkType::Prv | setup::LinkType::Psv | setup::LinkType::Fcv) && l.kc != MISSING {
+            s.status[k] = Status::Active;
+        }
+        s.flow[k] = if s.status[k] <= Status::Closed {
+            QZERO
+        } else if let Some(p) = &l.pump {
+            l.kc * p.q0
+        } else {
+            std::f64::consts::PI * l.diameter_ft * l.diameter_ft / 4.0
+        };
+    }
+    s
+}
+
+/// Demands, patterns and simple controls at time `t`, then the solution.
+fn run_period(
+    m: &Model,
+    s: &mut State,
+    sys: &mut linear::LinearSystem,
+    t: i64,
+    net: &Network,
+) -> Result<Snapshot, HydraulicsError> {
+    apply_patterns(m, s, t);
+    apply_controls(m, s, t);
+    let sol = gga::hydsolve(m, s, sys);
+    if let Some(j) = sol.singular_at {
+        return Err(HydraulicsError::Unsolvable { junction: net.nodes[j].id.clone() });
+    }
+    let warnings = warnings(m, s, &sol);
+    Ok(snapshot(m, s, t, &sol, warnings))
+}
+
+fn apply_patterns(m: &Model, s: &mut State, t: i64) {
+    let period = (t + m.pattern_start_s) / m.pattern_step_s;
+    let factor = |p: usize| {
+        let f = &m.patterns[p];
+        f[(period % f.len() as i64) as usize]
+    };
+    for i in 0..m.njuncs {
+        let sum: f64 = m.demands[i].iter().map(|&(base, p)| base * factor(p) * m.dmult).sum();
+        s.demand[i] = sum;
+        s.demand_flow[i] = sum;
+    }
+    for tank in &m.fixed {
+        if tank.area == 0.0
+            && let Some(p) = tank.head_pattern
+        {
+            s.head[tank.node] = m.elevation[tank.node] * factor(p);
+        }
+    }
+}
+
+fn apply_controls(m: &Model, s: &mut State, t: i64) {
+    for c in &m.controls {
+        let mut fire = false;
+        if let Some(n) = c.node
+            && n >= m.njuncs
+        {
+            let tank = m.fixed.iter().find(|f| f.node == n).expect("fixed node");
+            let vplus = s.demand[n].abs();
+            let v1 = m.tank_volume(tank, s.head[n]);
+            let v2 = m.tank_volume(tank, c.grade);
+            fire = match c.kind {
+                ControlKind::LowLevel => v1 <= v2 + vplus,
+                ControlKind::HiLevel => v1 >= v2 - vplus,
+                _ => false,
+            };
+        }
+        match c.kind {
+            ControlKind::Timer => fire = c.time_s == t,
+            ControlKind::TimeOfDay => fire = (t + m.start_clock_s) % 86400 == c.time_s,
+            _ => {}
+        }
+        if !fire {
+            continue;
+        }
+        let k = c.link;
+        let s1 = if s.status[k] <= Status::Closed { Status::Closed } else { Status::Open };
+        let k1 = s.setting[k];
+        let k2 = if m.links[k].kind > setup::LinkType::Pipe { c.setting } else { k1 };
+        if s1 != c.status || k1 != k2 {
+            s.status[k] = c.status;
+            s.setting[k] = k2;
+        }
+    }
+}
+
+fn warnings(m: &Model, s: &State, sol: &gga::Solution) -> Vec<Warning> {
+    let mut w = Vec::new();
+    if sol.iterations > m.max_iter && sol.relative_error <= m.hacc {
+        w.push(Warning::Unstable);
+    }
+    if (0..m.njuncs).any(|i| s.head[i] < m.elevation[i] && s.demand[i] > 0.0) {
+        w.push(Warning::NegativePressure);
+    }
+    if m.links.iter().enumerate().any(|(k, l)| {
+        matches!(
+            l.kind,
+            setup::LinkType::Prv
+                | setup::LinkType::Psv
+                | setup::LinkType::Pbv
+                | setup::LinkType::Fcv
+                | setup::LinkType::Tcv
+                | setup::LinkType::Gpv
+        ) && s.status[k] >= Status::XFcv
+    }) {
+        w.push(Warning::ValveCannotDeliver);
+    }
+    let pump_bad = m.links.iter().enumerate().any(|(k, l)| {
+        let Some(p) = &l.pump else { return false };
+        let mut st = s.status[k];
+        if st >= Status::Open {
+            if s.flow[k] > s.setting[k] * p.qmax {
+                st = Status::XFlow;
+            }
+            if s.flow[k] < 0.0 {
+                st = Status::XHead;
+            }
+        }
+        st == Status::XHead || st == Status::XFlow
+    });
+    if pump_bad {
+        w.push(Warning::PumpOutOfRange);
+    }
+    if sol.iterations > m.max_iter && sol.relative_error > m.hacc {
+        w.push(Warning::Unbalanced);
+    }
+    w
+}
+
+fn snapshot(m: &Model, s: &State, t: i64, sol: &gga::Solution, warnings: Vec<Warning>) -> Snapshot {
+    let u = &m.ucf;
+    let nodes = (0..m.nnodes)
+        .map(|i| NodeResult {
+            head: s.head[i] * u.head,
+            pressure: (s.head[i] - m.elevation[i]) * u.pressure,
+            demand: s.demand[i] * u.flow,
+        })
+        .collect();
+    let links = m
+        .links
+        .iter()
+        .enumerate()
+        .map(|(k, l)| {
+            let closed = s.status[k] <= Status::Closed;
+            let flow = if closed { 0.0 } else { s.flow[k] * u.flow };
+            let velocity = if l.kind == setup::LinkType::Pump || closed {
+                0.0
+            } else {
+                s.flow[k].abs() / (std::f64::consts::PI * l.diameter_ft * l.diameter_ft / 4.0) * u.velocity
+            };
+            let headloss = if closed {
+                0.0
+            } else {
+                let h = s.head[l.n1] - s.head[l.n2];
+                (if l.kind == setup::LinkType::Pump { h } else { h.abs() }) * u.head
+            };
+            let setting = match l.kind {
+                setup::LinkType::Pipe | setup::LinkType::CvPipe => {
+                    if m.formula == oasis_network::units::HeadlossFormula::DarcyWeisbach {
+                        l.kc * 1000.0 * u.elevation
+                    } else {
+                        l.kc
+                    }
+                }
+                _ => {
+                    let v = if s.setting[k] == MISSING { 0.0 } else { s.setting[k] };
+                    match l.kind {
+                        setup::LinkType::Prv | setup::LinkType::Psv | setup::LinkType::Pbv => v * u.pressure,
+                        setup::LinkType::Fcv => v * u.flow,
+                        _ => v,
+                    }
+                }
+            };
+            LinkResult { flow, velocity, headloss, status: if closed { 0.0 } else { 1.0 }, setting }
+        })
+        .collect();
+    Snapshot {
+        time_s: t,
+        nodes,
+        links,
+        iterations: sol.iterations,
+        relative_error: sol.relative_error,
+        warnings,
+    }
+}

@@ -1,0 +1,396 @@
+//! Head-loss coefficients of every link (`P` = 1/gradient, `Y` = head loss /
+//! gradient) and the assembly of the linearised system, as EPANET 2.2 does.
+
+use std::f64::consts::PI;
+
+use oasis_network::units::HeadlossFormula;
+
+use crate::State;
+use crate::linear::LinearSystem;
+use crate::setup::*;
+
+// Darcy-Weisbach constants as EPANET defines them.
+const A1: f64 = 3.14159265358979323850e+03; // 1000*PI
+const A2: f64 = 1.57079632679489661930e+03; // 500*PI
+const A8: f64 = 4.61841319859066668690e+00; // 5.74*(PI/4)^.9
+const A9: f64 = -8.68588963806503655300e-01; // -2/ln(10)
+const AB: f64 = 3.28895476345399058690e-03; // 5.74/(4000^.9)
+const AC: f64 = -5.14214965799093883760e-03; // AA*AB
+
+/// Sets `P` and `Y` of every link from the current flows and statuses.
+pub(crate) fn headloss_coeffs(m: &Model, s: &mut State) {
+    for k in 0..m.links.len() {
+        let (p, y) = link_coeff(m, s, k);
+        s.p[k] = p;
+        s.y[k] = y;
+    }
+}
+
+fn closed(q: f64) -> (f64, f64) {
+    (1.0 / CBIG, q)
+}
+
+fn link_coeff(m: &Model, s: &State, k: usize) -> (f64, f64) {
+    let link = &m.links[k];
+    match link.kind {
+        LinkType::CvPipe | LinkType::Pipe => pipe_coeff(m, s, k),
+        LinkType::Pump => pump_coeff(m, s, k),
+        LinkType::Pbv => {
+            let setting = s.setting[k];
+            if setting == MISSING || setting == 0.0 || link.km * s.flow[k] * s.flow[k] > setting {
+                valve_coeff(m, s, k, link.km)
+            } else {
+                (CBIG, setting * CBIG)
+            }
+        }
+        LinkType::Tcv => {
+            let km = if s.setting[k] != MISSING {
+                0.02517 * s.setting[k] / link.diameter_ft.powi(2) / link.diameter_ft.powi(2)
+            } else {
+                link.km
+            };
+            valve_coeff(m, s, k, km)
+        }
+        LinkType::Gpv => {
+            if s.status[k] == Status::Closed {
+                valve_coeff(m, s, k, link.km)
+            } else {
+                let q = s.flow[k].abs().max(TINY);
+                let (h0, r) = curve_segment(m, link.gpv_curve.as_deref().unwrap_or(&[]), q);
+                let r = r.max(TINY);
+                (1.0 / r, (h0 / r + q) * s.flow[k].signum_epanet())
+            }
+        }
+        LinkType::Prv | LinkType::Psv | LinkType::Fcv => {
+            if s.setting[k] == MISSING {
+                valve_coeff(m, s, k, link.km)
+            } else {
+                (0.0, s.y[k])
+            }
+        }
+    }
+}
+
+trait Sgn {
+    fn signum_epanet(self) -> f64;
+}
+impl Sgn for f64 {
+    /// EPANET's SGN: -1 for negative, +1 otherwise (zero is positive).
+    fn signum_epanet(self) -> f64 {
+        if self < 0.0 { -1.0 } else { 1.0 }
+    }
+}
+
+fn pipe_coeff(m: &Model, s: &State, k: usize) -> (f64, f64) {
+    let link = &m.links[k];
+    let flow = s.flow[k];
+    if s.status[k] <= Status::Closed {
+        return closed(flow);
+    }
+    if m.formula == HeadlossFormula::DarcyWeisbach {
+        return dw_pipe_coeff(m, link, flow);
+    }
+    let q = flow.abs();
+    let ml = link.km;
+    let r = link.r;
+    let mut hgrad = m.hexp * r * q.powf(m.hexp - 1.0);
+    let mut hloss;
+    if hgrad < m.rqtol {
+        // EPANET 2.2: a linear head loss with gradient RQTOL at tiny flows.
+        hgrad = m.rqtol;
+        hloss = hgrad * q;
+    } else {
+        hloss = hgrad * q / m.hexp;
+    }
+    if ml > 0.0 {
+        hloss += ml * q * q;
+        hgrad += 2.0 * ml * q;
+    }
+    hloss *= flow.signum_epanet();
+    (1.0 / hgrad, hloss / hgrad)
+}
+
+fn dw_pipe_coeff(m: &Model, link: &LinkData, flow: f64) -> (f64, f64) {
+    let q = flow.abs();
+    let r = link.r;
+    let ml = link.km;
+    let e = link.kc / link.diameter_ft;
+    let s = m.viscosity * link.diameter_ft;
+    let (hloss, hgrad);
+    if q <= A2 * s {
+        // Laminar: Hagen-Poiseuille.
+        let r = 16.0 * PI * s * r;
+        hloss = flow * (r + ml * q);
+        hgrad = r + 2.0 * ml * q;
+    } else {
+        let (f, dfdq) = friction_factor(q, e, s);
+        let r1 = f * r + ml;
+        hloss = r1 * q * flow;
+        hgrad = 2.0 * r1 * q + dfdq * r * q * q;
+    }
+    (1.0 / hgrad, hloss / hgrad)
+}
+
+/// Darcy-Weisbach friction factor and its derivative with respect to flow:
+/// Swamee-Jain above Re 4000, Dunlop's cubic between 2000 and 4000.
+fn friction_factor(q: f64, e: f64, s: f64) -> (f64, f64) {
+    let w = q / s;
+    if w >= A1 {
+        let y1 = A8 / w.powf(0.9);
+        let y2 = e / 3.7 + y1;
+        let y3 = A9 * y2.ln();
+        let f = 1.0 / (y3 * y3);
+        (f, 1.8 * f * y1 * A9 / y2 / y3 / q)
+    } else {
+        let y2 = e / 3.7 + AB;
+        let y3 = A9 * y2.ln();
+        let fa = 1.0 / (y3 * y3);
+        let fb = (2.0 + AC / (y2 * y3)) * fa;
+        let r = w / A2;
+        let x1 = 7.0 * fa - fb;
+        let x2 = 0.128 - 17.0 * fa + 2.5 * fb;
+        let x3 = -0.128 + 13.0 * fa - (fb + fb);
+        let x4 = 0.032 - 3.0 * fa + 0.5 * fb;
+        let f = x1 + r * (x2 + r * (x3 + r * x4));
+        (f, (x2 + r * (2.0 * x3 + r * 3.0 * x4)) / s / A2)
+    }
+}
+
+fn pump_coeff(m: &Model, s: &State, k: usize) -> (f64, f64) {
+    let link = &m.links[k];
+    let flow = s.flow[k];
+    let setting = s.setting[k];
+    if s.status[k] <= Status::Closed || setting == 0.0 {
+        return closed(flow);
+    }
+    let pump = link.pump.as_ref().expect("a pump link has pump data");
+    let q = flow.abs();
+    let (hgrad, hloss) = match &pump.kind {
+        PumpKind::Custom { points } => {
+            let (h0, r) = curve_segment(m, points, q / setting);
+            // Head gain becomes head loss by the sign change.
+            let hgrad = -r * setting;
+            (hgrad, -h0 * setting * setting + hgrad * flow)
+        }
+        PumpKind::ConstPower { r } => {
+            let r = r * setting.powi(3);
+            let hgrad = -r / q / q;
+            if hgrad > CBIG {
+                (CBIG, -CBIG * flow)
+            } else if hgrad < m.rqtol {
+                (m.rqtol, -m.rqtol * flow)
+            } else {
+                (hgrad, r / flow)
+            }
+        }
+        PumpKind::Power { h0, r, n } => {
+            let h0 = setting * setting * h0;
+            let mut n = *n;
+            if (n - 1.0).abs() < TINY {
+                n = 1.0;
+            }
+            let r = r * setting.powf(2.0 - n);
+            if n != 1.0 {
+                let hgrad = n * r * q.powf(n - 1.0);
+                if hgrad < m.rqtol { (m.rqtol, h0 + m.rqtol * flow) } else { (hgrad, h0 + hgrad * flow / n) }
+            } else {
+                (r, h0 + r * flow)
+            }
+        }
+    };
+    (1.0 / hgrad, hloss / hgrad)
+}
+
+/// Intercept and slope (internal units) of the curve segment bracketing `q`
+/// (cfs); the curve is in file units.
+fn curve_segment(m: &Model, points: &[(f64, f64)], q: f64) -> (f64, f64) {
+    let q = q * m.ucf.flow;
+    let n = points.len();
+    if n < 2 {
+        return (points.first().map_or(0.0, |p| p.1) / m.ucf.head, 0.0);
+    }
+    let mut k2 = 0;
+    while k2 < n && points[k2].0 < q {
+        k2 += 1;
+    }
+    if k2 == 0 {
+        k2 = 1;
+    } else if k2 == n {
+        k2 -= 1;
+    }
+    let k1 = k2 - 1;
+    let r = (points[k2].1 - points[k1].1) / (points[k2].0 - points[k1].0);
+    let h0 = points[k1].1 - r * points[k1].0;
+    (h0 / m.ucf.head, r * m.ucf.flow / m.ucf.head)
+}
+
+/// A fully open or closed valve (or a TCV/PBV acting as one), with minor loss `km`.
+fn valve_coeff(m: &Model, s: &State, k: usize, km: f64) -> (f64, f64) {
+    let flow = s.flow[k];
+    if s.status[k] <= Status::Closed {
+        return closed(flow);
+    }
+    if km > 0.0 {
+        let q = flow.abs();
+        let mut hgrad = 2.0 * km * q;
+        let hloss;
+        if hgrad < m.rqtol {
+            hgrad = m.rqtol;
+            hloss = flow * hgrad;
+        } else {
+            hloss = flow * hgrad / 2.0;
+        }
+        (1.0 / hgrad, hloss / hgrad)
+    } else {
+        (1.0 / CSMALL, flow)
+    }
+}
+
+/// Emitter head loss and gradient at its current flow (EPANET 2.2).
+pub(crate) fn emitter_headloss(m: &Model, s: &State, i: usize) -> (f64, f64) {
+    let ke = m.emitter_ke[i].max(CSMALL);
+    let q = s.emitter_flow[i];
+    let hgrad = m.qexp * ke * q.abs().powf(m.qexp - 1.0);
+    if hgrad < m.rqtol { (m.rqtol * q, m.rqtol) } else { (hgrad * q / m.qexp, hgrad) }
+}
+
+/// Pressure-dependent demand head loss and gradient (EPANET 2.2's hard barriers).
+pub(crate) fn demand_headloss(m: &Model, s: &State, i: usize, dp: f64, n: f64) -> (f64, f64) {
+    let d = s.demand_flow[i];
+    let dfull = s.demand[i];
+    let r = d / dfull;
+    if r <= 0.0 {
+        (CBIG * d, CBIG)
+    } else if r < 1.0 {
+        let hgrad = n * dp * r.powf(n - 1.0) / dfull;
+        if hgrad < m.rqtol { (m.rqtol * d, m.rqtol) } else { (hgrad * d / n, hgrad) }
+    } else {
+        (dp + CBIG * (d - dfull), CBIG)
+    }
+}
+
+/// Fills the matrix values and the right-hand side `f` (one entry per junction).
+pub(crate) fn matrix_coeffs(m: &Model, s: &mut State, sys: &mut LinearSystem) {
+    let nj = m.njuncs;
+    sys.values.iter_mut().for_each(|v| *v = 0.0);
+    s.f.iter_mut().for_each(|v| *v = 0.0);
+    s.xflow.iter_mut().for_each(|v| *v = 0.0);
+
+    // Links.
+    for (k, link) in m.links.iter().enumerate() {
+        let p = s.p[k];
+        if p == 0.0 {
+            continue;
+        }
+        let (n1, n2) = (link.n1, link.n2);
+        s.xflow[n1] -= s.flow[k];
+        s.xflow[n2] += s.flow[k];
+        if let Some(slot) = sys.link_slot[k] {
+            sys.values[slot] -= p;
+        }
+        if n1 < nj {
+            sys.values[sys.diag_slot[n1]] += p;
+            s.f[n1] += s.y[k];
+        } else if n2 < nj {
+            s.f[n2] += p * s.head[n1];
+        }
+        if n2 < nj {
+            sys.values[sys.diag_slot[n2]] += p;
+            s.f[n2] -= s.y[k];
+        } else if n1 < nj {
+            s.f[n1] += p * s.head[n2];
+        }
+    }
+
+    // Emitters.
+    for i in 0..nj {
+        if m.emitter_ke[i] == 0.0 {
+            continue;
+        }
+        let (hloss, hgrad) = emitter_headloss(m, s, i);
+        sys.values[sys.diag_slot[i]] += 1.0 / hgrad;
+        s.f[i] += (hloss + m.elevation[i]) / hgrad;
+        s.xflow[i] -= s.emitter_flow[i];
+    }
+
+    // Pressure-dependent demands.
+    if m.pda {
+        let dp = m.preq - m.pmin;
+        let n = 1.0 / m.pexp;
+        for i in 0..nj {
+            if s.demand[i] <= 0.0 {
+                continue;
+            }
+            let (hloss, hgrad) = demand_headloss(m, s, i, dp, n);
+            sys.values[sys.diag_slot[i]] += 1.0 / hgrad;
+            s.f[i] += (hloss + m.elevation[i] + m.pmin) / hgrad;
+        }
+    }
+
+    // Junction demands and flow excess.
+    for i in 0..nj {
+        s.xflow[i] -= s.demand_flow[i];
+        s.f[i] += s.xflow[i];
+    }
+
+    // Pressure and flow control valves that are not fixed open or closed.
+    for (k, link) in m.links.iter().enumerate() {
+        if !matches!(link.kind, LinkType::Prv | LinkType::Psv | LinkType::Fcv) || s.setting[k] == MISSING {
+            continue;
+        }
+        let (n1, n2) = (link.n1, link.n2);
+        let active = s.status[k] == Status::Active;
+        match link.kind {
+            LinkType::Prv if active => {
+                let hset = m.elevation[n2] + s.setting[k];
+                s.p[k] = 0.0;
+                s.y[k] = s.flow[k] + s.xflow[n2];
+                s.f[n2] += hset * CBIG;
+                sys.values[sys.diag_slot[n2]] += CBIG;
+                if s.xflow[n2] < 0.0 {
+                    s.f[n1] += s.xflow[n2];
+                }
+            }
+            LinkType::Psv if active => {
+                let hset = m.elevation[n1] + s.setting[k];
+                s.p[k] = 0.0;
+                s.y[k] = s.flow[k] - s.xflow[n1];
+                s.f[n1] += hset * CBIG;
+                sys.values[sys.diag_slot[n1]] += CBIG;
+                if s.xflow[n1] > 0.0 {
+                    s.f[n2] += s.xflow[n1];
+                }
+            }
+            LinkType::Fcv if active => {
+                let q = s.setting[k];
+                s.xflow[n1] -= q;
+                s.xflow[n2] += q;
+                s.y[k] = s.flow[k] - q;
+                s.f[n1] -= q;
+                s.f[n2] += q;
+                s.p[k] = 1.0 / CBIG;
+                add_link_to_matrix(s, sys, k, n1, n2, false);
+            }
+            _ => {
+                let (p, y) = valve_coeff(m, s, k, link.km);
+                s.p[k] = p;
+                s.y[k] = y;
+                add_link_to_matrix(s, sys, k, n1, n2, true);
+            }
+        }
+    }
+}
+
+fn add_link_to_matrix(s: &mut State, sys: &mut LinearSystem, k: usize, n1: usize, n2: usize, with_rhs: bool) {
+    let p = s.p[k];
+    if let Some(slot) = sys.link_slot[k] {
+        sys.values[slot] -= p;
+    }
+    sys.values[sys.diag_slot[n1]] += p;
+    sys.values[sys.diag_slot[n2]] += p;
+    if with_rhs {
+        let dy = s.y[k] - s.flow[k];
+        s.f[n1] += dy;
+        s.f[n2] -= dy;
+    }
+}

@@ -1,0 +1,213 @@
+//! The Global Gradient Algorithm (Todini & Pilati) iteration as EPANET 2.2
+//! runs it: coefficients, linear solve, flow update, damping, convergence
+//! tests and the schedule of status checks.
+
+use crate::State;
+use crate::coefficients::{demand_headloss, emitter_headloss, headloss_coeffs, matrix_coeffs};
+use crate::linear::LinearSystem;
+use crate::setup::*;
+use crate::status::{link_status, pressure_switch, valve_status};
+
+/// How one period's solution ended.
+pub(crate) struct Solution {
+    pub iterations: u32,
+    pub relative_error: f64,
+    /// The matrix could not be factorised (EPANET error 110) at this junction.
+    pub singular_at: Option<usize>,
+}
+
+pub(crate) fn hydsolve(m: &Model, s: &mut State, sys: &mut LinearSystem) -> Solution {
+    let mut next_check = m.check_freq;
+    s.relax = 1.0;
+    let mut max_trials = m.max_iter;
+    if m.extra_iter > 0 {
+        max_trials += m.extra_iter as u32;
+    }
+    let mut iter = 1u32;
+    let mut relerr = 0.0;
+    let mut singular_at = None;
+    while iter <= max_trials {
+        headloss_coeffs(m, s);
+        matrix_coeffs(m, s, sys);
+        let mut rhs = std::mem::take(&mut s.f);
+        let solved = sys.solve(&mut rhs);
+        s.f = rhs;
+        if let Err(singular) = solved {
+            if bad_valve(m, s, singular.junction) {
+                continue;
+            }
+            singular_at = Some(singular.junction);
+            break;
+        }
+        s.head[..m.njuncs].copy_from_slice(&s.f[..m.njuncs]);
+        let (err, max_flow_change) = new_flows(m, s);
+        relerr = err;
+
+        s.relax = 1.0;
+        let mut valve_change = false;
+        if m.damp_limit > 0.0 {
+            if relerr <= m.damp_limit {
+                s.relax = 0.6;
+                valve_change = valve_status(m, s);
+            }
+        } else {
+            valve_change = valve_status(m, s);
+        }
+
+        if has_converged(m, s, relerr, max_flow_change) {
+            if iter > m.max_iter {
+                break;
+            }
+            let mut changed = valve_change;
+            changed |= link_status(m, s);
+            changed |= pressure_switch(m, s);
+            if !changed {
+                break;
+            }
+            next_check = iter + m.check_freq;
+        } else if iter <= m.max_check && iter == next_check {
+            link_status(m, s);
+            next_check += m.check_freq;
+        }
+        iter += 1;
+    }
+    // Junction demand reported = consumer demand + emitter outflow.
+    for i in 0..m.njuncs {
+        let full = s.demand[i];
+        s.demand[i] = s.demand_flow[i] + s.emitter_flow[i];
+        s.demand_flow[i] = full;
+    }
+    Solution { iterations: iter, relative_error: relerr, singular_at }
+}
+
+/// An active pressure or flow control valve at the junction where the
+/// factorisation broke is set aside (XPRESSURE/XFCV) and the iteration redone.
+fn bad_valve(m: &Model, s: &mut State, junction: usize) -> bool {
+    for (k, link) in m.links.iter().enumerate() {
+        if !matches!(link.kind, LinkType::Prv | LinkType::Psv | LinkType::Fcv | LinkType::Pbv | LinkType::Tcv | LinkType::Gpv) {
+            continue;
+        }
+        if junction == link.n1 || junction == link.n2 {
+            if matches!(link.kind, LinkType::Prv | LinkType::Psv | LinkType::Fcv) && s.status[k] == Status::Active {
+                s.status[k] = if link.kind == LinkType::Fcv { Status::XFcv } else { Status::XPressure };
+                return true;
+            }
+            return false;
+        }
+    }
+    false
+}
+
+/// Updates link, emitter and demand flows; returns the relative flow change
+/// and the largest absolute flow change.
+fn new_flows(m: &Model, s: &mut State) -> (f64, f64) {
+    let mut qsum = 0.0;
+    let mut dqsum = 0.0;
+    let mut max_change = 0.0f64;
+    for n in m.njuncs..m.nnodes {
+        s.demand[n] = 0.0;
+    }
+    for (k, link) in m.links.iter().enumerate() {
+        let (n1, n2) = (link.n1, link.n2);
+        let dh = s.head[n1] - s.head[n2];
+        let mut dq = s.y[k] - s.p[k] * dh;
+        dq *= s.relax;
+        if let Some(PumpData { kind: PumpKind::ConstPower { .. }, .. }) = &link.pump
+            && dq > s.flow[k]
+        {
+            dq = s.flow[k] / 2.0;
+        }
+        s.flow[k] -= dq;
+        qsum += s.flow[k].abs();
+        dqsum += dq.abs();
+        max_change = max_change.max(dq.abs());
+        if s.status[k] > Status::Closed {
+            if n1 >= m.njuncs {
+                s.demand[n1] -= s.flow[k];
+            }
+            if n2 >= m.njuncs {
+                s.demand[n2] += s.flow[k];
+            }
+        }
+    }
+    for i in 0..m.njuncs {
+        if m.emitter_ke[i] == 0.0 {
+            continue;
+        }
+        let (hloss, hgrad) = emitter_headloss(m, s, i);
+        let dh = s.head[i] - m.elevation[i];
+        let dq = (hloss - dh) / hgrad * s.relax;
+        s.emitter_flow[i] -= dq;
+        qsum += s.emitter_flow[i].abs();
+        dqsum += dq.abs();
+        max_change = max_change.max(dq.abs());
+    }
+    if m.pda {
+        let dp = m.preq - m.pmin;
+        let n = 1.0 / m.pexp;
+        for i in 0..m.njuncs {
+            if s.demand[i] <= 0.0 {
+                continue;
+            }
+            let (hloss, hgrad) = demand_headloss(m, s, i, dp, n);
+            let dh = s.head[i] - m.elevation[i] - m.pmin;
+            let dq = (hloss - dh) / hgrad * s.relax;
+            s.demand_flow[i] -= dq;
+            qsum += s.demand_flow[i].abs();
+            dqsum += dq.abs();
+            max_change = max_change.max(dq.abs());
+        }
+    }
+    let relerr = if qsum > m.hacc { dqsum / qsum } else { dqsum };
+    (relerr, max_change)
+}
+
+fn has_converged(m: &Model, s: &mut State, relerr: f64, max_flow_change: f64) -> bool {
+    if relerr > m.hacc {
+        return false;
+    }
+    if m.head_error_limit > 0.0 && max_head_error(m, s) > m.head_error_limit {
+        return false;
+    }
+    if m.flow_change_limit > 0.0 && max_flow_change > m.flow_change_limit {
+        return false;
+    }
+    if m.pda {
+        return pda_converged(m, s);
+    }
+    true
+}
+
+/// Largest difference between a link's head difference and its head loss at
+/// the current flow (EPANET recomputes the coefficients for this).
+fn max_head_error(m: &Model, s: &mut State) -> f64 {
+    headloss_coeffs(m, s);
+    let mut max = 0.0f64;
+    for (k, link) in m.links.iter().enumerate() {
+        if s.status[k] <= Status::Closed || s.p[k] == 0.0 {
+            continue;
+        }
+        let dh = s.head[link.n1] - s.head[link.n2];
+        max = max.max((dh - s.y[k] / s.p[k]).abs());
+    }
+    max
+}
+
+/// EPANET 2.2: no negative demand, and no demand at a junction whose
+/// pressure is below the minimum.
+fn pda_converged(m: &Model, s: &State) -> bool {
+    const TOL: f64 = 0.001;
+    for i in 0..m.njuncs {
+        if s.demand[i] <= 0.0 {
+            continue;
+        }
+        if s.demand_flow[i] < -TOL {
+            return false;
+        }
+        let p = s.head[i] - m.elevation[i];
+        if s.demand_flow[i] > TOL && p < m.pmin - TOL {
+            return false;
+        }
+    }
+    true
+}

@@ -1,0 +1,544 @@
+//! Turning a [`Network`] (file units) into the solver's arrays in EPANET's
+//! internal units (ft, cfs, s), with EPANET 2.2's conversions and defaults.
+
+use std::collections::HashMap;
+
+use oasis_network::pump_curve::PumpCurve;
+use oasis_network::units::{HeadlossFormula, UnitFactors};
+use oasis_network::*;
+
+use crate::HydraulicsError;
+
+pub(crate) const QZERO: f64 = 1e-6;
+pub(crate) const CBIG: f64 = 1e8;
+pub(crate) const CSMALL: f64 = 1e-6;
+pub(crate) const BIG: f64 = 1e10;
+pub(crate) const MISSING: f64 = -1e10;
+pub(crate) const TINY: f64 = 1e-6;
+/// Kinematic viscosity of water at 20 °C, ft²/s.
+const VISCOSITY_FT2_S: f64 = 1.1e-5;
+
+/// Link types in EPANET's order (the order matters: `type >= PRV` tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum LinkType {
+    CvPipe,
+    Pipe,
+    Pump,
+    Prv,
+    Psv,
+    Pbv,
+    Fcv,
+    Tcv,
+    Gpv,
+}
+
+/// Link status codes in EPANET's order (`<= CLOSED` means closed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Status {
+    XHead,
+    TempClosed,
+    Closed,
+    Open,
+    Active,
+    XFlow,
+    XFcv,
+    XPressure,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum PumpKind {
+    /// `headloss = h0 + r q^n` at full speed (h0 < 0: head gain).
+    Power { h0: f64, r: f64, n: f64 },
+    /// Constant horsepower: `r` = -8.814 × hp.
+    ConstPower { r: f64 },
+    /// Custom curve points in file units.
+    Custom { points: Vec<(f64, f64)> },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct PumpData {
+    pub kind: PumpKind,
+    pub q0: f64,
+    pub qmax: f64,
+    pub hmax: f64,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct LinkData {
+    pub kind: LinkType,
+    pub n1: usize,
+    pub n2: usize,
+    pub diameter_ft: f64,
+    pub length_ft: f64,
+    /// Roughness (pipes; D-W in ft), or the initial setting (pumps, valves).
+    pub kc: f64,
+    /// Minor-loss coefficient on the flow² basis.
+    pub km: f64,
+    /// Resistance coefficient.
+    pub r: f64,
+    pub status: Status,
+    pub pump: Option<PumpData>,
+    /// Head-loss curve points for a GPV (file units).
+    pub gpv_curve: Option<Vec<(f64, f64)>>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct FixedNode {
+    pub node: usize,
+    pub h0: f64,
+    pub hmin: f64,
+    pub hmax: f64,
+    /// Cross-section area, ft² (0 for a reservoir).
+    pub area: f64,
+    pub vmin: f64,
+    pub can_overflow: bool,
+    pub head_pattern: Option<usize>,
+    /// Volume curve (depth, volume) in file units, with the elevation.
+    pub volume_curve: Option<Vec<(f64, f64)>>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ControlData {
+    pub link: usize,
+    pub node: Option<usize>,
+    pub kind: ControlKind,
+    /// Head (ft) for level/pressure controls.
+    pub grade: f64,
+    pub time_s: i64,
+    pub status: Status,
+    pub setting: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ControlKind {
+    LowLevel,
+    HiLevel,
+    Timer,
+    TimeOfDay,
+}
+
+/// Everything the solver needs, in internal units.
+#[derive(Debug, Clone)]
+pub(crate) struct Model {
+    pub njuncs: usize,
+    pub nnodes: usize,
+    pub elevation: Vec<f64>,
+    pub demands: Vec<Vec<(f64, usize)>>,
+    pub patterns: Vec<Vec<f64>>,
+    pub emitter_ke: Vec<f64>,
+    pub fixed: Vec<FixedNode>,
+    pub links: Vec<LinkData>,
+    pub controls: Vec<ControlData>,
+    pub ucf: UnitFactors,
+    pub formula: HeadlossFormula,
+    pub hexp: f64,
+    pub qexp: f64,
+    pub viscosity: f64,
+    pub hacc: f64,
+    pub htol: f64,
+    pub qtol: f64,
+    pub rqtol: f64,
+    pub max_iter: u32,
+    pub extra_iter: i64,
+    pub check_freq: u32,
+    pub max_check: u32,
+    pub damp_limit: f64,
+    pub head_error_limit: f64,
+    pub flow_change_limit: f64,
+    pub dmult: f64,
+    pub pda: bool,
+    pub pmin: f64,
+    pub preq: f64,
+    pub pexp: f64,
+    pub pattern_step_s: i64,
+    pub pattern_start_s: i64,
+    pub start_clock_s: i64,
+}
+
+fn other_option(net: &Network, key: &str) -> Option<f64> {
+    net.options
+        .other
+        .iter()
+        .find(|t| t.first().is_some_and(|w| w.eq_ignore_ascii_case(key)))
+        .and_then(|t| t.get(1))
+        .and_then(|v| v.parse().ok())
+}
+
+impl Model {
+    pub fn new(net: &Network) -> Result<Model, HydraulicsError> {
+        let o = &net.options;
+        let ucf = UnitFactors::new(o.flow_units, o.pressure_units, o.specific_gravity);
+        let node_index: HashMap<&str, usize> = net.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+        let njuncs = net.junction_count();
+
+        // Patterns: index 0 is EPANET's constant pattern; file patterns follow.
+        let mut patterns = vec![vec![1.0]];
+        let mut pattern_index = HashMap::new();
+        for p in &net.patterns {
+            pattern_index.insert(p.id.as_str(), patterns.len());
+            patterns.push(if p.factors.is_empty() { vec![1.0] } else { p.factors.clone() });
+        }
+        let default_pattern = pattern_index.get(o.pattern.as_deref().unwrap_or("1")).copied().unwrap_or(0);
+        let pat = |id: &Option<String>| id.as_deref().and_then(|s| pattern_index.get(s).copied());
+
+        let qexp = 1.0 / o.emitter_exponent;
+        let emitter_ucf = ucf.flow.powf(qexp) / ucf.pressure;
+        let mut elevation = Vec::with_capacity(net.nodes.len());
+        let mut demands = Vec::with_capacity(njuncs);
+        let mut emitter_ke = Vec::with_capacity(njuncs);
+        let mut fixed = Vec::new();
+        for (i, n) in net.nodes.iter().enumerate() {
+            let el = n.elevation / ucf.elevation;
+            elevation.push(el);
+            match &n.kind {
+                NodeKind::Junction(j) => {
+                    demands.push(
+                        j.demands.iter().map(|d| (d.base / ucf.flow, pat(&d.pattern).unwrap_or(default_pattern))).collect(),
+                    );
+                    let c = j.emitter_coefficient;
+                    emitter_ke.push(if c > 0.0 { emitter_ucf / c.powf(qexp) } else { 0.0 });
+                }
+                NodeKind::Reservoir(r) => fixed.push(FixedNode {
+                    node: i,
+                    h0: el,
+                    hmin: el,
+                    hmax: el,
+                    area: 0.0,
+                    vmin: 0.0,
+                    can_overflow: false,
+                    head_pattern: pat(&r.pattern),
+                    volume_curve: None,
+                }),
+                NodeKind::Tank(t) => {
+                    let area = std::f64::consts::PI * (t.diameter / ucf.elevation).powi(2) / 4.0;
+                    let hmin = el + t.min_level / ucf.elevation;
+                    let volume_curve = t.volume_curve.as_deref().and_then(|c| net.curve(c)).map(|c| c.points.clone());
+                    let vmin = match &volume_curve {
+                        Some(points) => interpolate(points, t.min_level) / ucf.volume,
+                        None if t.min_volume > 0.0 => t.min_volume / ucf.volume,
+                        None => area * (t.min_level / ucf.elevation),
+                    };
+                    fixed.push(FixedNode {
+                        node: i,
+                        h0: el + t.initial_level / ucf.elevation,
+                        hmin,
+                        hmax: el + t.max_level / ucf.elevation,
+                        area,
+                        vmin,
+                        can_overflow: t.overflow,
+                        head_pattern: None,
+                        volume_curve,
+                    })
+                }
+            }
+        }
+
+        let formula = o.headloss;
+        let hexp = if formula == HeadlossFormula::HazenWilliams { 1.852 } else { 2.0 };
+        let mut links = Vec::with_capacity(net.links.len());
+        for l in &net.links {
+            let n1 = node_index[l.from.as_str()];
+            let n2 = node_index[l.to.as_str()];
+            let mut link = match &l.kind {
+                LinkKind::Pipe(p) => {
+                    let d = p.diameter / ucf.diameter;
+                    let kc = if formula == HeadlossFormula::DarcyWeisbach {
+                        p.roughness / (1000.0 * ucf.elevation)
+                    } else {
+                        p.roughness
+                    };
+                    let mut status = if p.closed_on_line { Status::Closed } else { Status::Open };
+                    match l.initial_status {
+                        Some(InitialStatus::Open) => status = Status::Open,
+                        Some(InitialStatus::Closed) => status = Status::Closed,
+                        _ => {}
+                    }
+                    LinkData {
+                        kind: if p.check_valve { LinkType::CvPipe } else { LinkType::Pipe },
+                        n1,
+                        n2,
+                        diameter_ft: d,
+                        length_ft: p.length / ucf.length,
+                        kc,
+                        km: 0.02517 * p.minor_loss / d.powi(2) / d.powi(2),
+                        r: 0.0,
+                        status,
+                        pump: None,
+                        gpv_curve: None,
+                    }
+                }
+                LinkKind::Pump(p) => {
+                    let data = pump_data(net, p, &ucf, &l.id)?;
+                    let mut kc = p.speed.unwrap_or(1.0);
+                    let mut status = Status::Open;
+                    match l.initial_status {
+                        Some(InitialStatus::Open) => kc = 1.0,
+                        Some(InitialStatus::Closed) => status = Status::Closed,
+                        Some(InitialStatus::Value(y)) => {
+                            kc = y;
+                            status = if y == 0.0 { Status::Closed } else { Status::Open };
+                        }
+                        None => {}
+                    }
+                    LinkData {
+                        kind: LinkType::Pump,
+                        n1,
+                        n2,
+                        diameter_ft: 0.0,
+                        length_ft: 0.0,
+                        kc,
+                        km: 0.0,
+                        r: CBIG,
+                        status,
+                        pump: Some(data),
+                        gpv_curve: None,
+                    }
+                }
+                LinkKind::Valve(v) => {
+                    let d = v.diameter / ucf.diameter;
+                    let kind = match v.valve {
+                        ValveKind::Prv => LinkType::Prv,
+                        ValveKind::Psv => LinkType::Psv,
+                        ValveKind::Pbv => LinkType::Pbv,
+                        ValveKind::Fcv => LinkType::Fcv,
+                        ValveKind::Tcv => LinkType::Tcv,
+                        ValveKind::Gpv => LinkType::Gpv,
+                    };
+                    let convert = |y: f64| match kind {
+                        LinkType::Prv | LinkType::Psv | LinkType::Pbv => y / ucf.pressure,
+                        LinkType::Fcv => y / ucf.flow,
+                        _ => y,
+                    };
+                    // A GPV's setting is the index of its head-loss curve, as EPANET reports it.
+                    let setting = match &v.curve {
+                        Some(c) => net.curves.iter().position(|x| &x.id == c).map_or(0.0, |i| (i + 1) as f64),
+                        None => convert(v.setting),
+                    };
+                    let (mut kc, mut status) = (setting, Status::Active);
+                    match l.initial_status {
+                        Some(InitialStatus::Open) if kind != LinkType::Gpv => (kc, status) = (MISSING, Status::Open),
+                        Some(InitialStatus::Closed) if kind != LinkType::Gpv => (kc, status) = (MISSING, Status::Closed),
+                        Some(InitialStatus::Open) => status = Status::Open,
+                        Some(InitialStatus::Closed) => status = Status::Closed,
+                        Some(InitialStatus::Value(y)) => (kc, status) = (convert(y), Status::Active),
+                        None => {}
+                    }
+                    let gpv_curve = v.curve.as_deref().and_then(|c| net.curve(c)).map(|c| c.points.clone());
+                    LinkData {
+                        kind,
+                        n1,
+                        n2,
+                        diameter_ft: d,
+                        length_ft: 0.0,
+                        kc,
+                        km: 0.02517 * v.minor_loss / d.powi(2) / d.powi(2),
+                        r: CSMALL,
+                        status,
+                        pump: None,
+                        gpv_curve,
+                    }
+                }
+            };
+            if link.kind <= LinkType::Pipe {
+                let (e, d, len) = (link.kc, link.diameter_ft, link.length_ft);
+                link.r = match formula {
+                    HeadlossFormula::HazenWilliams => 4.727 * len / e.powf(hexp) / d.powf(4.871),
+                    HeadlossFormula::DarcyWeisbach => {
+                        len / 2.0 / 32.2 / d / (std::f64::consts::PI * d * d / 4.0).powi(2)
+                    }
+                    HeadlossFormula::ChezyManning => {
+                        (4.0 * e / (1.49 * std::f64::consts::PI * d * d)).powi(2) * (d / 4.0).powf(-1.333) * len
+                    }
+                };
+            }
+            links.push(link);
+        }
+
+        let link_index: HashMap<&str, usize> = net.links.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect();
+        let mut controls = Vec::new();
+        for c in &net.controls {
+            let k = link_index[c.link.as_str()];
+            let link = &links[k];
+            let (mut status, mut setting) = (Status::Active, MISSING);
+            match c.action {
+                ControlAction::Open => {
+                    status = Status::Open;
+                    if link.kind == LinkType::Pump {
+                        setting = 1.0;
+                    }
+                    if link.kind == LinkType::Gpv {
+                        setting = link.kc;
+                    }
+                }
+                ControlAction::Closed => {
+                    status = Status::Closed;
+                    if link.kind == LinkType::Pump {
+                        setting = 0.0;
+                    }
+                    if link.kind == LinkType::Gpv {
+                        setting = link.kc;
+                    }
+                }
+                ControlAction::Setting(y) => {
+                    setting = match link.kind {
+                        LinkType::Prv | LinkType::Psv | LinkType::Pbv => y / ucf.pressure,
+                        LinkType::Fcv => y / ucf.flow,
+                        _ => y,
+                    };
+                    if matches!(link.kind, LinkType::Pump | LinkType::Pipe | LinkType::CvPipe) {
+                        status = if y == 0.0 { Status::Closed } else { Status::Open };
+                    }
+                }
+            }
+            let (kind, node, grade, time_s) = match &c.condition {
+                ControlCondition::Above { node, value } | ControlCondition::Below { node, value } => {
+                    let j = node_index[node.as_str()];
+                    let grade = if j < njuncs {
+                        elevation[j] + value / ucf.pressure
+                    } else {
+                        elevation[j] + value / ucf.elevation
+                    };
+                    let kind = if matches!(c.condition, ControlCondition::Above { .. }) {
+                        ControlKind::HiLevel
+                    } else {
+                        ControlKind::LowLevel
+                    };
+                    (kind, Some(j), grade, 0)
+                }
+                ControlCondition::AtTime { time_s } => (ControlKind::Timer, None, 0.0, *time_s),
+                ControlCondition::AtClockTime { time_s } => (ControlKind::TimeOfDay, None, 0.0, *time_s),
+            };
+            controls.push(ControlData { link: k, node, kind, grade, time_s, status, setting });
+        }
+
+        let viscosity = if o.viscosity > 1e-3 {
+            o.viscosity * VISCOSITY_FT2_S
+        } else {
+            o.viscosity / (ucf.elevation * ucf.elevation)
+        };
+        let mut preq = o.required_pressure;
+        if preq - o.minimum_pressure < 0.1 {
+            preq = o.minimum_pressure + 0.1;
+        }
+        let pattern_step_s = if net.times.pattern_step_s <= 0 { 3600 } else { net.times.pattern_step_s };
+        Ok(Model {
+            njuncs,
+            nnodes: net.nodes.len(),
+            elevation,
+            demands,
+            patterns,
+            emitter_ke,
+            fixed,
+            links,
+            controls,
+            ucf,
+            formula,
+            hexp,
+            qexp,
+            viscosity,
+            hacc: o.accuracy.clamp(1e-5, 0.1),
+            htol: other_option(net, "HTOL").unwrap_or(0.0005),
+            qtol: other_option(net, "QTOL").unwrap_or(0.0001),
+            rqtol: other_option(net, "RQTOL").unwrap_or(1e-7),
+            max_iter: o.trials,
+            extra_iter: match o.unbalanced {
+                Unbalanced::Stop => -1,
+                Unbalanced::Continue(n) => n as i64,
+            },
+            check_freq: o.check_freq,
+            max_check: o.max_check,
+            damp_limit: o.damp_limit,
+            head_error_limit: o.head_error / ucf.head,
+            flow_change_limit: o.flow_change / ucf.flow,
+            dmult: o.demand_multiplier,
+            pda: o.demand_model == DemandModel::Pda,
+            pmin: o.minimum_pressure / ucf.pressure,
+            preq: preq / ucf.pressure,
+            pexp: o.pressure_exponent,
+            pattern_step_s,
+            pattern_start_s: net.times.pattern_start_s,
+            start_clock_s: net.times.start_clocktime_s,
+        })
+    }
+
+    /// Volume of a tank (ft³) at head `h`, as EPANET's `tankvolume`.
+    pub fn tank_volume(&self, t: &FixedNode, h: f64) -> f64 {
+        match &t.volume_curve {
+            Some(points) => {
+                let depth_user = (h - self.elevation[t.node]) * self.ucf.elevation;
+                interpolate(points, depth_user) / self.ucf.volume
+            }
+            None => t.vmin + (h - t.hmin) * t.area,
+        }
+    }
+}
+
+/// Linear interpolation on a curve, clamped to its end values (EPANET `interp`).
+pub(crate) fn interpolate(points: &[(f64, f64)], x: f64) -> f64 {
+    let n = points.len();
+    if n == 0 {
+        return 0.0;
+    }
+    if x <= points[0].0 {
+        return points[0].1;
+    }
+    for i in 1..n {
+        if points[i].0 >= x {
+            let (x0, y0) = points[i - 1];
+            let (x1, y1) = points[i];
+            let dx = x1 - x0;
+            if dx < TINY {
+                return y0;
+            }
+            return y0 + (x - x0) / dx * (y1 - y0);
+        }
+    }
+    points[n - 1].1
+}
+
+fn pump_data(net: &Network, p: &Pump, ucf: &UnitFactors, id: &str) -> Result<PumpData, HydraulicsError> {
+    let invalid = |why: &str| HydraulicsError::Input { code: 227, message: format!("invalid head curve for pump {id}: {why}") };
+    let power = match &p.inline_curve {
+        Some(values) if values.len() == 1 => Some(values[0]),
+        _ => p.power,
+    };
+    let fitted = match (&p.inline_curve, &p.head_curve) {
+        (Some(values), _) => PumpCurve::from_inline(values).map_err(invalid)?,
+        (None, Some(curve)) => {
+            let c = net.curve(curve).ok_or_else(|| invalid("curve not found"))?;
+            let fitted = PumpCurve::fit(&c.points).map_err(invalid)?;
+            if let PumpCurve::Custom { first_head, mid_flow, max_flow } = fitted {
+                return Ok(PumpData {
+                    kind: PumpKind::Custom { points: c.points.clone() },
+                    q0: mid_flow / ucf.flow,
+                    qmax: max_flow / ucf.flow,
+                    hmax: first_head / ucf.head,
+                });
+            }
+            Some(fitted)
+        }
+        (None, None) => None,
+    };
+    match fitted {
+        Some(PumpCurve::Power { shutoff_head, r, exponent, design_flow, max_flow }) => Ok(PumpData {
+            kind: PumpKind::Power {
+                h0: -shutoff_head / ucf.head,
+                r: r * ucf.flow.powf(exponent) / ucf.head,
+                n: exponent,
+            },
+            q0: design_flow / ucf.flow,
+            qmax: max_flow / ucf.flow,
+            hmax: shutoff_head / ucf.head,
+        }),
+        Some(PumpCurve::Custom { .. }) => unreachable!("custom curves returned above"),
+        None => match power {
+            Some(hp) => Ok(PumpData {
+                kind: PumpKind::ConstPower { r: -8.814 * hp / ucf.power },
+                q0: 1.0,
+                qmax: BIG,
+                hmax: BIG,
+            }),
+            None => Err(HydraulicsError::Input { code: 226, message: format!("no head curve or power rating for pump {id}") }),
+        },
+    }
+}

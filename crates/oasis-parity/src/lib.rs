@@ -1,0 +1,97 @@
+//! Helpers for comparing Oasis with EPANET 2.2 (the tests live in `tests/`).
+
+use std::path::{Path, PathBuf};
+
+use oasis_epanet::{SteadyResult, Toolkit};
+use oasis_hydraulics::Snapshot;
+
+/// Relative tolerance of the issue: |oasis - epanet| <= TOL * max(1, |epanet|).
+pub const TOL: f64 = 1e-6;
+
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Every `.inp` file under `dir`, sorted.
+pub fn inp_files(dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("inp")) {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out.sort();
+    out
+}
+
+/// EPANET 2.2 from `entoolkit`; `None` (with a note) when it is not installed,
+/// which is a failure under CI.
+pub fn epanet22() -> Option<Toolkit> {
+    match Toolkit::find_v22() {
+        Ok(Some(t)) => {
+            assert_eq!(t.version(), 20200, "the reference must be EPANET 2.2");
+            Some(t)
+        }
+        other => {
+            if std::env::var_os("CI").is_some() {
+                panic!("EPANET 2.2 is required under CI: {:?}", other.err());
+            }
+            eprintln!("note: EPANET 2.2 (pip install entoolkit==2.2.0) not found; parity tests skipped");
+            None
+        }
+    }
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= TOL * b.abs().max(1.0)
+}
+
+/// Compares Oasis with EPANET at one time; returns the differences found.
+pub fn compare(oasis: &Snapshot, epanet: &SteadyResult, ids: (&[String], &[String])) -> Vec<String> {
+    let mut diffs = Vec::new();
+    let e = &epanet.snapshot;
+    if oasis.nodes.len() != e.nodes.len() || oasis.links.len() != e.links.len() {
+        diffs.push(format!(
+            "counts differ: oasis {} nodes {} links, epanet {} nodes {} links",
+            oasis.nodes.len(),
+            oasis.links.len(),
+            e.nodes.len(),
+            e.links.len()
+        ));
+        return diffs;
+    }
+    for (i, (o, r)) in oasis.nodes.iter().zip(&e.nodes).enumerate() {
+        for (name, a, b) in [("head", o.head, r.head), ("pressure", o.pressure, r.pressure), ("demand", o.demand, r.demand)] {
+            if !close(a, b) {
+                diffs.push(format!("node {} {name}: oasis {a} epanet {b}", ids.0[i]));
+            }
+        }
+    }
+    for (k, (o, r)) in oasis.links.iter().zip(&e.links).enumerate() {
+        for (name, a, b) in [
+            ("flow", o.flow, r.flow),
+            ("velocity", o.velocity, r.velocity),
+            ("headloss", o.headloss, r.headloss),
+            ("status", o.status, r.status),
+            ("setting", o.setting, r.setting),
+        ] {
+            if !close(a, b) {
+                diffs.push(format!("link {} {name}: oasis {a} epanet {b}", ids.1[k]));
+            }
+        }
+    }
+    if i64::from(oasis.iterations) != epanet.iterations {
+        diffs.push(format!("iterations: oasis {} epanet {}", oasis.iterations, epanet.iterations));
+    }
+    if oasis.warning_code() != epanet.warning {
+        diffs.push(format!("warning: oasis {} epanet {}", oasis.warning_code(), epanet.warning));
+    }
+    diffs
+}

@@ -1,0 +1,89 @@
+//! Time 0 of every network we have, Oasis against EPANET 2.2 (`entoolkit`
+//! 2.2.0, EN_getversion 20200): every head, pressure, demand, flow, velocity,
+//! headloss, status and setting within 1e-6 relative to max(1, |value|), the
+//! same iteration count and the same warning code. Networks EPANET rejects
+//! must be rejected by Oasis with the same error number.
+
+use std::path::Path;
+
+use oasis_parity::*;
+
+fn check(tk: &oasis_epanet::Toolkit, path: &Path) -> Result<&'static str, String> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+    let net = match oasis_network::read_inp(&bytes, &name) {
+        Ok(net) => net,
+        // Files Oasis rejects are checked against EPANET in a child process
+        // (EPANET 2.2 can crash on some broken files).
+        Err(e) => return check_rejected(path, e.code() as i32).map(|_| "rejected"),
+    };
+    let reference = tk.steady_state(path);
+    let oasis = oasis_hydraulics::steady_state(&net);
+    match (oasis, reference) {
+        (Ok(o), Ok(r)) => {
+            let node_ids: Vec<String> = net.nodes.iter().map(|n| n.id.clone()).collect();
+            let link_ids: Vec<String> = net.links.iter().map(|l| l.id.clone()).collect();
+            let diffs = compare(&o, &r, (&node_ids, &link_ids));
+            if diffs.is_empty() {
+                Ok("same")
+            } else {
+                let n = diffs.len();
+                Err(format!("{name}: {n} differences:\n    {}", diffs.into_iter().take(8).collect::<Vec<_>>().join("\n    ")))
+            }
+        }
+        (Err(o), Err(r)) if o.code() as i32 == r.code => Ok("same error"),
+        (o, r) => Err(format!(
+            "{name}: outcomes differ: oasis {:?} epanet {:?}",
+            o.map(|s| s.iterations),
+            r.map(|s| s.iterations)
+        )),
+    }
+}
+
+fn check_rejected(path: &Path, oasis_code: i32) -> Result<(), String> {
+    let Some(exe) = oasis_epanet::find_ref_exe() else {
+        if std::env::var_os("CI").is_some() {
+            return Err("epanet-ref is not built (cargo build -p oasis-epanet)".into());
+        }
+        eprintln!("note: epanet-ref not built; rejected file {} not compared", path.display());
+        return Ok(());
+    };
+    match oasis_epanet::run_isolated(&exe, &oasis_epanet::Reference::V22, path, true) {
+        Err(oasis_epanet::IsolatedError::Epanet(e)) if e.code == oasis_code => Ok(()),
+        // EPANET 2.2 crashes on some broken files; any clear error from Oasis is better.
+        Err(oasis_epanet::IsolatedError::Crashed { .. }) => Ok(()),
+        other => Err(format!("{}: oasis rejects with {oasis_code}, epanet gives {other:?}", path.display())),
+    }
+}
+
+fn run_all(dir: &Path) {
+    let Some(tk) = epanet22() else { return };
+    let files = inp_files(dir);
+    let filter = std::env::var("OASIS_PARITY_FILTER").unwrap_or_default();
+    let mut failures = Vec::new();
+    let mut counts = std::collections::BTreeMap::new();
+    for f in files.iter().filter(|f| f.display().to_string().contains(&filter)) {
+        match check(&tk, f) {
+            Ok(kind) => *counts.entry(kind).or_insert(0) += 1,
+            Err(e) => failures.push(e),
+        }
+    }
+    eprintln!("{}: {counts:?}, {} differ", dir.display(), failures.len());
+    assert!(failures.is_empty(), "{} networks differ from EPANET 2.2:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn shared_networks_match_epanet22_at_time_zero() {
+    let dir = workspace().join("../shared/networks");
+    if !dir.exists() {
+        eprintln!("note: ../shared/networks is absent; skipped");
+        return;
+    }
+    run_all(&dir);
+}
+
+#[test]
+fn own_networks_match_epanet22_at_time_zero() {
+    run_all(&workspace().join("tests/networks"));
+    run_all(&workspace().join("examples"));
+}
