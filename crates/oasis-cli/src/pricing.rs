@@ -176,7 +176,7 @@ pub fn tariff(cmd: TariffCommand) -> anyhow::Result<()> {
         }
     }
     if failed > 0 {
-        bail!("{failed} problem(s) found");
+        bail!("{failed} of {} tariff file(s) failed the check", files.len());
     }
     Ok(())
 }
@@ -409,8 +409,13 @@ fn load_plans(register: &Path, plans: &Path, split: Option<&Path>, year: i32) ->
 // ---------------------------------------------------------------------------------------------
 // Tables
 
+/// Columns a string takes on a terminal: CJK characters take two.
+fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if ('\u{2E80}'..='\u{FFEF}').contains(&c) && !('\u{FF61}'..='\u{FFDC}').contains(&c) { 2 } else { 1 }).sum()
+}
+
 fn print_table(headers: &[&str], rows: &[Vec<String>]) {
-    let width = |s: &str| s.chars().count();
+    let width = display_width;
     let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {
@@ -630,8 +635,12 @@ fn quota_report(a: ReportArgs) -> anyhow::Result<()> {
     let readings = load_readings(&a.readings)?;
     let mut rows: Vec<(String, String, PlanVsActual)> = Vec::new();
     let mut held = Vec::new();
+    let mut without_plan = Vec::new();
     for c in &customers {
-        let Some(plan) = plans.water.get(&c.customer.id) else { continue };
+        let Some(plan) = plans.water.get(&c.customer.id) else {
+            without_plan.push(c.customer.id.as_str());
+            continue;
+        };
         let meter = MeterHistory::new(readings.get(&c.customer.id).cloned().unwrap_or_default(), c.customer.register_capacity_m3);
         match meter.period_usage(a.period) {
             Ok(u) => rows.push((
@@ -642,9 +651,9 @@ fn quota_report(a: ReportArgs) -> anyhow::Result<()> {
             Err(e) => held.push(format!("customer {}: {e}", c.customer.id)),
         }
     }
-    let show = |list: &[&PlanVsActual], title: &str| {
+    let show = |list: &[&PlanVsActual], title: &str, key: &str| {
         println!();
-        println!("{title}");
+        println!("By {title}");
         let rows: Vec<Vec<String>> = list
             .iter()
             .map(|r| {
@@ -657,14 +666,18 @@ fn quota_report(a: ReportArgs) -> anyhow::Result<()> {
                 ]
             })
             .collect();
-        print_table(&["", "plan_m3", "actual_m3", "over_plan_m3", "percent_of_plan"], &rows);
+        print_table(&[key, "plan_m3", "actual_m3", "over_plan_m3", "percent_of_plan"], &rows);
     };
     println!("Plan vs actual, {}", a.period);
-    show(&rows.iter().map(|r| &r.2).collect::<Vec<_>>(), "By user");
+    show(&rows.iter().map(|r| &r.2).collect::<Vec<_>>(), "user", "customer");
     let by_sector = quota::group_totals(rows.iter().map(|r| (r.0.as_str(), &r.2)));
-    show(&by_sector.iter().collect::<Vec<_>>(), "By sector");
+    show(&by_sector.iter().collect::<Vec<_>>(), "sector", "sector");
     let by_district = quota::group_totals(rows.iter().map(|r| (r.1.as_str(), &r.2)));
-    show(&by_district.iter().collect::<Vec<_>>(), "By district");
+    show(&by_district.iter().collect::<Vec<_>>(), "district", "district");
+    if !without_plan.is_empty() {
+        println!();
+        println!("No water-use plan (not in the report): {}", without_plan.join(", "));
+    }
     report_plan_errors(&plans);
     for h in held {
         eprintln!("held back: {h}");
@@ -790,8 +803,8 @@ pub fn dual_control(args: DualControlArgs) -> anyhow::Result<()> {
         println!();
         println!(
             "Farm water-saving reward ({} yuan/m³ saved) and within-quota subsidy ({} yuan/m³, for {})",
-            num(rates.saving_reward_yuan_per_m3),
-            num(rates.within_quota_subsidy_yuan_per_m3),
+            price(rates.saving_reward_yuan_per_m3),
+            price(rates.within_quota_subsidy_yuan_per_m3),
             rates.subsidy_categories.join(", ")
         );
         let mut table: Vec<Vec<String>> = farms

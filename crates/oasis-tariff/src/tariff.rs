@@ -33,8 +33,10 @@ fn finding(field: impl Into<String>, message: impl Into<String>) -> Finding {
 pub enum TariffError {
     #[error("not a valid tariff document: {0}")]
     Parse(String),
-    #[error("tariff {code} is invalid:\n  {}", .problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n  "))]
-    Invalid { code: String, problems: Vec<Finding> },
+    #[error("tariff {code} is invalid:{}{}",
+        .problems.iter().map(|p| format!("\n  error: {p}")).collect::<String>(),
+        .warnings.iter().map(|w| format!("\n  warning: {w}")).collect::<String>())]
+    Invalid { code: String, problems: Vec<Finding>, warnings: Vec<Finding> },
     #[error("tariffs {first} and {second} are both in force on {date}")]
     Overlap { first: String, second: String, date: NaiveDate },
 }
@@ -396,7 +398,7 @@ impl RawTariff {
         }
 
         if !errors.is_empty() {
-            return Err(TariffError::Invalid { code: self.code, problems: errors });
+            return Err(TariffError::Invalid { code: self.code, problems: errors, warnings });
         }
         let tariff = Tariff {
             code: self.code,
