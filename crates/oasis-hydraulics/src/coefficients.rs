@@ -175,10 +175,11 @@ fn pump_coeff(m: &Model, s: &State, k: usize) -> (f64, f64) {
         PumpKind::ConstPower { r } => {
             let r = r * setting.powi(3);
             let hgrad = -r / q / q;
+            // Outside its range a constant-power pump acts as a closed link or an open valve.
             if hgrad > CBIG {
-                (CBIG, -CBIG * flow)
-            } else if hgrad < m.rqtol {
-                (m.rqtol, -m.rqtol * flow)
+                return closed(flow);
+            } else if hgrad < CSMALL {
+                return (1.0 / CSMALL, flow);
             } else {
                 (hgrad, r / flow)
             }

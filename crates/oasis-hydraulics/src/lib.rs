@@ -210,6 +210,18 @@ fn apply_patterns(m: &Model, s: &mut State, t: i64) {
             s.head[tank.node] = m.elevation[tank.node] * factor(p);
         }
     }
+    // Pump speed patterns set the speed (0 closes the pump).
+    for (k, l) in m.links.iter().enumerate() {
+        let Some(p) = l.pump.as_ref().and_then(|p| p.speed_pattern) else { continue };
+        let speed = factor(p);
+        s.setting[k] = speed;
+        if speed > 0.0 && s.status[k] <= Status::Closed {
+            s.status[k] = Status::Open;
+        }
+        if speed == 0.0 && s.status[k] > Status::Closed {
+            s.status[k] = Status::Closed;
+        }
+    }
 }
 
 fn apply_controls(m: &Model, s: &mut State, t: i64) {

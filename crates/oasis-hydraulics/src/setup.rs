@@ -61,6 +61,8 @@ pub(crate) struct PumpData {
     pub q0: f64,
     pub qmax: f64,
     pub hmax: f64,
+    /// Speed pattern (index into `Model::patterns`).
+    pub speed_pattern: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -268,7 +270,8 @@ impl Model {
                     }
                 }
                 LinkKind::Pump(p) => {
-                    let data = pump_data(net, p, &ucf, &l.id)?;
+                    let mut data = pump_data(net, p, &ucf, &l.id)?;
+                    data.speed_pattern = pat(&p.pattern);
                     let mut kc = p.speed.unwrap_or(1.0);
                     let mut status = Status::Open;
                     match l.initial_status {
@@ -513,6 +516,7 @@ fn pump_data(net: &Network, p: &Pump, ucf: &UnitFactors, id: &str) -> Result<Pum
                     q0: mid_flow / ucf.flow,
                     qmax: max_flow / ucf.flow,
                     hmax: first_head / ucf.head,
+                    speed_pattern: None,
                 });
             }
             Some(fitted)
@@ -529,6 +533,7 @@ fn pump_data(net: &Network, p: &Pump, ucf: &UnitFactors, id: &str) -> Result<Pum
             q0: design_flow / ucf.flow,
             qmax: max_flow / ucf.flow,
             hmax: shutoff_head / ucf.head,
+            speed_pattern: None,
         }),
         Some(PumpCurve::Custom { .. }) => unreachable!("custom curves returned above"),
         None => match power {
@@ -537,6 +542,7 @@ fn pump_data(net: &Network, p: &Pump, ucf: &UnitFactors, id: &str) -> Result<Pum
                 q0: 1.0,
                 qmax: BIG,
                 hmax: BIG,
+                speed_pattern: None,
             }),
             None => Err(HydraulicsError::Input { code: 226, message: format!("no head curve or power rating for pump {id}") }),
         },

@@ -56,16 +56,42 @@ fn check_rejected(path: &Path, oasis_code: i32) -> Result<(), String> {
     }
 }
 
+/// Networks listed in `known-differences.txt` (prefix `shared:` or `own:`).
+fn known_differences() -> Vec<String> {
+    let text = include_str!("../known-differences.txt");
+    text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).map(str::to_string).collect()
+}
+
+fn label(path: &Path) -> String {
+    let p = path.display().to_string();
+    let shared = workspace().join("../shared/networks/").display().to_string();
+    let own = workspace().join("").display().to_string();
+    if let Some(rest) = p.strip_prefix(&shared) {
+        format!("shared:{rest}")
+    } else if let Some(rest) = p.strip_prefix(&own) {
+        format!("own:{rest}")
+    } else {
+        p
+    }
+}
+
 fn run_all(dir: &Path) {
     let Some(tk) = epanet22() else { return };
+    let known = known_differences();
     let files = inp_files(dir);
     let filter = std::env::var("OASIS_PARITY_FILTER").unwrap_or_default();
     let mut failures = Vec::new();
     let mut counts = std::collections::BTreeMap::new();
     for f in files.iter().filter(|f| f.display().to_string().contains(&filter)) {
-        match check(&tk, f) {
-            Ok(kind) => *counts.entry(kind).or_insert(0) += 1,
-            Err(e) => failures.push(e),
+        let listed = known.contains(&label(f));
+        match (check(&tk, f), listed) {
+            (Ok(_), true) => failures.push(format!("{} now matches EPANET 2.2: remove it from known-differences.txt", label(f))),
+            (Ok(kind), false) => *counts.entry(kind).or_insert(0) += 1,
+            (Err(e), true) => {
+                *counts.entry("known difference").or_insert(0) += 1;
+                eprintln!("known difference: {}", e.lines().take(2).collect::<Vec<_>>().join(" | "));
+            }
+            (Err(e), false) => failures.push(e),
         }
     }
     eprintln!("{}: {counts:?}, {} differ", dir.display(), failures.len());
