@@ -99,10 +99,8 @@ impl MeterHistory {
         let r = &self.readings;
         let mut volume = Decimal::ZERO;
         let mut notes = Vec::new();
-        for i in from..=to {
-            if r[i].register_m3 < Decimal::ZERO {
-                return Err(MeterError::NegativeRegister { record: r[i].record.clone(), register_m3: r[i].register_m3 });
-            }
+        if let Some(bad) = r[from..=to].iter().find(|x| x.register_m3 < Decimal::ZERO) {
+            return Err(MeterError::NegativeRegister { record: bad.record.clone(), register_m3: bad.register_m3 });
         }
         for i in from + 1..=to {
             let (prev, cur) = (&r[i - 1], &r[i]);
