@@ -78,6 +78,22 @@ impl std::fmt::Display for EpanetError {
 
 impl std::error::Error for EpanetError {}
 
+impl EpanetError {
+    /// The error numbers of the detail lines, in order (e.g. `[213]` behind a 200).
+    pub fn detail_codes(&self) -> Vec<i32> {
+        self.details
+            .iter()
+            .filter_map(|d| {
+                let rest = d
+                    .strip_prefix("Input ")
+                    .unwrap_or(d)
+                    .strip_prefix("Error ")?;
+                rest.split(':').next()?.trim().parse().ok()
+            })
+            .collect()
+    }
+}
+
 /// Results at one node, network units.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeValues {
@@ -351,10 +367,15 @@ impl Toolkit {
         if message.is_empty() {
             message = format!("Error {code}");
         }
+        // Run-time errors (110, ...) are echoed in the report too; keep only news.
+        let details = report_errors(rpt)
+            .into_iter()
+            .filter(|d| *d != message)
+            .collect();
         EpanetError {
             code,
             message,
-            details: report_errors(rpt),
+            details,
         }
     }
 }
@@ -580,7 +601,8 @@ fn report_errors(rpt: &Path) -> Vec<String> {
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     let mut out = Vec::new();
     for (i, l) in lines.iter().enumerate() {
-        if !l.starts_with("Error ") || l.starts_with("Error 200:") {
+        let is_error = l.starts_with("Error ") || l.starts_with("Input Error ");
+        if !is_error || l.starts_with("Error 200:") {
             continue;
         }
         match lines.get(i + 1) {
@@ -676,6 +698,19 @@ mod tests {
         // 0xE9 is 'é' in latin-1 and invalid as a lone UTF-8 byte.
         assert_eq!(decode_epanet_bytes(b"caf\xe9"), "café");
         assert_eq!(decode_epanet_bytes("café".as_bytes()), "café");
+    }
+
+    #[test]
+    fn detail_codes_come_from_error_lines() {
+        let e = EpanetError {
+            code: 200,
+            message: "Error 200: one or more errors in input file".into(),
+            details: vec![
+                "Error 252: invalid ID name X in [JUNCTIONS] section: X 1".into(),
+                "Input Error 221: mis-placed clause in following line of Rule 1: THEN".into(),
+            ],
+        };
+        assert_eq!(e.detail_codes(), vec![252, 221]);
     }
 
     #[test]

@@ -48,7 +48,7 @@ impl Drop for TempInp {
     }
 }
 
-/// Reservoir (head 100 m) -> 1000 m of 300 mm pipe, C = 100 -> junction (elevation
+/// Reservoir (head 100 m) -> 2000 m of 300 mm pipe, C = 100 -> junction (elevation
 /// 50 m) drawing 50 L/s. A tree: the flow is fixed by continuity.
 const ONE_PIPE: &str = "\
 [TITLE]
@@ -58,7 +58,7 @@ one pipe
 [RESERVOIRS]
  R1  100
 [PIPES]
- P1  R1  J1  1000  300  100  0  Open
+ P1  R1  J1  2000  300  100  0  Open
 [OPTIONS]
  Units LPS
  Headloss H-W
@@ -89,15 +89,15 @@ fn one_pipe_head_loss_matches_hazen_williams_by_hand() {
 
     // EPANET works in ft and cfs:
     //   q = 50 L/s / 28.317 = 1.76572 cfs
-    //   L = 1000 m / 0.3048 = 3280.84 ft, d = 300 mm / 304.8 = 0.984252 ft
-    //   R = 4.727 L / (C^1.852 d^4.871) = 15508.5 / (5058.25 * 0.925596) = 3.3124
-    //   h = R q^1.852 = 3.3124 * 2.8661 = 9.494 ft = 2.894 m
+    //   L = 2000 m / 0.3048 = 6561.68 ft, d = 300 mm / 304.8 = 0.984252 ft
+    //   R = 4.727 L / (C^1.852 d^4.871) = 31017.1 / (5058.25 * 0.925596) = 6.6249
+    //   h = R q^1.852 = 6.6249 * 2.8661 = 18.988 ft = 5.788 m
     let q_cfs: f64 = 50.0 / 28.317;
-    let l_ft = 1000.0 / 0.3048;
+    let l_ft = 2000.0 / 0.3048;
     let d_ft: f64 = 300.0 / 304.8;
     let r_coef = 4.727 * l_ft / (100f64.powf(1.852) * d_ft.powf(4.871));
     let h_m = r_coef * q_cfs.powf(1.852) * 0.3048;
-    assert!((h_m - 2.894).abs() < 0.001, "hand arithmetic: {h_m}");
+    assert!((h_m - 5.788).abs() < 0.002, "hand arithmetic: {h_m}");
 
     let j1 = &r.snapshot.nodes[0];
     let p1 = &r.snapshot.links[0];
@@ -114,8 +114,13 @@ fn one_pipe_head_loss_matches_hazen_williams_by_hand() {
     );
     assert!((j1.demand - 50.0).abs() < 1e-12);
     assert!((p1.flow - 50.0).abs() < 1e-9);
-    // EN_HEADLOSS of a pipe is per 1000 length units: here loss / 1000 m * 1000.
-    assert!((p1.headloss - loss).abs() < 1e-9);
+    // EPANET 2.2's EN_HEADLOSS is the whole drop H1 - H2 (reports show it per
+    // 1000 length units, the toolkit does not): 5.788 m here, not 2.894.
+    assert!(
+        (p1.headloss - loss).abs() < 1e-9,
+        "{} vs {loss}",
+        p1.headloss
+    );
     // v = Q / A in ft/s with EPANET's factors (28.317 L/ft³ is EPANET's rounding of
     // 28.3168), back to m/s: 1.76572 cfs / (π/4 · 0.984252²) · 0.3048 = 0.70735 m/s
     let v = q_cfs / (std::f64::consts::PI / 4.0 * d_ft * d_ft) * 0.3048;
