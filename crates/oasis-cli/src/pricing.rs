@@ -49,6 +49,9 @@ pub struct BillArgs {
     /// Write bill lines as CSV (customer,period,component,band,volume_m3,unit_price,amount).
     #[arg(long)]
     output: Option<PathBuf>,
+    /// Bill only this customer (repeat for several); default: every customer.
+    #[arg(long = "customer")]
+    only: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -464,7 +467,12 @@ fn dp(d: Decimal, places: u32) -> String {
 
 pub fn bill(args: BillArgs) -> anyhow::Result<()> {
     let schedule = load_schedule(&args.tariffs)?;
-    let customers = load_customers(&args.customers)?;
+    let mut customers = load_customers(&args.customers)?;
+    for id in &args.only {
+        if !customers.iter().any(|c| &c.customer.id == id) {
+            bail!("--customer {id}: no such customer in {}", args.customers.display());
+        }
+    }
     let readings = load_readings(&args.readings)?;
     let plans = match (&args.quotas, &args.plans) {
         (Some(q), Some(p)) => load_plans(q, p, args.split.as_deref(), args.period.year())?,
@@ -475,6 +483,9 @@ pub fn bill(args: BillArgs) -> anyhow::Result<()> {
         if !customers.iter().any(|c| &c.customer.id == id) {
             eprintln!("warning: {}: readings for customer {id}, who is not in {}", args.readings.display(), args.customers.display());
         }
+    }
+    if !args.only.is_empty() {
+        customers.retain(|c| args.only.contains(&c.customer.id));
     }
     let list: Vec<Customer> = customers.iter().map(|c| c.customer.clone()).collect();
     let run = billing::bill_customers(&list, &readings, &schedule, &plans.water, args.period);
@@ -487,7 +498,9 @@ pub fn bill(args: BillArgs) -> anyhow::Result<()> {
     println!();
     println!("{} bills, {} yuan in all; {} held back", run.bills.len(), dp(grand, 2), run.held.len());
     for e in &plans.errors {
-        eprintln!("plan problem: {e}");
+        if args.only.is_empty() || customers.iter().any(|c| e.contains(&format!("customer {} ", c.customer.id))) {
+            eprintln!("plan problem: {e}");
+        }
     }
     for e in &run.held {
         eprintln!("held back: {e}");

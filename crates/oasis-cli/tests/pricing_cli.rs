@@ -249,3 +249,19 @@ fn malformed_files_name_file_line_and_field() {
     assert!(err.contains("'2025-3' is not a period"), "{err}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn bill_can_be_limited_to_some_customers() {
+    let base = ["bill", "--tariff", &s("tariff-2024.toml"), "--customers", &s("customers.csv"), "--readings", &s("readings.csv"), "--period", "2025-03"]
+        .map(String::from);
+    let run = |extra: &[&str]| {
+        let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
+        args.extend(extra);
+        oasis(&args)
+    };
+    let (out, _) = text(&run(&["--customer", "JC-HH-104"]));
+    assert!(out.contains("1 bills, 96.00 yuan in all; 0 held back"), "{out}");
+    let o = run(&["--customer", "JC-NOPE"]);
+    assert!(!o.status.success());
+    assert!(text(&o).1.contains("--customer JC-NOPE: no such customer"));
+}
