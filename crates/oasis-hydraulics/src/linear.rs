@@ -109,9 +109,10 @@ impl LinearSystem {
         ) {
             Ok(llt) => llt,
             Err(faer::linalg::solvers::LltError::NonPositivePivot { index }) => {
+                // The pivot is counted in the factorisation's order; map it back to a junction.
                 let junction = match self.symbolic.perm() {
-                    Some(p) => p.arrays().0[index],
-                    None => index,
+                    Some(p) => p.arrays().0.get(index).copied().unwrap_or(0),
+                    None => index.min(self.n - 1),
                 };
                 return Err(Singular { junction });
             }

@@ -455,10 +455,7 @@ impl Reader {
             Section::Curves => self.curve(t, line_no),
             Section::Controls => self.control(t),
             Section::Rules => self.rule(t),
-            Section::Energy => {
-                self.net.energy.lines.push(t.to_vec());
-                Ok(())
-            }
+            Section::Energy => self.energy(t),
             Section::Emitters => self.emitter(t),
             Section::Quality => self.quality(t),
             Section::Sources => self.source(t),
@@ -1110,6 +1107,25 @@ impl Reader {
         Ok(RuleAction { object: canonical_object(&object), id: t[2].clone(), variable, value: value.clone() })
     }
 
+    fn energy(&mut self, t: &[String]) -> LineResult {
+        // PUMP id PRICE|PATTERN|EFFIC value; GLOBAL ...; DEMAND CHARGE value.
+        if kw(&t[0], "PUMP") {
+            need(t, 4)?;
+            match self.link_ids.get(&t[1]) {
+                Some(&k) if matches!(self.net.links[k].kind, LinkKind::Pump(_)) => {}
+                _ => return Err(problem(216, "pump", &t[1])),
+            }
+        }
+        if t.len() >= 3 && kw(&t[t.len() - 2], "PATT") && !self.pattern_ids.contains(&t[t.len() - 1]) {
+            return Err(problem(205, "pattern", &t[t.len() - 1]));
+        }
+        if t.len() >= 3 && kw(&t[t.len() - 2], "EFFI") && kw(&t[0], "PUMP") && !self.curve_ids.contains(&t[t.len() - 1]) {
+            return Err(problem(206, "efficiency curve", &t[t.len() - 1]));
+        }
+        self.net.energy.lines.push(t.to_vec());
+        Ok(())
+    }
+
     fn emitter(&mut self, t: &[String]) -> LineResult {
         need(t, 2)?;
         let (class, pos) = self.node_ref(t, 0, "junction")?;
@@ -1426,11 +1442,12 @@ impl Reader {
             .map(|n| n.id.as_str())
             .collect();
         if !unlinked.is_empty() {
-            return Err(ReadError::Network {
-                source_name: source_name.into(),
-                code: 233,
-                message: format!("{}: {}", describe(233), unlinked.join(", ")),
-            });
+            // EPANET 2.2 answers 200 and lists each node with error 233.
+            let errors = unlinked
+                .iter()
+                .map(|id| line_error(233, 0, "JUNCTIONS", "id", id, format!("{} ({id})", describe(233))))
+                .collect();
+            return Err(ReadError::Input { source_name: source_name.into(), errors });
         }
 
         // Pump curves (226, 227).
