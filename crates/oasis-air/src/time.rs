@@ -195,10 +195,10 @@ impl FromStr for HourStamp {
         }
         let h = parse_num(h).ok_or_else(bad)?;
         let m = parse_num(m).ok_or_else(bad)?;
-        if let Some(sec) = sec {
-            if sec.len() != 2 || parse_num(sec) != Some(0) {
-                return Err(bad());
-            }
+        if let Some(sec) = sec
+            && (sec.len() != 2 || parse_num(sec) != Some(0))
+        {
+            return Err(bad());
         }
         if m != 0 || h > 24 {
             return Err(bad());

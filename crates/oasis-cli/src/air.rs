@@ -350,10 +350,10 @@ struct DayRow {
 
 /// Daily values of every station (and the city) for every day with data.
 fn daily_rows(data: &HourlyData, city: Option<&str>) -> anyhow::Result<Vec<DayRow>> {
-    if let Some(c) = city {
-        if data.index.contains_key(c) {
-            bail!("--city '{c}' is also a station name in the input; choose another name");
-        }
+    if let Some(c) = city
+        && data.index.contains_key(c)
+    {
+        bail!("--city '{c}' is also a station name in the input; choose another name");
     }
     let mut out = Vec::new();
     let mut by_day: BTreeMap<Date, Vec<DailyConc>> = BTreeMap::new();

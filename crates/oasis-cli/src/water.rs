@@ -130,10 +130,10 @@ fn read_water(path: &PathBuf, args: &InputArgs) -> anyhow::Result<WaterData> {
     let file = path.display();
     let from = args.from.as_deref().map(|s| s.parse::<Date>().with_context(|| format!("--from '{s}'"))).transpose()?;
     let to = args.to.as_deref().map(|s| s.parse::<Date>().with_context(|| format!("--to '{s}'"))).transpose()?;
-    if let (Some(f), Some(t)) = (from, to) {
-        if f > t {
-            bail!("--from {f} is after --to {t}");
-        }
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        bail!("--from {f} is after --to {t}");
     }
     let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_path(path).with_context(|| format!("cannot open {file}"))?;
     let headers = rdr.headers().with_context(|| format!("{file}: cannot read the header line"))?.clone();
@@ -305,9 +305,9 @@ fn classify_cmd(args: ClassifyArgs) -> anyhow::Result<()> {
     let mut site_classes: BTreeMap<String, Vec<WaterClass>> = BTreeMap::new();
     use std::fmt::Write as _;
     if args.period {
-        let _ = writeln!(out, "{} {} {:>7} {:<5} {} {}", pad("site", 16), pad("kind", 5), "samples", "class", pad("status", 9), "main pollutants (超标倍数)");
+        let _ = writeln!(out, "{} {} samples class {} main pollutants (超标倍数)", pad("site", 16), pad("kind", 5), pad("status", 9));
     } else {
-        let _ = writeln!(out, "{} {} {:<5} {} {}", pad("site", 16), pad("time", 16), "class", pad("status", 9), "main pollutants (超标倍数)");
+        let _ = writeln!(out, "{} {} class {} main pollutants (超标倍数)", pad("site", 16), pad("time", 16), pad("status", 9));
     }
     for (name, site) in &data.sites {
         let body = site.body.expect("set when read");
@@ -394,8 +394,13 @@ struct CityResult {
     incomplete: Vec<String>,
 }
 
-fn city_results(data: &WaterData, default_city: Option<&str>, file: &str) -> anyhow::Result<(Vec<CityResult>, Vec<(String, String, f64, Option<WaterClass>)>)> {
-    let mut per_city: BTreeMap<String, Vec<(String, f64, Option<WaterClass>, bool)>> = BTreeMap::new();
+/// One section of the ranking: (city, site, CWQI, class).
+type SectionRow = (String, String, f64, Option<WaterClass>);
+/// A section inside its city: (site, CWQI, class, incomplete).
+type CitySection = (String, f64, Option<WaterClass>, bool);
+
+fn city_results(data: &WaterData, default_city: Option<&str>, file: &str) -> anyhow::Result<(Vec<CityResult>, Vec<SectionRow>)> {
+    let mut per_city: BTreeMap<String, Vec<CitySection>> = BTreeMap::new();
     let mut sections = Vec::new();
     for (name, site) in &data.sites {
         let Some(city) = site.city.clone().or_else(|| default_city.map(String::from)) else {
@@ -441,12 +446,12 @@ fn rank_cmd(args: RankArgs) -> anyhow::Result<()> {
     if incomplete > 0 {
         eprintln!("warning: {incomplete} section(s) lack some of the 21 CWQI items; their CWQI sums only the items present (see incomplete_sections)");
     }
-    let _ = writeln!(out, "{} {} {:>5} {:>8}", pad("section", 16), pad("city", 10), "class", "CWQI");
+    let _ = writeln!(out, "{} {} class     CWQI", pad("section", 16), pad("city", 10));
     for (city, name, q, class) in &sections {
         let _ = writeln!(out, "{} {} {:>5} {:>8.4}", pad(name, 16), pad(city, 10), class.map(|c| c.label()).unwrap_or(""), q);
     }
     let _ = writeln!(out);
-    let _ = writeln!(out, "{:>4} {} {:>8} {:>8} {:>7} {:>6} {}", "rank", pad("city", 10), "CWQI", "ΔCWQI%", "优良率%", "劣V%", "rating");
+    let _ = writeln!(out, "rank {}     CWQI   ΔCWQI%  优良率%   劣V% rating", pad("city", 10));
     let mut rows = Vec::new();
     for r in &ranked {
         let c = cities.iter().find(|c| c.city == r.city).expect("ranked city");
