@@ -202,10 +202,8 @@ pub fn parse_error(stderr: &str) -> Option<EpanetError> {
                 message: message.to_string(),
                 details: Vec::new(),
             });
-        } else if let Some(d) = line.strip_prefix(DETAIL_PREFIX) {
-            if let Some(e) = err.as_mut() {
-                e.details.push(d.to_string());
-            }
+        } else if let (Some(d), Some(e)) = (line.strip_prefix(DETAIL_PREFIX), err.as_mut()) {
+            e.details.push(d.to_string());
         }
     }
     err

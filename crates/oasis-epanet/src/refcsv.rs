@@ -138,6 +138,158 @@ pub fn read_snapshots<R: Read>(input: R) -> Result<Vec<Snapshot>, CsvError> {
     Ok(out)
 }
 
+/// One difference between a candidate result and the reference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mismatch {
+    pub time_s: i64,
+    /// "node" or "link" (or "time" when a whole reporting time is missing/extra).
+    pub object: &'static str,
+    pub id: String,
+    pub field: &'static str,
+    pub candidate: f64,
+    pub reference: f64,
+    /// |candidate − reference| / max(1, |reference|); infinite for structural differences.
+    pub rel_error: f64,
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "t={} {} {} {}: {} vs reference {} (rel. error {:.3e})",
+            self.time_s,
+            self.object,
+            self.id,
+            self.field,
+            g17(self.candidate),
+            g17(self.reference),
+            self.rel_error
+        )
+    }
+}
+
+/// Compares `candidate` with `reference` field by field: the issue-2 criterion is
+/// |a − b| ≤ tol · max(1, |b|). Times, counts, order and IDs must match exactly
+/// (reported as mismatches with infinite error).
+pub fn compare(candidate: &[Snapshot], reference: &[Snapshot], tol: f64) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    let structural = |time_s, object, id: String, field| Mismatch {
+        time_s,
+        object,
+        id,
+        field,
+        candidate: f64::NAN,
+        reference: f64::NAN,
+        rel_error: f64::INFINITY,
+    };
+    if candidate.len() != reference.len() {
+        out.push(structural(
+            -1,
+            "time",
+            format!("{} vs {} reporting times", candidate.len(), reference.len()),
+            "count",
+        ));
+    }
+    for (c, r) in candidate.iter().zip(reference) {
+        if c.time_s != r.time_s {
+            out.push(structural(
+                r.time_s,
+                "time",
+                format!("candidate time {}", c.time_s),
+                "time_s",
+            ));
+            continue;
+        }
+        if c.nodes.len() != r.nodes.len() || c.links.len() != r.links.len() {
+            out.push(structural(
+                r.time_s,
+                "time",
+                format!(
+                    "{}/{} nodes/links vs {}/{}",
+                    c.nodes.len(),
+                    c.links.len(),
+                    r.nodes.len(),
+                    r.links.len()
+                ),
+                "count",
+            ));
+        }
+        for (a, b) in c.nodes.iter().zip(&r.nodes) {
+            if a.id != b.id {
+                out.push(structural(
+                    r.time_s,
+                    "node",
+                    format!("{} vs {}", a.id, b.id),
+                    "id",
+                ));
+                continue;
+            }
+            check(
+                &mut out, tol, r.time_s, "node", &b.id, "head", a.head, b.head,
+            );
+            check(
+                &mut out, tol, r.time_s, "node", &b.id, "pressure", a.pressure, b.pressure,
+            );
+            check(
+                &mut out, tol, r.time_s, "node", &b.id, "demand", a.demand, b.demand,
+            );
+        }
+        for (a, b) in c.links.iter().zip(&r.links) {
+            if a.id != b.id {
+                out.push(structural(
+                    r.time_s,
+                    "link",
+                    format!("{} vs {}", a.id, b.id),
+                    "id",
+                ));
+                continue;
+            }
+            check(
+                &mut out, tol, r.time_s, "link", &b.id, "flow", a.flow, b.flow,
+            );
+            check(
+                &mut out, tol, r.time_s, "link", &b.id, "velocity", a.velocity, b.velocity,
+            );
+            check(
+                &mut out, tol, r.time_s, "link", &b.id, "headloss", a.headloss, b.headloss,
+            );
+            check(
+                &mut out, tol, r.time_s, "link", &b.id, "status", a.status, b.status,
+            );
+            check(
+                &mut out, tol, r.time_s, "link", &b.id, "setting", a.setting, b.setting,
+            );
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check(
+    out: &mut Vec<Mismatch>,
+    tol: f64,
+    time_s: i64,
+    object: &'static str,
+    id: &str,
+    field: &'static str,
+    a: f64,
+    b: f64,
+) {
+    let rel = (a - b).abs() / b.abs().max(1.0);
+    // NaN on exactly one side is a mismatch; NaN on both sides is agreement.
+    if rel > tol || a.is_nan() != b.is_nan() {
+        out.push(Mismatch {
+            time_s,
+            object,
+            id: id.to_string(),
+            field,
+            candidate: a,
+            reference: b,
+            rel_error: if rel.is_nan() { f64::INFINITY } else { rel },
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +331,26 @@ mod tests {
         write_snapshots(&mut buf, &[&sample()]).unwrap();
         let back = read_snapshots(buf.as_slice()).unwrap();
         assert_eq!(back, vec![sample()]);
+    }
+
+    #[test]
+    fn compare_uses_relative_error_above_one_and_absolute_below() {
+        let r = sample();
+        let mut c = sample();
+        // head 100.5: 1e-6 relative allows 100.5e-6; 5e-5 is inside.
+        c.nodes[0].head += 5e-5;
+        // pressure 0.1 is below 1, so the bound is absolute 1e-6; 2e-6 is outside.
+        c.nodes[0].pressure += 2e-6;
+        let m = compare(std::slice::from_ref(&c), std::slice::from_ref(&r), 1e-6);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!((m[0].field, m[0].id.as_str()), ("pressure", "J,1"));
+        assert!((m[0].rel_error - 2e-6).abs() < 1e-12);
+        c.links[0].id = "P2".into();
+        let m = compare(&[c], &[r], 1e-6);
+        assert!(
+            m.iter()
+                .any(|x| x.field == "id" && x.rel_error.is_infinite())
+        );
     }
 
     #[test]

@@ -106,7 +106,7 @@ pub fn jinchang_demo() -> String {
         }
     }
     let arterial_row = |r: usize| r % 4 == 2;
-    let arterial_col = |c: usize| c % 5 == 0;
+    let arterial_col = |c: usize| c.is_multiple_of(5);
     let dist = |a: (f64, f64), b: (f64, f64)| {
         (((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt() * 10.0).round() / 10.0
     };

@@ -111,6 +111,8 @@ pub fn random_eps_network(seed: u64, opts: &RandomOptions) -> String {
     build(seed, opts, true).to_inp()
 }
 
+// Index loops mirror the grid arithmetic (k, k - 1, k - cols) more plainly than iterators.
+#[allow(clippy::needless_range_loop)]
 fn build(seed: u64, opts: &RandomOptions, eps: bool) -> Network {
     let mut rng = Rng::new(seed);
     let units = opts
@@ -616,6 +618,7 @@ fn build(seed: u64, opts: &RandomOptions, eps: bool) -> Network {
 /// One pump PU between `n1` and `n2` delivering about `qd` L/s at `hd` m, with a
 /// random curve type: 1-point, 3-point, 2-point / multi-point custom, or constant
 /// power; sometimes a speed setting.
+#[allow(clippy::too_many_arguments)]
 fn add_pump(
     net: &mut Network,
     rng: &mut Rng,
