@@ -5,10 +5,10 @@
 //! stamps are the end of the averaging hour). A daily value that lacks data
 //! is `None` (invalid), never guessed.
 
-use crate::decimal::ExactConc;
-use crate::index::{iaqi, Averaging, Edition, Iaqi, Pollutant};
-use crate::report::{assemble, AqiReport, Item};
 use crate::Conc;
+use crate::decimal::ExactConc;
+use crate::index::{Averaging, Edition, Iaqi, Pollutant, iaqi};
+use crate::report::{AqiReport, Item, assemble};
 
 /// The hourly concentrations of one natural day, `[hour][pollutant]`:
 /// hour 0 is stamped 01:00, hour 23 is stamped 24:00 (next day 00:00);
@@ -52,13 +52,26 @@ impl DailyConc {
     /// Why items are invalid, for people ("PM2.5: 18 valid hours < 20").
     pub fn invalid_reasons(&self) -> Vec<String> {
         let mut out = Vec::new();
-        for p in [Pollutant::So2, Pollutant::No2, Pollutant::Pm10, Pollutant::Pm25, Pollutant::Co] {
+        for p in [
+            Pollutant::So2,
+            Pollutant::No2,
+            Pollutant::Pm10,
+            Pollutant::Pm25,
+            Pollutant::Co,
+        ] {
             if self.mean_24h[p.index()].is_none() {
-                out.push(format!("{}: {} valid hours < {MIN_HOURS_PER_DAY}", p.name(), self.hours[p.index()]));
+                out.push(format!(
+                    "{}: {} valid hours < {MIN_HOURS_PER_DAY}",
+                    p.name(),
+                    self.hours[p.index()]
+                ));
             }
         }
         if self.o3_8h_max.is_none() {
-            out.push(format!("O3_8h: {} valid 8-h values < {MIN_8H_WINDOWS_PER_DAY}", self.o3_8h_windows));
+            out.push(format!(
+                "O3_8h: {} valid 8-h values < {MIN_8H_WINDOWS_PER_DAY}",
+                self.o3_8h_windows
+            ));
         }
         out
     }
@@ -67,7 +80,14 @@ impl DailyConc {
 /// Daily concentrations of one station from its hourly values.
 pub fn daily_conc(day: &DayHours) -> DailyConc {
     let mut out = DailyConc::default();
-    for p in [Pollutant::So2, Pollutant::No2, Pollutant::Pm10, Pollutant::Pm25, Pollutant::Co, Pollutant::O3] {
+    for p in [
+        Pollutant::So2,
+        Pollutant::No2,
+        Pollutant::Pm10,
+        Pollutant::Pm25,
+        Pollutant::Co,
+        Pollutant::O3,
+    ] {
         let vals: Vec<Conc> = day.iter().filter_map(|h| h[p.index()]).collect();
         out.hours[p.index()] = vals.len();
         if vals.len() >= MIN_HOURS_PER_DAY && p != Pollutant::O3 {
@@ -84,13 +104,22 @@ pub fn daily_conc(day: &DayHours) -> DailyConc {
     let windows: Vec<Conc> = (7..24)
         .filter_map(|end| {
             let vals: Vec<Conc> = day[end - 7..=end].iter().filter_map(|h| h[o3]).collect();
-            (vals.len() >= MIN_HOURS_PER_8H).then(|| ExactConc::mean(&vals).expect("non-empty").round_to(Pollutant::O3.step_micro()))
+            (vals.len() >= MIN_HOURS_PER_8H).then(|| {
+                ExactConc::mean(&vals)
+                    .expect("non-empty")
+                    .round_to(Pollutant::O3.step_micro())
+            })
         })
         .collect();
     out.o3_8h_windows = windows.len();
     let max = windows.iter().max().copied();
     out.o3_8h_max = match max {
-        Some(m) if windows.len() >= MIN_8H_WINDOWS_PER_DAY || m > Conc::from_units(O3_8H_LIMIT_FOR_SHORT_DAYS) => Some(m),
+        Some(m)
+            if windows.len() >= MIN_8H_WINDOWS_PER_DAY
+                || m > Conc::from_units(O3_8H_LIMIT_FOR_SHORT_DAYS) =>
+        {
+            Some(m)
+        }
         _ => None,
     };
     out
@@ -101,14 +130,28 @@ pub fn daily_conc(day: &DayHours) -> DailyConc {
 /// item is invalid only when no station has it (our choice; documented).
 pub fn city_daily(stations: &[DailyConc]) -> DailyConc {
     let mut out = DailyConc::default();
-    let mean_of = |vals: Vec<Conc>, p: Pollutant| ExactConc::mean(&vals).map(|m| m.round_to(p.step_micro()));
+    let mean_of =
+        |vals: Vec<Conc>, p: Pollutant| ExactConc::mean(&vals).map(|m| m.round_to(p.step_micro()));
     for p in Pollutant::ALL {
-        let vals: Vec<Conc> = stations.iter().filter_map(|s| s.mean_24h[p.index()]).collect();
-        out.hours[p.index()] = stations.iter().map(|s| s.hours[p.index()]).max().unwrap_or(0);
+        let vals: Vec<Conc> = stations
+            .iter()
+            .filter_map(|s| s.mean_24h[p.index()])
+            .collect();
+        out.hours[p.index()] = stations
+            .iter()
+            .map(|s| s.hours[p.index()])
+            .max()
+            .unwrap_or(0);
         out.mean_24h[p.index()] = mean_of(vals, p);
     }
-    out.o3_1h_max = mean_of(stations.iter().filter_map(|s| s.o3_1h_max).collect(), Pollutant::O3);
-    out.o3_8h_max = mean_of(stations.iter().filter_map(|s| s.o3_8h_max).collect(), Pollutant::O3);
+    out.o3_1h_max = mean_of(
+        stations.iter().filter_map(|s| s.o3_1h_max).collect(),
+        Pollutant::O3,
+    );
+    out.o3_8h_max = mean_of(
+        stations.iter().filter_map(|s| s.o3_8h_max).collect(),
+        Pollutant::O3,
+    );
     out.o3_8h_windows = stations.iter().map(|s| s.o3_8h_windows).max().unwrap_or(0);
     out
 }
@@ -130,8 +173,15 @@ fn value(i: Option<Iaqi>) -> Option<u16> {
 pub fn daily_aqi(edition: Edition, conc: &DailyConc) -> AqiReport {
     let mut iaqi_arr: [Option<u16>; 7] = [None; 7];
     let mut notes = Vec::new();
-    let rate = |p: Pollutant, avg: Averaging, c: Option<Conc>| c.and_then(|c| iaqi(edition, p, avg, c));
-    for (item, p) in [(Item::So2, Pollutant::So2), (Item::No2, Pollutant::No2), (Item::Pm10, Pollutant::Pm10), (Item::Pm25, Pollutant::Pm25), (Item::Co, Pollutant::Co)] {
+    let rate =
+        |p: Pollutant, avg: Averaging, c: Option<Conc>| c.and_then(|c| iaqi(edition, p, avg, c));
+    for (item, p) in [
+        (Item::So2, Pollutant::So2),
+        (Item::No2, Pollutant::No2),
+        (Item::Pm10, Pollutant::Pm10),
+        (Item::Pm25, Pollutant::Pm25),
+        (Item::Co, Pollutant::Co),
+    ] {
         iaqi_arr[item.index()] = value(rate(p, Averaging::Hour24, conc.mean(p)));
     }
     let o3_1h = value(rate(Pollutant::O3, Averaging::Hour1, conc.o3_1h_max));
@@ -146,17 +196,37 @@ pub fn daily_aqi(edition: Edition, conc: &DailyConc) -> AqiReport {
         other => value(other),
     };
     let items: &[Item] = match edition {
-        Edition::Hj633_2012 => &[Item::So2, Item::No2, Item::Pm10, Item::Pm25, Item::Co, Item::O3, Item::O3_8h],
-        Edition::Hj633_2026 => &[Item::So2, Item::No2, Item::Pm10, Item::Pm25, Item::Co, Item::O3_8h],
+        Edition::Hj633_2012 => &[
+            Item::So2,
+            Item::No2,
+            Item::Pm10,
+            Item::Pm25,
+            Item::Co,
+            Item::O3,
+            Item::O3_8h,
+        ],
+        Edition::Hj633_2026 => &[
+            Item::So2,
+            Item::No2,
+            Item::Pm10,
+            Item::Pm25,
+            Item::Co,
+            Item::O3_8h,
+        ],
     };
     // In 2012 an O3 8-h above 800 is covered by the O3 1-h item; it is not missing.
     let blocking: Vec<Item> = items
         .iter()
         .copied()
-        .filter(|&it| !(it == Item::O3_8h && edition == Edition::Hj633_2012 && conc.o3_8h_max.is_some()))
+        .filter(|&it| {
+            !(it == Item::O3_8h && edition == Edition::Hj633_2012 && conc.o3_8h_max.is_some())
+        })
         .collect();
     let mut report = assemble(edition, iaqi_arr, items, &blocking, notes);
-    if edition == Edition::Hj633_2012 && conc.o3_8h_max.is_some() && report.iaqi[Item::O3_8h.index()].is_none() {
+    if edition == Edition::Hj633_2012
+        && conc.o3_8h_max.is_some()
+        && report.iaqi[Item::O3_8h.index()].is_none()
+    {
         report.missing.retain(|&m| m != Item::O3_8h);
     }
     report

@@ -29,7 +29,9 @@ impl Conc {
 
     /// A whole number of units (e.g. `Conc::from_units(75)` = 75 µg/m³).
     pub const fn from_units(units: i64) -> Self {
-        Conc { micro: units * MICRO }
+        Conc {
+            micro: units * MICRO,
+        }
     }
 
     pub const fn micro(self) -> i64 {
@@ -47,7 +49,9 @@ impl Conc {
             return None;
         }
         let sum: i128 = values.iter().map(|c| c.micro as i128).sum();
-        Some(Conc::from_micro(round_half_even(sum, values.len() as i128) as i64))
+        Some(Conc::from_micro(
+            round_half_even(sum, values.len() as i128) as i64
+        ))
     }
 }
 
@@ -87,16 +91,28 @@ impl FromStr for Conc {
         if int_part.is_empty() && frac_part.is_empty() {
             return Err(bad());
         }
-        if !int_part.bytes().all(|b| b.is_ascii_digit()) || !frac_part.bytes().all(|b| b.is_ascii_digit()) {
+        if !int_part.bytes().all(|b| b.is_ascii_digit())
+            || !frac_part.bytes().all(|b| b.is_ascii_digit())
+        {
             return Err(bad());
         }
         if int_part.len() > 12 {
             return Err(bad());
         }
-        let int: i128 = if int_part.is_empty() { 0 } else { int_part.parse().map_err(|_| bad())? };
+        let int: i128 = if int_part.is_empty() {
+            0
+        } else {
+            int_part.parse().map_err(|_| bad())?
+        };
         // Scale all fraction digits to an exact rational, then round at 1e-6.
         let frac_digits = frac_part.len().min(30) as u32;
-        let frac: i128 = if frac_digits == 0 { 0 } else { frac_part[..frac_digits as usize].parse().map_err(|_| bad())? };
+        let frac: i128 = if frac_digits == 0 {
+            0
+        } else {
+            frac_part[..frac_digits as usize]
+                .parse()
+                .map_err(|_| bad())?
+        };
         let den = 10i128.pow(frac_digits);
         let num = int * den * MICRO as i128 + frac * MICRO as i128;
         let micro = round_half_even(num, den) as i64;
@@ -140,7 +156,10 @@ pub struct ExactConc {
 
 impl ExactConc {
     pub fn from_conc(c: Conc) -> Self {
-        ExactConc { num_micro: c.micro as i128, den: 1 }
+        ExactConc {
+            num_micro: c.micro as i128,
+            den: 1,
+        }
     }
 
     /// Exact mean of the values; `None` when empty.
@@ -149,7 +168,10 @@ impl ExactConc {
             return None;
         }
         let sum: i128 = values.iter().map(|c| c.micro as i128).sum();
-        Some(ExactConc { num_micro: sum, den: values.len() as i128 })
+        Some(ExactConc {
+            num_micro: sum,
+            den: values.len() as i128,
+        })
     }
 
     /// Round half-to-even to a multiple of `step_micro` millionths
@@ -208,14 +230,31 @@ mod tests {
         let m = ExactConc::mean(&[Conc::from_units(13), Conc::from_units(14)]).unwrap();
         assert_eq!(m.round_to(MICRO), Conc::from_units(14));
         // (1 + 2 + 2) / 3 = 1.666.. -> 2 ; CO to one decimal: (0.6+0.7+0.7)/3 = 0.666.. -> 0.7
-        let m = ExactConc::mean(&[Conc::from_units(1), Conc::from_units(2), Conc::from_units(2)]).unwrap();
+        let m = ExactConc::mean(&[
+            Conc::from_units(1),
+            Conc::from_units(2),
+            Conc::from_units(2),
+        ])
+        .unwrap();
         assert_eq!(m.round_to(MICRO), Conc::from_units(2));
-        let co: Vec<Conc> = ["0.6", "0.7", "0.7"].iter().map(|s| s.parse().unwrap()).collect();
-        assert_eq!(ExactConc::mean(&co).unwrap().round_to(100_000), "0.7".parse().unwrap());
+        let co: Vec<Conc> = ["0.6", "0.7", "0.7"]
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect();
+        assert_eq!(
+            ExactConc::mean(&co).unwrap().round_to(100_000),
+            "0.7".parse().unwrap()
+        );
         // 0.65 -> 0.6 (even), 0.75 -> 0.8
         let co: Vec<Conc> = ["0.6", "0.7"].iter().map(|s| s.parse().unwrap()).collect();
-        assert_eq!(ExactConc::mean(&co).unwrap().round_to(100_000), "0.6".parse().unwrap());
+        assert_eq!(
+            ExactConc::mean(&co).unwrap().round_to(100_000),
+            "0.6".parse().unwrap()
+        );
         let co: Vec<Conc> = ["0.7", "0.8"].iter().map(|s| s.parse().unwrap()).collect();
-        assert_eq!(ExactConc::mean(&co).unwrap().round_to(100_000), "0.8".parse().unwrap());
+        assert_eq!(
+            ExactConc::mean(&co).unwrap().round_to(100_000),
+            "0.8".parse().unwrap()
+        );
     }
 }

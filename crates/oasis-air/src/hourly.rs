@@ -6,10 +6,10 @@
 //! values rated against the 24-hour breakpoints; the O3 8-hour moving average
 //! is rated and reported beside it but never enters the AQI nor is primary.
 
-use crate::decimal::ExactConc;
-use crate::index::{iaqi, Averaging, Edition, Iaqi, Pollutant};
-use crate::report::{assemble, AqiReport, Item};
 use crate::Conc;
+use crate::decimal::ExactConc;
+use crate::index::{Averaging, Edition, Iaqi, Pollutant, iaqi};
+use crate::report::{AqiReport, Item, assemble};
 
 /// The concentrations of one station-hour (µg/m³, CO mg/m³); `None` = missing.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -32,7 +32,14 @@ pub struct HourlyInput {
 /// block publication; the AQI then comes from the pollutants present.
 pub const HOURLY_BLOCKING: [Item; 3] = [Item::No2, Item::O3, Item::Pm25];
 
-const HOURLY_AQI_ITEMS: [Item; 6] = [Item::So2, Item::No2, Item::Pm10, Item::Pm25, Item::Co, Item::O3];
+const HOURLY_AQI_ITEMS: [Item; 6] = [
+    Item::So2,
+    Item::No2,
+    Item::Pm10,
+    Item::Pm25,
+    Item::Co,
+    Item::O3,
+];
 
 fn value(i: Option<Iaqi>) -> Option<u16> {
     match i {
@@ -45,7 +52,8 @@ fn value(i: Option<Iaqi>) -> Option<u16> {
 pub fn hourly_aqi(edition: Edition, input: &HourlyInput) -> AqiReport {
     let mut notes = Vec::new();
     let mut iaqi_arr: [Option<u16>; 7] = [None; 7];
-    let rate = |p: Pollutant, avg: Averaging, c: Option<Conc>| c.and_then(|c| iaqi(edition, p, avg, c));
+    let rate =
+        |p: Pollutant, avg: Averaging, c: Option<Conc>| c.and_then(|c| iaqi(edition, p, avg, c));
 
     iaqi_arr[Item::So2.index()] = match rate(Pollutant::So2, Averaging::Hour1, input.so2) {
         Some(Iaqi::UseSo2Daily) => {
@@ -65,12 +73,20 @@ pub fn hourly_aqi(edition: Edition, input: &HourlyInput) -> AqiReport {
     iaqi_arr[Item::O3.index()] = o3_1h;
     iaqi_arr[Item::O3_8h.index()] = match rate(Pollutant::O3, Averaging::Hour8, input.o3_8h) {
         Some(Iaqi::UseO3OneHour) => {
-            notes.push("O3 8-h > 800 µg/m³: HJ 633-2012 reports the O3 1-h IAQI instead".to_string());
+            notes.push(
+                "O3 8-h > 800 µg/m³: HJ 633-2012 reports the O3 1-h IAQI instead".to_string(),
+            );
             o3_1h
         }
         other => value(other),
     };
-    assemble(edition, iaqi_arr, &HOURLY_AQI_ITEMS, &HOURLY_BLOCKING, notes)
+    assemble(
+        edition,
+        iaqi_arr,
+        &HOURLY_AQI_ITEMS,
+        &HOURLY_BLOCKING,
+        notes,
+    )
 }
 
 fn moving_mean(window: &[Option<Conc>], min_valid: usize, pollutant: Pollutant) -> Option<Conc> {

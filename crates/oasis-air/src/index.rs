@@ -5,9 +5,9 @@
 //! differs only in the PM10/PM2.5 IAQI-100 points and in the >800 rules.
 //! Both quoted in `shared/docs/air-quality-index.md` §1.
 
-use crate::decimal::{ceil_div, ExactConc, MICRO};
-use crate::time::{Date, HourStamp};
 use crate::Conc;
+use crate::decimal::{ExactConc, MICRO, ceil_div};
+use crate::time::{Date, HourStamp};
 
 /// The edition of HJ 633 that applies to a datum.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -61,7 +61,14 @@ pub enum Pollutant {
 }
 
 impl Pollutant {
-    pub const ALL: [Pollutant; 6] = [Pollutant::So2, Pollutant::No2, Pollutant::Pm10, Pollutant::Pm25, Pollutant::Co, Pollutant::O3];
+    pub const ALL: [Pollutant; 6] = [
+        Pollutant::So2,
+        Pollutant::No2,
+        Pollutant::Pm10,
+        Pollutant::Pm25,
+        Pollutant::Co,
+        Pollutant::O3,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -187,7 +194,9 @@ pub fn iaqi(edition: Edition, pollutant: Pollutant, avg: Averaging, conc: Conc) 
     if c_steps < 0 {
         return None;
     }
-    let i = (0..bps.len() - 1).find(|&i| c_steps <= bps[i + 1] as i128).expect("within table");
+    let i = (0..bps.len() - 1)
+        .find(|&i| c_steps <= bps[i + 1] as i128)
+        .expect("within table");
     let (bp_lo, bp_hi) = (bps[i] as i128, bps[i + 1] as i128);
     let (i_lo, i_hi) = (IAQI_LEVELS[i] as i128, IAQI_LEVELS[i + 1] as i128);
     // IAQI = I_lo + (I_hi − I_lo)(C − BP_lo)/(BP_hi − BP_lo), exactly, then ceiling.
@@ -247,7 +256,14 @@ impl Category {
     }
 
     pub fn rgb(self) -> (u8, u8, u8) {
-        [(0, 228, 0), (255, 255, 0), (255, 126, 0), (255, 0, 0), (153, 0, 76), (126, 0, 35)][self as usize]
+        [
+            (0, 228, 0),
+            (255, 255, 0),
+            (255, 126, 0),
+            (255, 0, 0),
+            (153, 0, 76),
+            (126, 0, 35),
+        ][self as usize]
     }
 
     /// 优良: AQI ≤ 100.

@@ -16,11 +16,13 @@ pub mod period;
 pub mod report;
 pub mod time;
 
-pub use daily::{city_daily, daily_aqi, daily_conc, DailyConc, DayHours};
+pub use daily::{DailyConc, DayHours, city_daily, daily_aqi, daily_conc};
 pub use decimal::{Conc, ExactConc};
-pub use hourly::{hourly_aqi, o3_8h_moving, so2_24h_moving, HourlyInput};
-pub use index::{iaqi, Averaging, Category, Edition, Iaqi, Pollutant};
-pub use period::{evaluate, percentile, AreaClass, Attainment, DayRecord, LimitSet, Limits, PeriodEvaluation};
+pub use hourly::{HourlyInput, hourly_aqi, o3_8h_moving, so2_24h_moving};
+pub use index::{Averaging, Category, Edition, Iaqi, Pollutant, iaqi};
+pub use period::{
+    AreaClass, Attainment, DayRecord, LimitSet, Limits, PeriodEvaluation, evaluate, percentile,
+};
 pub use report::{AqiReport, Item};
 pub use time::{Date, HourStamp};
 
@@ -29,7 +31,9 @@ pub use time::{Date, HourStamp};
 pub enum AirError {
     #[error("'{0}' is not a decimal number")]
     NotANumber(String),
-    #[error("'{0}' is not a time of the form YYYY-MM-DDTHH:00 (or a date YYYY-MM-DD where a date is expected)")]
+    #[error(
+        "'{0}' is not a time of the form YYYY-MM-DDTHH:00 (or a date YYYY-MM-DD where a date is expected)"
+    )]
     BadTime(String),
     #[error("negative concentration {0}")]
     Negative(String),

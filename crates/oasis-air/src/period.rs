@@ -6,7 +6,7 @@ use crate::daily::DailyConc;
 use crate::decimal::{ExactConc, MICRO};
 use crate::index::{Category, Pollutant};
 use crate::report::{AqiReport, Item};
-use crate::time::{days_in_month, Date};
+use crate::time::{Date, days_in_month};
 use crate::{AirError, Conc};
 
 /// One evaluated day.
@@ -81,7 +81,14 @@ impl Limits {
             (LimitSet::Gb3095_2026Final, AreaClass::One) => (20, 30, 20, 10, 100),
             (LimitSet::Gb3095_2026Final, AreaClass::Two) => (20, 30, 50, 25, 160),
         };
-        Limits { so2_annual: u(so2), no2_annual: u(no2), pm10_annual: u(pm10), pm25_annual: u(pm25), co_24h: u(4), o3_8h: u(o3) }
+        Limits {
+            so2_annual: u(so2),
+            no2_annual: u(no2),
+            pm10_annual: u(pm10),
+            pm25_annual: u(pm25),
+            co_24h: u(4),
+            o3_8h: u(o3),
+        }
     }
 }
 
@@ -145,7 +152,11 @@ impl PeriodEvaluation {
     /// 优良天数比例 in percent with one decimal (half to even), over valid days.
     pub fn good_rate_pct(&self) -> Option<Conc> {
         (self.valid_days > 0).then(|| {
-            ExactConc { num_micro: self.good_days as i128 * 100 * MICRO as i128, den: self.valid_days as i128 }.round_to(MICRO / 10)
+            ExactConc {
+                num_micro: self.good_days as i128 * 100 * MICRO as i128,
+                den: self.valid_days as i128,
+            }
+            .round_to(MICRO / 10)
         })
     }
 }
@@ -166,16 +177,27 @@ pub fn percentile(values: &[Conc], p: u32) -> Option<ExactConc> {
     let frac = scaled % 100;
     let lo = x[whole];
     let hi = if frac == 0 { lo } else { x[whole + 1] };
-    Some(ExactConc { num_micro: lo * 100 + (hi - lo) * frac, den: 100 })
+    Some(ExactConc {
+        num_micro: lo * 100 + (hi - lo) * frac,
+        den: 100,
+    })
 }
 
 /// Evaluate the days of `[from, to]` (days outside are ignored; days absent
 /// from `days` are simply not valid).
-pub fn evaluate(from: Date, to: Date, days: &[DayRecord], limits: Limits) -> Result<PeriodEvaluation, AirError> {
+pub fn evaluate(
+    from: Date,
+    to: Date,
+    days: &[DayRecord],
+    limits: Limits,
+) -> Result<PeriodEvaluation, AirError> {
     if from > to {
         return Err(AirError::EmptyPeriod { from, to });
     }
-    let in_range: Vec<&DayRecord> = days.iter().filter(|d| d.date >= from && d.date <= to).collect();
+    let in_range: Vec<&DayRecord> = days
+        .iter()
+        .filter(|d| d.date >= from && d.date <= to)
+        .collect();
     let mut ev = PeriodEvaluation {
         from,
         to,
@@ -204,16 +226,27 @@ pub fn evaluate(from: Date, to: Date, days: &[DayRecord], limits: Limits) -> Res
             }
         }
     }
-    let mean_pollutants = [Pollutant::So2, Pollutant::No2, Pollutant::Pm10, Pollutant::Pm25];
+    let mean_pollutants = [
+        Pollutant::So2,
+        Pollutant::No2,
+        Pollutant::Pm10,
+        Pollutant::Pm25,
+    ];
     for (i, p) in mean_pollutants.iter().enumerate() {
-        let dated: Vec<(Date, Conc)> = in_range.iter().filter_map(|d| d.conc.mean(*p).map(|c| (d.date, c))).collect();
+        let dated: Vec<(Date, Conc)> = in_range
+            .iter()
+            .filter_map(|d| d.conc.mean(*p).map(|c| (d.date, c)))
+            .collect();
         let vals: Vec<Conc> = dated.iter().map(|&(_, c)| c).collect();
         ev.mean_days[i] = vals.len() as u32;
         ev.means[i] = ExactConc::mean(&vals).map(|m| m.round_to(p.step_micro()));
         let dates: Vec<Date> = dated.iter().map(|&(d, _)| d).collect();
         ev.mean_meets_validity[i] = annual_validity(from, to, &dates);
     }
-    let co: Vec<Conc> = in_range.iter().filter_map(|d| d.conc.mean(Pollutant::Co)).collect();
+    let co: Vec<Conc> = in_range
+        .iter()
+        .filter_map(|d| d.conc.mean(Pollutant::Co))
+        .collect();
     ev.co_p95 = percentile(&co, 95).map(|m| m.round_to(Pollutant::Co.step_micro()));
     let o3: Vec<Conc> = in_range.iter().filter_map(|d| d.conc.o3_8h_max).collect();
     ev.o3_8h_p90 = percentile(&o3, 90).map(|m| m.round_to(Pollutant::O3.step_micro()));

@@ -19,7 +19,15 @@ pub enum Item {
 }
 
 impl Item {
-    pub const ALL: [Item; 7] = [Item::So2, Item::No2, Item::Pm10, Item::Pm25, Item::Co, Item::O3, Item::O3_8h];
+    pub const ALL: [Item; 7] = [
+        Item::So2,
+        Item::No2,
+        Item::Pm10,
+        Item::Pm25,
+        Item::Co,
+        Item::O3,
+        Item::O3_8h,
+    ];
 
     /// Names as the CLI writes them: `SO2,NO2,PM10,PM2.5,CO,O3,O3_8h`.
     pub fn name(self) -> &'static str {
@@ -60,7 +68,11 @@ impl AqiReport {
     }
 
     pub fn primary_names(&self) -> String {
-        self.primary.iter().map(|i| i.name()).collect::<Vec<_>>().join(";")
+        self.primary
+            .iter()
+            .map(|i| i.name())
+            .collect::<Vec<_>>()
+            .join(";")
     }
 
     /// Whether this report counts as a valid day/hour (an AQI is published).
@@ -74,9 +86,22 @@ impl AqiReport {
 /// `blocking`: missing items that withhold the AQI unless the AQI from the
 /// items present already exceeds 100 (HJ 633—2026 §5.3: "publish the AQI only
 /// if it is > 100, otherwise mark it NA").
-pub(crate) fn assemble(edition: Edition, iaqi: [Option<u16>; 7], aqi_items: &[Item], blocking: &[Item], notes: Vec<String>) -> AqiReport {
-    let present: Vec<(Item, u16)> = aqi_items.iter().filter_map(|&it| iaqi[it.index()].map(|v| (it, v))).collect();
-    let missing: Vec<Item> = aqi_items.iter().copied().filter(|it| iaqi[it.index()].is_none()).collect();
+pub(crate) fn assemble(
+    edition: Edition,
+    iaqi: [Option<u16>; 7],
+    aqi_items: &[Item],
+    blocking: &[Item],
+    notes: Vec<String>,
+) -> AqiReport {
+    let present: Vec<(Item, u16)> = aqi_items
+        .iter()
+        .filter_map(|&it| iaqi[it.index()].map(|v| (it, v)))
+        .collect();
+    let missing: Vec<Item> = aqi_items
+        .iter()
+        .copied()
+        .filter(|it| iaqi[it.index()].is_none())
+        .collect();
     let max = present.iter().map(|&(_, v)| v).max();
     // 2026 Table 1: the AQI range is 1–500 (2012: 0–500). Only all-zero data
     // reach this floor.
@@ -90,11 +115,19 @@ pub(crate) fn assemble(edition: Edition, iaqi: [Option<u16>; 7], aqi_items: &[It
         _ => None,
     };
     let primary = match (aqi, max) {
-        (Some(a), Some(m)) if a > 50 => present.iter().filter(|&&(_, v)| v == m).map(|&(it, _)| it).collect(),
+        (Some(a), Some(m)) if a > 50 => present
+            .iter()
+            .filter(|&&(_, v)| v == m)
+            .map(|&(it, _)| it)
+            .collect(),
         _ => Vec::new(),
     };
     let exceeding = match edition {
-        Edition::Hj633_2012 => present.iter().filter(|&&(_, v)| v > 100).map(|&(it, _)| it).collect(),
+        Edition::Hj633_2012 => present
+            .iter()
+            .filter(|&&(_, v)| v > 100)
+            .map(|&(it, _)| it)
+            .collect(),
         Edition::Hj633_2026 => Vec::new(),
     };
     AqiReport {

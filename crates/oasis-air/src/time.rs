@@ -65,7 +65,9 @@ impl Date {
         if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return None;
         }
-        Some(Date { days: days_from_civil(year, month, day) })
+        Some(Date {
+            days: days_from_civil(year, month, day),
+        })
     }
 
     pub fn ymd(self) -> (i64, u32, u32) {
@@ -81,11 +83,15 @@ impl Date {
     }
 
     pub fn succ(self) -> Date {
-        Date { days: self.days + 1 }
+        Date {
+            days: self.days + 1,
+        }
     }
 
     pub fn pred(self) -> Date {
-        Date { days: self.days - 1 }
+        Date {
+            days: self.days - 1,
+        }
     }
 
     /// Number of days from `self` to `other` (positive when `other` is later).
@@ -95,7 +101,9 @@ impl Date {
 
     /// The hour stamp `hour` (0..=24) on this date; 24 means 00:00 of the next day.
     pub fn at_hour(self, hour: u32) -> HourStamp {
-        HourStamp { hours: self.days * 24 + hour as i64 }
+        HourStamp {
+            hours: self.days * 24 + hour as i64,
+        }
     }
 
     /// The 24 hour stamps of this natural day: 01:00 … 24:00 (= next day 00:00),
@@ -123,15 +131,23 @@ impl HourStamp {
     /// The natural day the averaging hour belongs to: the date of the hour's
     /// start (00:00 stamps belong to the previous day).
     pub fn day(self) -> Date {
-        HourStamp { hours: self.hours - 1 }.date_and_hour().0
+        HourStamp {
+            hours: self.hours - 1,
+        }
+        .date_and_hour()
+        .0
     }
 
     pub fn minus_hours(self, h: i64) -> HourStamp {
-        HourStamp { hours: self.hours - h }
+        HourStamp {
+            hours: self.hours - h,
+        }
     }
 
     pub fn plus_hours(self, h: i64) -> HourStamp {
-        HourStamp { hours: self.hours + h }
+        HourStamp {
+            hours: self.hours + h,
+        }
     }
 }
 
@@ -164,13 +180,19 @@ impl FromStr for Date {
         let bad = || AirError::BadTime(s.to_string());
         let t = s.trim();
         let mut parts = t.split('-');
-        let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some(y), Some(m), Some(d), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(bad());
         };
         if y.len() != 4 || m.len() != 2 || d.len() != 2 {
             return Err(bad());
         }
-        let (y, m, d) = (parse_num(y).ok_or_else(bad)?, parse_num(m).ok_or_else(bad)?, parse_num(d).ok_or_else(bad)?);
+        let (y, m, d) = (
+            parse_num(y).ok_or_else(bad)?,
+            parse_num(m).ok_or_else(bad)?,
+            parse_num(d).ok_or_else(bad)?,
+        );
         Date::from_ymd(y, m as u32, d as u32).ok_or_else(bad)
     }
 }
@@ -221,13 +243,26 @@ mod tests {
         assert_eq!(t.day().to_string(), "2026-03-01");
         let t: HourStamp = "2024-02-28T24:00".parse().unwrap();
         assert_eq!(t.to_string(), "2024-02-29T00:00");
-        assert_eq!(Date::from_ymd(2024, 12, 31).unwrap().succ().to_string(), "2025-01-01");
+        assert_eq!(
+            Date::from_ymd(2024, 12, 31).unwrap().succ().to_string(),
+            "2025-01-01"
+        );
         assert_eq!("1970-01-01".parse::<Date>().unwrap().days, 0);
     }
 
     #[test]
     fn rejects_bad_times() {
-        for bad in ["2026-02-30T01:00", "2026-03-15", "2026-03-15T12:30", "2026-03-15T25:00", "15/03/2026 12:00", "2026-3-15T12:00", "", "2026-03-15T12:00:01", "2026-13-01T01:00"] {
+        for bad in [
+            "2026-02-30T01:00",
+            "2026-03-15",
+            "2026-03-15T12:30",
+            "2026-03-15T25:00",
+            "15/03/2026 12:00",
+            "2026-3-15T12:00",
+            "",
+            "2026-03-15T12:00:01",
+            "2026-13-01T01:00",
+        ] {
             assert!(bad.parse::<HourStamp>().is_err(), "{bad:?}");
         }
     }

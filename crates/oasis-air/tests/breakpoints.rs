@@ -3,11 +3,11 @@
 //! exact fractions (the arithmetic is written beside each row), not by this
 //! crate. Tables: HJ 633—2012 Table 1, HJ 633—2026 Table 3.
 
-use oasis_air::{iaqi, Averaging, Conc, Edition, Iaqi, Pollutant};
+use oasis_air::{Averaging, Conc, Edition, Iaqi, Pollutant, iaqi};
 
 const E12: Edition = Edition::Hj633_2012;
 const E26: Edition = Edition::Hj633_2026;
-use Averaging::{Hour1 as H1, Hour24 as H24, Hour8 as H8};
+use Averaging::{Hour1 as H1, Hour8 as H8, Hour24 as H24};
 use Pollutant::*;
 
 #[rustfmt::skip]
@@ -339,10 +339,18 @@ fn rate(ed: Edition, p: Pollutant, avg: Averaging, c: &str) -> Option<Iaqi> {
 #[test]
 fn every_segment_both_sides_of_every_breakpoint() {
     for &(ed, p, avg, c, want) in ROWS {
-        assert_eq!(rate(ed, p, avg, c), Some(Iaqi::Value(want)), "{ed:?} {p:?} {avg:?} C={c}");
+        assert_eq!(
+            rate(ed, p, avg, c),
+            Some(Iaqi::Value(want)),
+            "{ed:?} {p:?} {avg:?} C={c}"
+        );
         // Outside PM, HJ 633—2026 Table 3 is identical to 2012 Table 1.
         if !matches!(p, Pm10 | Pm25) {
-            assert_eq!(rate(E26, p, avg, c), Some(Iaqi::Value(want)), "2026 {p:?} {avg:?} C={c}");
+            assert_eq!(
+                rate(E26, p, avg, c),
+                Some(Iaqi::Value(want)),
+                "2026 {p:?} {avg:?} C={c}"
+            );
         }
     }
 }
@@ -353,7 +361,11 @@ fn pm_one_hour_values_use_the_daily_breakpoints() {
     for &(ed, p, avg, c, want) in ROWS {
         if matches!(p, Pm10 | Pm25) {
             assert_eq!(avg, H24);
-            assert_eq!(rate(ed, p, H1, c), Some(Iaqi::Value(want)), "{ed:?} {p:?} 1h C={c}");
+            assert_eq!(
+                rate(ed, p, H1, c),
+                Some(Iaqi::Value(want)),
+                "{ed:?} {p:?} 1h C={c}"
+            );
         }
     }
     // No O3 24-h column, no SO2 8-h column.

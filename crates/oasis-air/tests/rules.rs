@@ -14,7 +14,16 @@ fn c(s: &str) -> Option<Conc> {
 /// 1-h IAQIs: SO2 50*10/150 = 3.33 -> 4; NO2 50*20/100 = 10; PM10 50*40/50 = 40;
 /// PM2.5 50*20/35 = 28.57 -> 29; CO 50*0.5/5 = 5; O3 50*50/160 = 15.6 -> 16.
 fn clean() -> HourlyInput {
-    HourlyInput { so2: c("10"), no2: c("20"), pm10: c("40"), pm25: c("20"), co: c("0.5"), o3: c("50"), o3_8h: c("60"), so2_24h: None }
+    HourlyInput {
+        so2: c("10"),
+        no2: c("20"),
+        pm10: c("40"),
+        pm25: c("20"),
+        co: c("0.5"),
+        o3: c("50"),
+        o3_8h: c("60"),
+        so2_24h: None,
+    }
 }
 
 #[test]
@@ -150,7 +159,16 @@ fn missing_data_publishing_rule() {
 
 #[test]
 fn aqi_range_floor_differs() {
-    let zero = HourlyInput { so2: c("0"), no2: c("0"), pm10: c("0"), pm25: c("0"), co: c("0"), o3: c("0"), o3_8h: None, so2_24h: None };
+    let zero = HourlyInput {
+        so2: c("0"),
+        no2: c("0"),
+        pm10: c("0"),
+        pm25: c("0"),
+        co: c("0"),
+        o3: c("0"),
+        o3_8h: None,
+        so2_24h: None,
+    };
     assert_eq!(hourly_aqi(E12, &zero).aqi, Some(0), "2012 range 0-500");
     assert_eq!(hourly_aqi(E26, &zero).aqi, Some(1), "2026 range 1-500");
 }
@@ -168,7 +186,20 @@ fn hourly_aqi_caps_at_500() {
 #[test]
 fn category_boundaries() {
     use Category::*;
-    let cases = [(0, Excellent), (50, Excellent), (51, Good), (100, Good), (101, LightlyPolluted), (150, LightlyPolluted), (151, ModeratelyPolluted), (200, ModeratelyPolluted), (201, HeavilyPolluted), (300, HeavilyPolluted), (301, SeverelyPolluted), (500, SeverelyPolluted)];
+    let cases = [
+        (0, Excellent),
+        (50, Excellent),
+        (51, Good),
+        (100, Good),
+        (101, LightlyPolluted),
+        (150, LightlyPolluted),
+        (151, ModeratelyPolluted),
+        (200, ModeratelyPolluted),
+        (201, HeavilyPolluted),
+        (300, HeavilyPolluted),
+        (301, SeverelyPolluted),
+        (500, SeverelyPolluted),
+    ];
     for (aqi, cat) in cases {
         assert_eq!(Category::from_aqi(aqi), cat, "AQI {aqi}");
     }
@@ -191,15 +222,51 @@ fn edition_switches_at_the_first_hour_of_1_march_2026() {
 #[test]
 fn moving_averages_need_enough_hours() {
     // 6 of 8: (100+110+120+130+140+150)/6 = 125
-    let w = [c("100"), c("110"), c("120"), c("130"), c("140"), c("150"), None, None];
+    let w = [
+        c("100"),
+        c("110"),
+        c("120"),
+        c("130"),
+        c("140"),
+        c("150"),
+        None,
+        None,
+    ];
     assert_eq!(o3_8h_moving(&w), c("125"));
     // 5 of 8: invalid
-    let w = [c("100"), c("110"), c("120"), c("130"), c("140"), None, None, None];
+    let w = [
+        c("100"),
+        c("110"),
+        c("120"),
+        c("130"),
+        c("140"),
+        None,
+        None,
+        None,
+    ];
     assert_eq!(o3_8h_moving(&w), None);
     // (5*100 + 103)/6 = 100.5 -> 100 (half to even); (5*100+105)/6 = 100.83 -> 101
-    let w = [c("100"), c("100"), c("100"), c("100"), c("100"), c("103"), None, None];
+    let w = [
+        c("100"),
+        c("100"),
+        c("100"),
+        c("100"),
+        c("100"),
+        c("103"),
+        None,
+        None,
+    ];
     assert_eq!(o3_8h_moving(&w), c("100"));
-    let w = [c("100"), c("100"), c("100"), c("100"), c("100"), c("105"), None, None];
+    let w = [
+        c("100"),
+        c("100"),
+        c("100"),
+        c("100"),
+        c("100"),
+        c("105"),
+        None,
+        None,
+    ];
     assert_eq!(o3_8h_moving(&w), c("101"));
     // SO2 24-h: 20 of 24 valid -> mean; 19 -> invalid.
     let mut w = [None; 24];
@@ -232,7 +299,10 @@ fn daily_validity_twenty_hours() {
     let dc = daily_conc(&d);
     assert_eq!(dc.mean(Pollutant::Pm25), None);
     assert_eq!(dc.hours[Pollutant::Pm25.index()], 19);
-    assert_eq!(dc.invalid_reasons(), vec!["PM2.5: 19 valid hours < 20".to_string()]);
+    assert_eq!(
+        dc.invalid_reasons(),
+        vec!["PM2.5: 19 valid hours < 20".to_string()]
+    );
     // and the daily AQI is withheld because the rest is <= 100
     assert_eq!(daily_aqi(E26, &dc).aqi, None);
 }
@@ -312,7 +382,11 @@ fn daily_aqi_by_edition() {
     assert_eq!(r12.iaqi_of(Item::Co), Some(13));
     assert_eq!(r12.iaqi_of(Item::O3_8h), Some(40));
     assert_eq!(r12.iaqi_of(Item::O3), Some(25));
-    assert_eq!(r26.iaqi_of(Item::O3), None, "2026 daily report has no O3 1-h term");
+    assert_eq!(
+        r26.iaqi_of(Item::O3),
+        None,
+        "2026 daily report has no O3 1-h term"
+    );
     assert_eq!(r26.aqi_items.len(), 6);
     assert_eq!(r12.aqi_items.len(), 7);
 }
@@ -379,13 +453,32 @@ fn percentile_method_hj_663() {
     assert_eq!(m.round_to(1_000_000), Conc::from_units(6));
     // 1..=20, p = 95: k = 1 + 19*0.95 = 19.05 -> 19 + 1*0.05 = 19.05
     let xs: Vec<i64> = (1..=20).collect();
-    assert_eq!(percentile(&v(&xs), 95).unwrap().round_to(10_000), "19.05".parse().unwrap());
+    assert_eq!(
+        percentile(&v(&xs), 95).unwrap().round_to(10_000),
+        "19.05".parse().unwrap()
+    );
     // {1,2,3,4}, p = 50: k = 2.5 -> 2.5 ; p = 100 -> 4 ; p = 0 -> 1
-    assert_eq!(percentile(&v(&[4, 1, 3, 2]), 50).unwrap().round_to(100_000), "2.5".parse().unwrap());
-    assert_eq!(percentile(&v(&[4, 1, 3, 2]), 100).unwrap().round_to(1_000_000), Conc::from_units(4));
-    assert_eq!(percentile(&v(&[4, 1, 3, 2]), 0).unwrap().round_to(1_000_000), Conc::from_units(1));
+    assert_eq!(
+        percentile(&v(&[4, 1, 3, 2]), 50).unwrap().round_to(100_000),
+        "2.5".parse().unwrap()
+    );
+    assert_eq!(
+        percentile(&v(&[4, 1, 3, 2]), 100)
+            .unwrap()
+            .round_to(1_000_000),
+        Conc::from_units(4)
+    );
+    assert_eq!(
+        percentile(&v(&[4, 1, 3, 2]), 0)
+            .unwrap()
+            .round_to(1_000_000),
+        Conc::from_units(1)
+    );
     // one value
-    assert_eq!(percentile(&v(&[7]), 90).unwrap().round_to(1_000_000), Conc::from_units(7));
+    assert_eq!(
+        percentile(&v(&[7]), 90).unwrap().round_to(1_000_000),
+        Conc::from_units(7)
+    );
     assert!(percentile(&[], 90).is_none());
 }
 
@@ -399,7 +492,11 @@ fn record(date: &str, pm25: Option<&str>) -> DayRecord {
         o3_8h_windows: 17,
     };
     let report = daily_aqi(Edition::for_day(date), &dc);
-    DayRecord { date, conc: dc, report }
+    DayRecord {
+        date,
+        conc: dc,
+        report,
+    }
 }
 
 #[test]
@@ -407,12 +504,22 @@ fn period_evaluation_counts_and_means() {
     // 2026: PM2.5 30 -> 50*30/35 = 42.9 -> 43 优 (4 days); 50 -> 50 + 50*15/25 = 80 良 (3 days);
     // 80 -> 100 + 50*20/55 = 118.2 -> 119 轻度 (2 days); 1 day PM2.5 invalid -> no AQI.
     let pm = ["30", "30", "30", "30", "50", "50", "50", "80", "80"];
-    let mut days: Vec<DayRecord> = pm.iter().enumerate().map(|(i, p)| record(&format!("2026-03-{:02}", i + 1), Some(p))).collect();
+    let mut days: Vec<DayRecord> = pm
+        .iter()
+        .enumerate()
+        .map(|(i, p)| record(&format!("2026-03-{:02}", i + 1), Some(p)))
+        .collect();
     days.push(record("2026-03-10", None));
     days.push(record("2026-04-01", Some("400"))); // outside the period
     let from: Date = "2026-03-01".parse().unwrap();
     let to: Date = "2026-03-10".parse().unwrap();
-    let ev = evaluate(from, to, &days, Limits::of(LimitSet::for_date(to), AreaClass::Two)).unwrap();
+    let ev = evaluate(
+        from,
+        to,
+        &days,
+        Limits::of(LimitSet::for_date(to), AreaClass::Two),
+    )
+    .unwrap();
     assert_eq!(ev.days_in_period, 10);
     assert_eq!(ev.valid_days, 9);
     assert_eq!(ev.good_days, 7);
@@ -442,24 +549,73 @@ fn annual_validity_per_month() {
     let limits = Limits::of(LimitSet::Gb3095_2026Transition, AreaClass::Two);
     let from: Date = "2026-03-01".parse().unwrap();
     let to: Date = "2026-03-31".parse().unwrap();
-    let month = |n: u32| (1..=n).map(|d| record(&format!("2026-03-{d:02}"), Some("30"))).collect::<Vec<_>>();
-    assert!(evaluate(from, to, &month(27), limits).unwrap().mean_meets_validity[0], "27 days in March");
-    assert!(!evaluate(from, to, &month(26), limits).unwrap().mean_meets_validity[0], "26 days in March");
+    let month = |n: u32| {
+        (1..=n)
+            .map(|d| record(&format!("2026-03-{d:02}"), Some("30")))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        evaluate(from, to, &month(27), limits)
+            .unwrap()
+            .mean_meets_validity[0],
+        "27 days in March"
+    );
+    assert!(
+        !evaluate(from, to, &month(26), limits)
+            .unwrap()
+            .mean_meets_validity[0],
+        "26 days in March"
+    );
     // February needs 25
-    let feb = |n: u32| (1..=n).map(|d| record(&format!("2025-02-{d:02}"), Some("30"))).collect::<Vec<_>>();
+    let feb = |n: u32| {
+        (1..=n)
+            .map(|d| record(&format!("2025-02-{d:02}"), Some("30")))
+            .collect::<Vec<_>>()
+    };
     let (f, t) = ("2025-02-01".parse().unwrap(), "2025-02-28".parse().unwrap());
-    assert!(evaluate(f, t, &feb(25), limits).unwrap().mean_meets_validity[0]);
-    assert!(!evaluate(f, t, &feb(24), limits).unwrap().mean_meets_validity[0]);
+    assert!(
+        evaluate(f, t, &feb(25), limits)
+            .unwrap()
+            .mean_meets_validity[0]
+    );
+    assert!(
+        !evaluate(f, t, &feb(24), limits)
+            .unwrap()
+            .mean_meets_validity[0]
+    );
 }
 
 #[test]
 fn limit_sets_by_date() {
-    assert_eq!(LimitSet::for_date("2026-02-28".parse().unwrap()), LimitSet::Gb3095_2012);
-    assert_eq!(LimitSet::for_date("2026-03-01".parse().unwrap()), LimitSet::Gb3095_2026Transition);
-    assert_eq!(LimitSet::for_date("2030-12-31".parse().unwrap()), LimitSet::Gb3095_2026Transition);
-    assert_eq!(LimitSet::for_date("2031-01-01".parse().unwrap()), LimitSet::Gb3095_2026Final);
+    assert_eq!(
+        LimitSet::for_date("2026-02-28".parse().unwrap()),
+        LimitSet::Gb3095_2012
+    );
+    assert_eq!(
+        LimitSet::for_date("2026-03-01".parse().unwrap()),
+        LimitSet::Gb3095_2026Transition
+    );
+    assert_eq!(
+        LimitSet::for_date("2030-12-31".parse().unwrap()),
+        LimitSet::Gb3095_2026Transition
+    );
+    assert_eq!(
+        LimitSet::for_date("2031-01-01".parse().unwrap()),
+        LimitSet::Gb3095_2026Final
+    );
     let f = Limits::of(LimitSet::Gb3095_2026Final, AreaClass::Two);
-    assert_eq!((f.pm25_annual, f.pm10_annual, f.so2_annual, f.no2_annual), (Conc::from_units(25), Conc::from_units(50), Conc::from_units(20), Conc::from_units(30)));
+    assert_eq!(
+        (f.pm25_annual, f.pm10_annual, f.so2_annual, f.no2_annual),
+        (
+            Conc::from_units(25),
+            Conc::from_units(50),
+            Conc::from_units(20),
+            Conc::from_units(30)
+        )
+    );
     let t = Limits::of(LimitSet::Gb3095_2012, AreaClass::Two);
-    assert_eq!((t.pm25_annual, t.pm10_annual), (Conc::from_units(35), Conc::from_units(70)));
+    assert_eq!(
+        (t.pm25_annual, t.pm10_annual),
+        (Conc::from_units(35), Conc::from_units(70))
+    );
 }

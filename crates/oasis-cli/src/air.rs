@@ -5,11 +5,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use oasis_air::{
-    city_daily, daily_aqi, daily_conc, evaluate, hourly_aqi, o3_8h_moving, so2_24h_moving, AqiReport, AreaClass, Conc, DailyConc, Date,
-    DayHours, DayRecord, Edition, HourStamp, HourlyInput, Item, LimitSet, Limits, PeriodEvaluation, Pollutant,
+    AqiReport, AreaClass, Conc, DailyConc, Date, DayHours, DayRecord, Edition, HourStamp,
+    HourlyInput, Item, LimitSet, Limits, PeriodEvaluation, Pollutant, city_daily, daily_aqi,
+    daily_conc, evaluate, hourly_aqi, o3_8h_moving, so2_24h_moving,
 };
 
 #[derive(Subcommand)]
@@ -126,7 +127,10 @@ struct HourlyData {
 
 impl HourlyData {
     fn value(&self, station: &str, t: HourStamp, p: Pollutant) -> Option<Conc> {
-        self.index.get(station)?.get(&t).and_then(|&i| self.rows[i].conc[p.index()])
+        self.index
+            .get(station)?
+            .get(&t)
+            .and_then(|&i| self.rows[i].conc[p.index()])
     }
 }
 
@@ -148,7 +152,10 @@ fn read_hourly(args: &InputArgs) -> anyhow::Result<HourlyData> {
         .trim(csv::Trim::All)
         .from_path(path)
         .with_context(|| format!("cannot open {file}"))?;
-    let headers = rdr.headers().with_context(|| format!("{file}: cannot read the header line"))?.clone();
+    let headers = rdr
+        .headers()
+        .with_context(|| format!("{file}: cannot read the header line"))?
+        .clone();
     let mut col: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, h) in headers.iter().enumerate() {
         let known = REQUIRED.iter().chain(OPTIONAL.iter()).find(|&&k| k == h);
@@ -165,13 +172,25 @@ fn read_hourly(args: &InputArgs) -> anyhow::Result<HourlyData> {
             ),
         }
     }
-    let missing: Vec<&str> = REQUIRED.iter().copied().filter(|k| !col.contains_key(k)).collect();
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .copied()
+        .filter(|k| !col.contains_key(k))
+        .collect();
     if !missing.is_empty() {
-        bail!("{file}: missing column(s) {} (expected {}[,{}])", missing.join(","), REQUIRED.join(","), OPTIONAL.join(","));
+        bail!(
+            "{file}: missing column(s) {} (expected {}[,{}])",
+            missing.join(","),
+            REQUIRED.join(","),
+            OPTIONAL.join(",")
+        );
     }
     let lenient = args.lenient;
     let mut warnings = 0usize;
-    let mut data = HourlyData { rows: Vec::new(), index: BTreeMap::new() };
+    let mut data = HourlyData {
+        rows: Vec::new(),
+        index: BTreeMap::new(),
+    };
     for rec in rdr.records() {
         let rec = rec.with_context(|| format!("{file}: malformed CSV"))?;
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
@@ -180,13 +199,21 @@ fn read_hourly(args: &InputArgs) -> anyhow::Result<HourlyData> {
         let time: HourStamp = match time_text.parse() {
             Ok(t) => t,
             Err(e) => {
-                problem(lenient, &mut warnings, format!("{file} line {line}: column 'time': {e}"))?;
+                problem(
+                    lenient,
+                    &mut warnings,
+                    format!("{file} line {line}: column 'time': {e}"),
+                )?;
                 continue;
             }
         };
         let station = field("station").to_string();
         if station.is_empty() {
-            problem(lenient, &mut warnings, format!("{file} line {line}: column 'station' is empty"))?;
+            problem(
+                lenient,
+                &mut warnings,
+                format!("{file} line {line}: column 'station' is empty"),
+            )?;
             continue;
         }
         let mut parse = |name: &str| -> anyhow::Result<Option<Conc>> {
@@ -207,7 +234,11 @@ fn read_hourly(args: &InputArgs) -> anyhow::Result<HourlyData> {
         for (i, name) in POLLUTANT_COLUMNS.iter().enumerate() {
             conc[i] = parse(name)?;
         }
-        let o3_8h = if col.contains_key("o3_8h") { parse("o3_8h")? } else { None };
+        let o3_8h = if col.contains_key("o3_8h") {
+            parse("o3_8h")?
+        } else {
+            None
+        };
         let hours = data.index.entry(station.clone()).or_default();
         if let Some(&first) = hours.get(&time) {
             let first_line = data.rows[first].line;
@@ -220,7 +251,13 @@ fn read_hourly(args: &InputArgs) -> anyhow::Result<HourlyData> {
             continue;
         }
         hours.insert(time, data.rows.len());
-        data.rows.push(HourRow { line, time, station, conc, o3_8h });
+        data.rows.push(HourRow {
+            line,
+            time,
+            station,
+            conc,
+            o3_8h,
+        });
     }
     if warnings > 0 {
         eprintln!("{warnings} warning(s) in {file}");
@@ -236,15 +273,27 @@ fn opt<T: Display>(v: Option<T>) -> String {
 
 fn writer(path: &Option<PathBuf>) -> anyhow::Result<csv::Writer<Box<dyn std::io::Write>>> {
     let sink: Box<dyn std::io::Write> = match path {
-        Some(p) => Box::new(std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?),
+        Some(p) => Box::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        ),
         None => Box::new(std::io::stdout()),
     };
     Ok(csv::Writer::from_writer(sink))
 }
 
 fn finish(w: csv::Writer<Box<dyn std::io::Write>>, path: &Option<PathBuf>) -> anyhow::Result<()> {
-    let mut inner = w.into_inner().map_err(|e| anyhow::anyhow!("cannot write output: {}", e.error()))?;
-    inner.flush().with_context(|| format!("cannot write {}", path.as_deref().map(Path::display).map(|d| d.to_string()).unwrap_or("output".into())))?;
+    let mut inner = w
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("cannot write output: {}", e.error()))?;
+    inner.flush().with_context(|| {
+        format!(
+            "cannot write {}",
+            path.as_deref()
+                .map(Path::display)
+                .map(|d| d.to_string())
+                .unwrap_or("output".into())
+        )
+    })?;
     Ok(())
 }
 
@@ -275,21 +324,31 @@ macro_rules! tprintln {
 fn emit(table: &str) -> anyhow::Result<()> {
     use std::io::Write as _;
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(table.as_bytes()).and_then(|_| stdout.flush()) {
+    match stdout
+        .write_all(table.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("cannot write to standard output"),
     }
 }
 
 fn category_text(r: &AqiReport) -> String {
-    r.category.map(|c| c.name_zh().to_string()).unwrap_or_default()
+    r.category
+        .map(|c| c.name_zh().to_string())
+        .unwrap_or_default()
 }
 
 // ---------------------------------------------------------------- hourly
 
 fn hourly_input(data: &HourlyData, row: &HourRow) -> HourlyInput {
     let c = |p: Pollutant| row.conc[p.index()];
-    let window = |p: Pollutant, n: i64| -> Vec<Option<Conc>> { (0..n).rev().map(|k| data.value(&row.station, row.time.minus_hours(k), p)).collect() };
+    let window = |p: Pollutant, n: i64| -> Vec<Option<Conc>> {
+        (0..n)
+            .rev()
+            .map(|k| data.value(&row.station, row.time.minus_hours(k), p))
+            .collect()
+    };
     let o3_8h = row.o3_8h.or_else(|| {
         let w: [Option<Conc>; 8] = window(Pollutant::O3, 8).try_into().expect("8 hours");
         o3_8h_moving(&w)
@@ -298,13 +357,36 @@ fn hourly_input(data: &HourlyData, row: &HourRow) -> HourlyInput {
         let w: [Option<Conc>; 24] = window(Pollutant::So2, 24).try_into().expect("24 hours");
         so2_24h_moving(&w)
     };
-    HourlyInput { so2: c(Pollutant::So2), no2: c(Pollutant::No2), pm10: c(Pollutant::Pm10), pm25: c(Pollutant::Pm25), co: c(Pollutant::Co), o3: c(Pollutant::O3), o3_8h, so2_24h }
+    HourlyInput {
+        so2: c(Pollutant::So2),
+        no2: c(Pollutant::No2),
+        pm10: c(Pollutant::Pm10),
+        pm25: c(Pollutant::Pm25),
+        co: c(Pollutant::Co),
+        o3: c(Pollutant::O3),
+        o3_8h,
+        so2_24h,
+    }
 }
 
 fn hourly(args: HourlyArgs) -> anyhow::Result<()> {
     let data = read_hourly(&args.input)?;
     let mut w = writer(&args.output)?;
-    let mut header = vec!["time", "station", "edition", "aqi", "category", "primary", "iaqi_so2", "iaqi_no2", "iaqi_pm10", "iaqi_pm25", "iaqi_co", "iaqi_o3", "iaqi_o3_8h"];
+    let mut header = vec![
+        "time",
+        "station",
+        "edition",
+        "aqi",
+        "category",
+        "primary",
+        "iaqi_so2",
+        "iaqi_no2",
+        "iaqi_pm10",
+        "iaqi_pm25",
+        "iaqi_co",
+        "iaqi_o3",
+        "iaqi_o3_8h",
+    ];
     if args.details {
         header.extend(["level", "colour", "exceeding", "aqi_from_present", "notes"]);
     }
@@ -315,17 +397,39 @@ fn hourly(args: HourlyArgs) -> anyhow::Result<()> {
         if r.aqi.is_none() {
             unpublished += 1;
         }
-        let mut rec = vec![row.time.to_string(), row.station.clone(), r.edition.label().to_string(), opt(r.aqi), category_text(&r), r.primary_names()];
+        let mut rec = vec![
+            row.time.to_string(),
+            row.station.clone(),
+            r.edition.label().to_string(),
+            opt(r.aqi),
+            category_text(&r),
+            r.primary_names(),
+        ];
         rec.extend(Item::ALL.iter().map(|&it| opt(r.iaqi_of(it))));
         if args.details {
             let mut notes = r.notes.clone();
             if r.aqi.is_none() && !r.missing.is_empty() {
-                notes.push(format!("AQI withheld: {} missing and AQI of the rest <= 100", r.missing.iter().map(|i| i.name()).collect::<Vec<_>>().join(";")));
+                notes.push(format!(
+                    "AQI withheld: {} missing and AQI of the rest <= 100",
+                    r.missing
+                        .iter()
+                        .map(|i| i.name())
+                        .collect::<Vec<_>>()
+                        .join(";")
+                ));
             }
             rec.extend([
-                r.category.map(|c| c.level_zh().to_string()).unwrap_or_default(),
-                r.category.map(|c| c.colour_zh().to_string()).unwrap_or_default(),
-                r.exceeding.iter().map(|i| i.name()).collect::<Vec<_>>().join(";"),
+                r.category
+                    .map(|c| c.level_zh().to_string())
+                    .unwrap_or_default(),
+                r.category
+                    .map(|c| c.colour_zh().to_string())
+                    .unwrap_or_default(),
+                r.exceeding
+                    .iter()
+                    .map(|i| i.name())
+                    .collect::<Vec<_>>()
+                    .join(";"),
                 opt(r.aqi_from_present),
                 notes.join(" | "),
             ]);
@@ -334,7 +438,12 @@ fn hourly(args: HourlyArgs) -> anyhow::Result<()> {
     }
     finish(w, &args.output)?;
     if let Some(p) = &args.output {
-        eprintln!("{} station-hours written to {} ({} without a published AQI)", data.rows.len(), p.display(), unpublished);
+        eprintln!(
+            "{} station-hours written to {} ({} without a published AQI)",
+            data.rows.len(),
+            p.display(),
+            unpublished
+        );
     }
     Ok(())
 }
@@ -369,14 +478,24 @@ fn daily_rows(data: &HourlyData, city: Option<&str>) -> anyhow::Result<Vec<DayRo
             let conc = daily_conc(&dh);
             let report = daily_aqi(Edition::for_day(date), &conc);
             by_day.entry(date).or_default().push(conc.clone());
-            out.push(DayRow { date, station: station.clone(), conc, report });
+            out.push(DayRow {
+                date,
+                station: station.clone(),
+                conc,
+                report,
+            });
         }
     }
     if let Some(name) = city {
         for (date, stations) in by_day {
             let conc = city_daily(&stations);
             let report = daily_aqi(Edition::for_day(date), &conc);
-            out.push(DayRow { date, station: name.to_string(), conc, report });
+            out.push(DayRow {
+                date,
+                station: name.to_string(),
+                conc,
+                report,
+            });
         }
     }
     out.sort_by(|a, b| (a.date, &a.station).cmp(&(b.date, &b.station)));
@@ -387,11 +506,16 @@ fn day_note(d: &DayRow) -> String {
     let mut notes = d.conc.invalid_reasons();
     // The 2012 report needs the O3 1-h maximum as well.
     if d.report.edition == Edition::Hj633_2012 && d.conc.o3_1h_max.is_none() {
-        notes.push(format!("O3 1-h max: {} valid hours < 20", d.conc.hours[Pollutant::O3.index()]));
+        notes.push(format!(
+            "O3 1-h max: {} valid hours < 20",
+            d.conc.hours[Pollutant::O3.index()]
+        ));
     }
     notes.extend(d.report.notes.iter().cloned());
     if d.report.aqi.is_none() {
-        notes.push("invalid day: AQI withheld (missing items and AQI of the rest <= 100)".to_string());
+        notes.push(
+            "invalid day: AQI withheld (missing items and AQI of the rest <= 100)".to_string(),
+        );
     }
     notes.join(" | ")
 }
@@ -402,8 +526,28 @@ fn daily(args: DailyArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.output {
         let mut w = writer(&args.output)?;
         w.write_record([
-            "date", "station", "edition", "aqi", "category", "level", "primary", "so2", "no2", "pm10", "pm25", "co", "o3_1h_max", "o3_8h_max", "iaqi_so2", "iaqi_no2",
-            "iaqi_pm10", "iaqi_pm25", "iaqi_co", "iaqi_o3", "iaqi_o3_8h", "note",
+            "date",
+            "station",
+            "edition",
+            "aqi",
+            "category",
+            "level",
+            "primary",
+            "so2",
+            "no2",
+            "pm10",
+            "pm25",
+            "co",
+            "o3_1h_max",
+            "o3_8h_max",
+            "iaqi_so2",
+            "iaqi_no2",
+            "iaqi_pm10",
+            "iaqi_pm25",
+            "iaqi_co",
+            "iaqi_o3",
+            "iaqi_o3_8h",
+            "note",
         ])?;
         for d in &rows {
             let r = &d.report;
@@ -413,10 +557,21 @@ fn daily(args: DailyArgs) -> anyhow::Result<()> {
                 r.edition.label().to_string(),
                 opt(r.aqi),
                 category_text(r),
-                r.category.map(|c| c.level_zh().to_string()).unwrap_or_default(),
+                r.category
+                    .map(|c| c.level_zh().to_string())
+                    .unwrap_or_default(),
                 r.primary_names(),
             ];
-            rec.extend([Pollutant::So2, Pollutant::No2, Pollutant::Pm10, Pollutant::Pm25, Pollutant::Co].map(|p| opt(d.conc.mean(p))));
+            rec.extend(
+                [
+                    Pollutant::So2,
+                    Pollutant::No2,
+                    Pollutant::Pm10,
+                    Pollutant::Pm25,
+                    Pollutant::Co,
+                ]
+                .map(|p| opt(d.conc.mean(p))),
+            );
             rec.extend([opt(d.conc.o3_1h_max), opt(d.conc.o3_8h_max)]);
             rec.extend(Item::ALL.iter().map(|&it| opt(r.iaqi_of(it))));
             rec.push(day_note(d));
@@ -426,10 +581,20 @@ fn daily(args: DailyArgs) -> anyhow::Result<()> {
         eprintln!("{} station-days written to {}", rows.len(), path.display());
     }
     let mut out = String::new();
-    tprintln!(out, "{:<10}  {} {:>4}  {} {:<12} {}", "date", pad("station", 12), "AQI", pad("category", 9), "primary", "note");
+    tprintln!(
+        out,
+        "{:<10}  {} {:>4}  {} {:<12} {}",
+        "date",
+        pad("station", 12),
+        "AQI",
+        pad("category", 9),
+        "primary",
+        "note"
+    );
     for d in &rows {
         let r = &d.report;
-        tprintln!(out, 
+        tprintln!(
+            out,
             "{:<10}  {} {:>4}  {} {:<12} {}",
             d.date.to_string(),
             pad(&d.station, 12),
@@ -445,8 +610,14 @@ fn daily(args: DailyArgs) -> anyhow::Result<()> {
 // ---------------------------------------------------------------- evaluate
 
 fn evaluate_cmd(args: EvaluateArgs) -> anyhow::Result<()> {
-    let from: Date = args.from.parse().with_context(|| format!("--from '{}'", args.from))?;
-    let to: Date = args.to.parse().with_context(|| format!("--to '{}'", args.to))?;
+    let from: Date = args
+        .from
+        .parse()
+        .with_context(|| format!("--from '{}'", args.from))?;
+    let to: Date = args
+        .to
+        .parse()
+        .with_context(|| format!("--to '{}'", args.to))?;
     if from > to {
         bail!("--from {from} is after --to {to}");
     }
@@ -458,7 +629,11 @@ fn evaluate_cmd(args: EvaluateArgs) -> anyhow::Result<()> {
         LimitChoice::Transition => LimitSet::Gb3095_2026Transition,
         LimitChoice::Final => LimitSet::Gb3095_2026Final,
     };
-    let class = if args.area_class == 1 { AreaClass::One } else { AreaClass::Two };
+    let class = if args.area_class == 1 {
+        AreaClass::One
+    } else {
+        AreaClass::Two
+    };
     let limits = Limits::of(set, class);
     let mut names: Vec<String> = data.index.keys().cloned().collect();
     if let Some(c) = &args.city {
@@ -466,8 +641,15 @@ fn evaluate_cmd(args: EvaluateArgs) -> anyhow::Result<()> {
     }
     let mut results: Vec<(String, PeriodEvaluation)> = Vec::new();
     for name in names {
-        let days: Vec<DayRecord> =
-            rows.iter().filter(|d| d.station == name).map(|d| DayRecord { date: d.date, conc: d.conc.clone(), report: d.report.clone() }).collect();
+        let days: Vec<DayRecord> = rows
+            .iter()
+            .filter(|d| d.station == name)
+            .map(|d| DayRecord {
+                date: d.date,
+                conc: d.conc.clone(),
+                report: d.report.clone(),
+            })
+            .collect();
         results.push((name, evaluate(from, to, &days, limits)?));
     }
     let yes_no = |b: Option<bool>| match b {
@@ -477,10 +659,44 @@ fn evaluate_cmd(args: EvaluateArgs) -> anyhow::Result<()> {
     };
     if let Some(path) = &args.output {
         let mut w = writer(&args.output)?;
-        let mut header = vec!["station", "from", "to", "limits", "area_class", "days", "valid_days", "good_days", "good_rate_pct"];
-        header.extend(["days_excellent", "days_good", "days_lightly", "days_moderately", "days_heavily", "days_severely"]);
-        header.extend(["so2_mean", "no2_mean", "pm10_mean", "pm25_mean", "co_p95", "o3_8h_p90"]);
-        header.extend(["attain_so2", "attain_no2", "attain_pm10", "attain_pm25", "attain_co", "attain_o3", "attain_all", "primary_days", "note"]);
+        let mut header = vec![
+            "station",
+            "from",
+            "to",
+            "limits",
+            "area_class",
+            "days",
+            "valid_days",
+            "good_days",
+            "good_rate_pct",
+        ];
+        header.extend([
+            "days_excellent",
+            "days_good",
+            "days_lightly",
+            "days_moderately",
+            "days_heavily",
+            "days_severely",
+        ]);
+        header.extend([
+            "so2_mean",
+            "no2_mean",
+            "pm10_mean",
+            "pm25_mean",
+            "co_p95",
+            "o3_8h_p90",
+        ]);
+        header.extend([
+            "attain_so2",
+            "attain_no2",
+            "attain_pm10",
+            "attain_pm25",
+            "attain_co",
+            "attain_o3",
+            "attain_all",
+            "primary_days",
+            "note",
+        ]);
         w.write_record(&header)?;
         for (name, ev) in &results {
             let mut rec = vec![
@@ -498,22 +714,47 @@ fn evaluate_cmd(args: EvaluateArgs) -> anyhow::Result<()> {
             rec.extend(ev.means.iter().map(|m| opt(*m)));
             rec.extend([opt(ev.co_p95), opt(ev.o3_8h_p90)]);
             let a = &ev.attainment;
-            rec.extend([a.so2, a.no2, a.pm10, a.pm25, a.co, a.o3, a.overall()].map(|b| yes_no(b).to_string()));
+            rec.extend(
+                [a.so2, a.no2, a.pm10, a.pm25, a.co, a.o3, a.overall()]
+                    .map(|b| yes_no(b).to_string()),
+            );
             rec.push(primary_days(ev));
             rec.push(validity_note(ev));
             w.write_record(&rec)?;
         }
         finish(w, &args.output)?;
-        eprintln!("{} evaluations written to {}", results.len(), path.display());
+        eprintln!(
+            "{} evaluations written to {}",
+            results.len(),
+            path.display()
+        );
     }
     let mut out = String::new();
-    tprintln!(out, "Period {from} … {to}; limits {} class {}; 优良 = daily AQI ≤ 100", set.label(), args.area_class);
-    tprintln!(out, 
+    tprintln!(
+        out,
+        "Period {from} … {to}; limits {} class {}; 优良 = daily AQI ≤ 100",
+        set.label(),
+        args.area_class
+    );
+    tprintln!(
+        out,
         "{} {:>5} {:>5} {:>6}  {:>4} {:>4} {:>5} {:>5} {:>6} {:>6}  {:<6} {}",
-        pad("station", 12), "valid", "good", "rate%", "SO2", "NO2", "PM10", "PM2.5", "CO-p95", "O3-p90", "attain", "days 优/良/轻/中/重/严"
+        pad("station", 12),
+        "valid",
+        "good",
+        "rate%",
+        "SO2",
+        "NO2",
+        "PM10",
+        "PM2.5",
+        "CO-p95",
+        "O3-p90",
+        "attain",
+        "days 优/良/轻/中/重/严"
     );
     for (name, ev) in &results {
-        tprintln!(out, 
+        tprintln!(
+            out,
             "{} {:>5} {:>5} {:>6}  {:>4} {:>4} {:>5} {:>5} {:>6} {:>6}  {:<6} {}",
             pad(name, 12),
             ev.valid_days,
@@ -526,21 +767,41 @@ fn evaluate_cmd(args: EvaluateArgs) -> anyhow::Result<()> {
             opt(ev.co_p95),
             opt(ev.o3_8h_p90),
             yes_no(ev.attainment.overall()),
-            ev.days_by_category.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("/")
+            ev.days_by_category
+                .iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join("/")
         );
     }
     if from < Edition::first_day_2026() && to >= Edition::first_day_2026() {
-        tprintln!(out, "note: the period spans 2026-03-01; days before it use HJ 633-2012, days from it HJ 633-2026.");
+        tprintln!(
+            out,
+            "note: the period spans 2026-03-01; days before it use HJ 633-2012, days from it HJ 633-2026."
+        );
     }
     emit(&out)
 }
 
 fn primary_days(ev: &PeriodEvaluation) -> String {
-    Item::ALL.iter().filter(|it| ev.primary_days[it.index()] > 0).map(|it| format!("{}:{}", it.name(), ev.primary_days[it.index()])).collect::<Vec<_>>().join(";")
+    Item::ALL
+        .iter()
+        .filter(|it| ev.primary_days[it.index()] > 0)
+        .map(|it| format!("{}:{}", it.name(), ev.primary_days[it.index()]))
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 fn validity_note(ev: &PeriodEvaluation) -> String {
     let names = ["SO2", "NO2", "PM10", "PM2.5"];
-    let bad: Vec<String> = (0..4).filter(|&i| !ev.mean_meets_validity[i]).map(|i| format!("{} mean ({} days) below GB 3095 Table 4 minimum", names[i], ev.mean_days[i])).collect();
+    let bad: Vec<String> = (0..4)
+        .filter(|&i| !ev.mean_meets_validity[i])
+        .map(|i| {
+            format!(
+                "{} mean ({} days) below GB 3095 Table 4 minimum",
+                names[i], ev.mean_days[i]
+            )
+        })
+        .collect();
     bad.join(" | ")
 }

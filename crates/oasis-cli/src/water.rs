@@ -5,11 +5,12 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use oasis_air::Date;
 use oasis_surface_water::{
-    city_cwqi, classify, cwqi_change_pct, period_mean, rank, section_cwqi, Classification, Item, Measure, Reading, Shares, WaterBody, WaterClass,
+    Classification, Item, Measure, Reading, Shares, WaterBody, WaterClass, city_cwqi, classify,
+    cwqi_change_pct, period_mean, rank, section_cwqi,
 };
 
 #[derive(Subcommand)]
@@ -109,10 +110,14 @@ fn sample_date(text: &str) -> Option<Date> {
     let clock = rest.strip_prefix(['T', ' '])?;
     let parts: Vec<&str> = clock.split(':').collect();
     let ok = (2..=3).contains(&parts.len())
-        && parts.iter().all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts
+            .iter()
+            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
         && parts[0].parse::<u32>().ok()? < 24
         && parts[1].parse::<u32>().ok()? < 60
-        && parts.get(2).is_none_or(|s| s.parse::<u32>().map(|v| v < 60).unwrap_or(false));
+        && parts
+            .get(2)
+            .is_none_or(|s| s.parse::<u32>().map(|v| v < 60).unwrap_or(false));
     ok.then_some(date)
 }
 
@@ -128,15 +133,29 @@ fn problem(lenient: bool, warnings: &mut usize, msg: String) -> anyhow::Result<(
 
 fn read_water(path: &PathBuf, args: &InputArgs) -> anyhow::Result<WaterData> {
     let file = path.display();
-    let from = args.from.as_deref().map(|s| s.parse::<Date>().with_context(|| format!("--from '{s}'"))).transpose()?;
-    let to = args.to.as_deref().map(|s| s.parse::<Date>().with_context(|| format!("--to '{s}'"))).transpose()?;
+    let from = args
+        .from
+        .as_deref()
+        .map(|s| s.parse::<Date>().with_context(|| format!("--from '{s}'")))
+        .transpose()?;
+    let to = args
+        .to
+        .as_deref()
+        .map(|s| s.parse::<Date>().with_context(|| format!("--to '{s}'")))
+        .transpose()?;
     if let (Some(f), Some(t)) = (from, to)
         && f > t
     {
         bail!("--from {f} is after --to {t}");
     }
-    let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_path(path).with_context(|| format!("cannot open {file}"))?;
-    let headers = rdr.headers().with_context(|| format!("{file}: cannot read the header line"))?.clone();
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .with_context(|| format!("cannot open {file}"))?;
+    let headers = rdr
+        .headers()
+        .with_context(|| format!("{file}: cannot read the header line"))?
+        .clone();
     let mut col: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, h) in headers.iter().enumerate() {
         match REQUIRED.iter().chain(OPTIONAL.iter()).find(|&&k| k == h) {
@@ -145,12 +164,23 @@ fn read_water(path: &PathBuf, args: &InputArgs) -> anyhow::Result<WaterData> {
                     bail!("{file}: column '{h}' appears twice in the header");
                 }
             }
-            None => bail!("{file}: unknown column '{h}' in the header (expected {}[,city][,kind])", REQUIRED.join(",")),
+            None => bail!(
+                "{file}: unknown column '{h}' in the header (expected {}[,city][,kind])",
+                REQUIRED.join(",")
+            ),
         }
     }
-    let missing: Vec<&str> = REQUIRED.iter().copied().filter(|k| !col.contains_key(k)).collect();
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .copied()
+        .filter(|k| !col.contains_key(k))
+        .collect();
     if !missing.is_empty() {
-        bail!("{file}: missing column(s) {} (expected {}[,city][,kind])", missing.join(","), REQUIRED.join(","));
+        bail!(
+            "{file}: missing column(s) {} (expected {}[,city][,kind])",
+            missing.join(","),
+            REQUIRED.join(",")
+        );
     }
     let default_body = match args.kind {
         Kind::River => WaterBody::River,
@@ -158,24 +188,40 @@ fn read_water(path: &PathBuf, args: &InputArgs) -> anyhow::Result<WaterData> {
     };
     let mut warnings = 0;
     let mut seen: BTreeMap<(String, String, Item), u64> = BTreeMap::new();
-    let mut data = WaterData { sites: BTreeMap::new() };
+    let mut data = WaterData {
+        sites: BTreeMap::new(),
+    };
     for rec in rdr.records() {
         let rec = rec.with_context(|| format!("{file}: malformed CSV"))?;
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         let field = |name: &str| col.get(name).and_then(|&i| rec.get(i)).unwrap_or("");
         let (time, site) = (field("time").to_string(), field("site").to_string());
         let Some(date) = sample_date(&time) else {
-            problem(args.lenient, &mut warnings, format!("{file} line {line}: column 'time': '{time}' is not a date YYYY-MM-DD[THH:MM]"))?;
+            problem(
+                args.lenient,
+                &mut warnings,
+                format!(
+                    "{file} line {line}: column 'time': '{time}' is not a date YYYY-MM-DD[THH:MM]"
+                ),
+            )?;
             continue;
         };
         if site.is_empty() {
-            problem(args.lenient, &mut warnings, format!("{file} line {line}: column 'site' is empty"))?;
+            problem(
+                args.lenient,
+                &mut warnings,
+                format!("{file} line {line}: column 'site' is empty"),
+            )?;
             continue;
         }
         let item: Item = match field("item").parse() {
             Ok(i) => i,
             Err(e) => {
-                problem(args.lenient, &mut warnings, format!("{file} line {line}: column 'item': {e}"))?;
+                problem(
+                    args.lenient,
+                    &mut warnings,
+                    format!("{file} line {line}: column 'item': {e}"),
+                )?;
                 continue;
             }
         };
@@ -187,36 +233,68 @@ fn read_water(path: &PathBuf, args: &InputArgs) -> anyhow::Result<WaterData> {
         let value = match value_text.parse::<Reading>() {
             Ok(r) => r.value_for_statistics(),
             Err(e) => {
-                problem(args.lenient, &mut warnings, format!("{file} line {line} (site {site}, {time}, {}): column 'value': {e}", item.code()))?;
+                problem(
+                    args.lenient,
+                    &mut warnings,
+                    format!(
+                        "{file} line {line} (site {site}, {time}, {}): column 'value': {e}",
+                        item.code()
+                    ),
+                )?;
                 continue;
             }
         };
-        let body = match col.get("kind").and_then(|&i| rec.get(i)).filter(|s| !s.is_empty()) {
+        let body = match col
+            .get("kind")
+            .and_then(|&i| rec.get(i))
+            .filter(|s| !s.is_empty())
+        {
             Some(k) => match k.parse::<WaterBody>() {
                 Ok(b) => Some(b),
                 Err(e) => {
-                    problem(args.lenient, &mut warnings, format!("{file} line {line}: column 'kind': {e}"))?;
+                    problem(
+                        args.lenient,
+                        &mut warnings,
+                        format!("{file} line {line}: column 'kind': {e}"),
+                    )?;
                     continue;
                 }
             },
             None => None,
         };
-        let city = col.get("city").and_then(|&i| rec.get(i)).filter(|s| !s.is_empty()).map(String::from);
+        let city = col
+            .get("city")
+            .and_then(|&i| rec.get(i))
+            .filter(|s| !s.is_empty())
+            .map(String::from);
         if let Some(&first) = seen.get(&(site.clone(), time.clone(), item)) {
-            problem(args.lenient, &mut warnings, format!("{file} line {line}: duplicated sample {site} {time} {} (first at line {first})", item.code()))?;
+            problem(
+                args.lenient,
+                &mut warnings,
+                format!(
+                    "{file} line {line}: duplicated sample {site} {time} {} (first at line {first})",
+                    item.code()
+                ),
+            )?;
             continue;
         }
         seen.insert((site.clone(), time.clone(), item), line);
         let entry = data.sites.entry(site.clone()).or_default();
         if let Some(b) = body {
             match entry.body {
-                Some(prev) if prev != b => bail!("{file} line {line}: site {site} is both {} and {}", prev.code(), b.code()),
+                Some(prev) if prev != b => bail!(
+                    "{file} line {line}: site {site} is both {} and {}",
+                    prev.code(),
+                    b.code()
+                ),
                 _ => entry.body = Some(b),
             }
         }
         if let Some(c) = city {
             match &entry.city {
-                Some(prev) if *prev != c => bail!("{file} line {line}: site {site} is in both {prev} and {c}"),
+                Some(prev) if *prev != c => {
+                    bail!("{file} line {line}: site {site} is in both {prev} and {c}")
+                }
                 _ => entry.city = Some(c),
             }
         }
@@ -246,7 +324,10 @@ fn site_means(site: &Site) -> BTreeMap<Item, Measure> {
             by_item.entry(it).or_default().push(v);
         }
     }
-    by_item.into_iter().filter_map(|(it, vs)| period_mean(it, &vs).map(|m| (it, m))).collect()
+    by_item
+        .into_iter()
+        .filter_map(|(it, vs)| period_mean(it, &vs).map(|m| (it, m)))
+        .collect()
 }
 
 // ---------------------------------------------------------------- output helpers
@@ -258,7 +339,10 @@ fn writer(path: &PathBuf) -> anyhow::Result<csv::Writer<std::fs::File>> {
 fn emit(table: &str) -> anyhow::Result<()> {
     use std::io::Write as _;
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(table.as_bytes()).and_then(|_| stdout.flush()) {
+    match stdout
+        .write_all(table.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("cannot write to standard output"),
     }
@@ -277,15 +361,27 @@ fn class_text(c: &Classification) -> (String, String) {
 }
 
 fn exceeding_text(c: &Classification) -> String {
-    c.exceeding().iter().map(|r| format!("{}:{}", r.item.code(), r.class.label())).collect::<Vec<_>>().join(";")
+    c.exceeding()
+        .iter()
+        .map(|r| format!("{}:{}", r.item.code(), r.class.label()))
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 fn missing_text(c: &Classification) -> String {
-    c.missing.iter().map(|i| i.code()).collect::<Vec<_>>().join(";")
+    c.missing
+        .iter()
+        .map(|i| i.code())
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 fn reference_text(c: &Classification) -> String {
-    c.reference.iter().map(|r| format!("{}:{}", r.item.code(), r.class.label())).collect::<Vec<_>>().join(";")
+    c.reference
+        .iter()
+        .map(|r| format!("{}:{}", r.item.code(), r.class.label()))
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 fn pct(m: Option<Measure>) -> String {
@@ -305,9 +401,21 @@ fn classify_cmd(args: ClassifyArgs) -> anyhow::Result<()> {
     let mut site_classes: BTreeMap<String, Vec<WaterClass>> = BTreeMap::new();
     use std::fmt::Write as _;
     if args.period {
-        let _ = writeln!(out, "{} {} samples class {} main pollutants (超标倍数)", pad("site", 16), pad("kind", 5), pad("status", 9));
+        let _ = writeln!(
+            out,
+            "{} {} samples class {} main pollutants (超标倍数)",
+            pad("site", 16),
+            pad("kind", 5),
+            pad("status", 9)
+        );
     } else {
-        let _ = writeln!(out, "{} {} class {} main pollutants (超标倍数)", pad("site", 16), pad("time", 16), pad("status", 9));
+        let _ = writeln!(
+            out,
+            "{} {} class {} main pollutants (超标倍数)",
+            pad("site", 16),
+            pad("time", 16),
+            pad("status", 9)
+        );
     }
     for (name, site) in &data.sites {
         let body = site.body.expect("set when read");
@@ -316,7 +424,16 @@ fn classify_cmd(args: ClassifyArgs) -> anyhow::Result<()> {
             let c = classify(body, &site_means(site));
             let (class, status) = class_text(&c);
             let times: Vec<&String> = site.samples.keys().collect();
-            let _ = writeln!(out, "{} {} {:>7} {:<5} {} {}", pad(name, 16), pad(body.code(), 5), site.samples.len(), class, pad(&status, 9), c.main_pollutants());
+            let _ = writeln!(
+                out,
+                "{} {} {:>7} {:<5} {} {}",
+                pad(name, 16),
+                pad(body.code(), 5),
+                site.samples.len(),
+                class,
+                pad(&status, 9),
+                c.main_pollutants()
+            );
             rows.push(vec![
                 name.clone(),
                 city.clone(),
@@ -338,7 +455,15 @@ fn classify_cmd(args: ClassifyArgs) -> anyhow::Result<()> {
             for (time, values) in &site.samples {
                 let c = classify(body, values);
                 let (class, status) = class_text(&c);
-                let _ = writeln!(out, "{} {} {:<5} {} {}", pad(name, 16), pad(time, 16), class, pad(&status, 9), c.main_pollutants());
+                let _ = writeln!(
+                    out,
+                    "{} {} {:<5} {} {}",
+                    pad(name, 16),
+                    pad(time, 16),
+                    class,
+                    pad(&status, 9),
+                    c.main_pollutants()
+                );
                 rows.push(vec![
                     name.clone(),
                     city.clone(),
@@ -357,7 +482,11 @@ fn classify_cmd(args: ClassifyArgs) -> anyhow::Result<()> {
     if args.period {
         for (city, classes) in &site_classes {
             let s = Shares::of(classes);
-            let label = if city.is_empty() { "all sites".to_string() } else { city.clone() };
+            let label = if city.is_empty() {
+                "all sites".to_string()
+            } else {
+                city.clone()
+            };
             let _ = writeln!(
                 out,
                 "{label}: {} sites, 优良率 (I–III) {} %, 劣V {} %, rating {}",
@@ -371,14 +500,39 @@ fn classify_cmd(args: ClassifyArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.output {
         let mut w = writer(path)?;
         if args.period {
-            w.write_record(["site", "city", "kind", "first_sample", "last_sample", "samples", "class", "status", "main_pollutants", "exceeding", "missing_items", "reference"])?;
+            w.write_record([
+                "site",
+                "city",
+                "kind",
+                "first_sample",
+                "last_sample",
+                "samples",
+                "class",
+                "status",
+                "main_pollutants",
+                "exceeding",
+                "missing_items",
+                "reference",
+            ])?;
         } else {
-            w.write_record(["site", "city", "kind", "time", "class", "status", "main_pollutants", "exceeding", "missing_items", "reference"])?;
+            w.write_record([
+                "site",
+                "city",
+                "kind",
+                "time",
+                "class",
+                "status",
+                "main_pollutants",
+                "exceeding",
+                "missing_items",
+                "reference",
+            ])?;
         }
         for r in &rows {
             w.write_record(r)?;
         }
-        w.flush().with_context(|| format!("cannot write {}", path.display()))?;
+        w.flush()
+            .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("{} rows written to {}", rows.len(), path.display());
     }
     emit(&out)
@@ -399,7 +553,11 @@ type SectionRow = (String, String, f64, Option<WaterClass>);
 /// A section inside its city: (site, CWQI, class, incomplete).
 type CitySection = (String, f64, Option<WaterClass>, bool);
 
-fn city_results(data: &WaterData, default_city: Option<&str>, file: &str) -> anyhow::Result<(Vec<CityResult>, Vec<SectionRow>)> {
+fn city_results(
+    data: &WaterData,
+    default_city: Option<&str>,
+    file: &str,
+) -> anyhow::Result<(Vec<CityResult>, Vec<SectionRow>)> {
     let mut per_city: BTreeMap<String, Vec<CitySection>> = BTreeMap::new();
     let mut sections = Vec::new();
     for (name, site) in &data.sites {
@@ -410,7 +568,12 @@ fn city_results(data: &WaterData, default_city: Option<&str>, file: &str) -> any
         let means = site_means(site);
         let q = section_cwqi(body, &means);
         let class = classify(body, &means).class;
-        per_city.entry(city.clone()).or_default().push((name.clone(), q.total, class, !q.missing.is_empty()));
+        per_city.entry(city.clone()).or_default().push((
+            name.clone(),
+            q.total,
+            class,
+            !q.missing.is_empty(),
+        ));
         sections.push((city, name.clone(), q.total, class));
     }
     let mut out = Vec::new();
@@ -434,27 +597,66 @@ fn rank_cmd(args: RankArgs) -> anyhow::Result<()> {
     let (cities, sections) = city_results(&data, args.city.as_deref(), &file)?;
     let base: BTreeMap<String, f64> = match &args.base {
         Some(p) => {
-            let bdata = read_water(p, &InputArgs { input: p.clone(), kind: args.input.kind, from: None, to: None, lenient: args.input.lenient })?;
-            city_results(&bdata, args.city.as_deref(), &p.display().to_string())?.0.into_iter().map(|c| (c.city, c.cwqi)).collect()
+            let bdata = read_water(
+                p,
+                &InputArgs {
+                    input: p.clone(),
+                    kind: args.input.kind,
+                    from: None,
+                    to: None,
+                    lenient: args.input.lenient,
+                },
+            )?;
+            city_results(&bdata, args.city.as_deref(), &p.display().to_string())?
+                .0
+                .into_iter()
+                .map(|c| (c.city, c.cwqi))
+                .collect()
         }
         None => BTreeMap::new(),
     };
-    let ranked = rank(&cities.iter().map(|c| (c.city.clone(), c.cwqi)).collect::<Vec<_>>());
+    let ranked = rank(
+        &cities
+            .iter()
+            .map(|c| (c.city.clone(), c.cwqi))
+            .collect::<Vec<_>>(),
+    );
     use std::fmt::Write as _;
     let mut out = String::new();
     let incomplete: usize = cities.iter().map(|c| c.incomplete.len()).sum();
     if incomplete > 0 {
-        eprintln!("warning: {incomplete} section(s) lack some of the 21 CWQI items; their CWQI sums only the items present (see incomplete_sections)");
+        eprintln!(
+            "warning: {incomplete} section(s) lack some of the 21 CWQI items; their CWQI sums only the items present (see incomplete_sections)"
+        );
     }
-    let _ = writeln!(out, "{} {} class     CWQI", pad("section", 16), pad("city", 10));
+    let _ = writeln!(
+        out,
+        "{} {} class     CWQI",
+        pad("section", 16),
+        pad("city", 10)
+    );
     for (city, name, q, class) in &sections {
-        let _ = writeln!(out, "{} {} {:>5} {:>8.4}", pad(name, 16), pad(city, 10), class.map(|c| c.label()).unwrap_or(""), q);
+        let _ = writeln!(
+            out,
+            "{} {} {:>5} {:>8.4}",
+            pad(name, 16),
+            pad(city, 10),
+            class.map(|c| c.label()).unwrap_or(""),
+            q
+        );
     }
     let _ = writeln!(out);
-    let _ = writeln!(out, "rank {}     CWQI   ΔCWQI%  优良率%   劣V% rating", pad("city", 10));
+    let _ = writeln!(
+        out,
+        "rank {}     CWQI   ΔCWQI%  优良率%   劣V% rating",
+        pad("city", 10)
+    );
     let mut rows = Vec::new();
     for r in &ranked {
-        let c = cities.iter().find(|c| c.city == r.city).expect("ranked city");
+        let c = cities
+            .iter()
+            .find(|c| c.city == r.city)
+            .expect("ranked city");
         let change = base.get(&r.city).and_then(|&b| cwqi_change_pct(b, r.cwqi));
         let rating = c.shares.rating().map(|x| x.name_zh()).unwrap_or("");
         let _ = writeln!(
@@ -482,11 +684,22 @@ fn rank_cmd(args: RankArgs) -> anyhow::Result<()> {
     }
     if let Some(path) = &args.output {
         let mut w = writer(path)?;
-        w.write_record(["rank", "city", "cwqi", "cwqi_change_pct", "sections", "good_pct", "worse_than_v_pct", "rating", "incomplete_sections"])?;
+        w.write_record([
+            "rank",
+            "city",
+            "cwqi",
+            "cwqi_change_pct",
+            "sections",
+            "good_pct",
+            "worse_than_v_pct",
+            "rating",
+            "incomplete_sections",
+        ])?;
         for r in &rows {
             w.write_record(r)?;
         }
-        w.flush().with_context(|| format!("cannot write {}", path.display()))?;
+        w.flush()
+            .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("{} cities written to {}", rows.len(), path.display());
     }
     emit(&out)

@@ -171,21 +171,45 @@ fn hourly_aqi_equals_published_cnemc_values() {
     let output = dir.join("out.csv");
     std::fs::write(&input, INPUT).unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_oasis"))
-        .args(["air", "hourly", "--input", input.to_str().unwrap(), "--output", output.to_str().unwrap()])
+        .args([
+            "air",
+            "hourly",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            output.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = std::fs::read_to_string(&output).unwrap();
-    let rows: Vec<Vec<&str>> = text.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
     assert_eq!(rows.len(), PUBLISHED.len());
     let mut wrong = Vec::new();
     for (row, &(station, aqi, primary)) in rows.iter().zip(PUBLISHED) {
         assert_eq!(row[1], station, "rows out of order");
         if (row[3], row[5]) != (aqi, primary) {
-            wrong.push(format!("{} {}: got AQI {:?} primary {:?}, published {aqi:?} {primary:?}", row[0], station, row[3], row[5]));
+            wrong.push(format!(
+                "{} {}: got AQI {:?} primary {:?}, published {aqi:?} {primary:?}",
+                row[0], station, row[3], row[5]
+            ));
         }
-        let edition = if row[0] < "2026-03-01T01:00" { "HJ633-2012" } else { "HJ633-2026" };
+        let edition = if row[0] < "2026-03-01T01:00" {
+            "HJ633-2012"
+        } else {
+            "HJ633-2026"
+        };
         assert_eq!(row[2], edition);
     }
-    assert!(wrong.is_empty(), "{} of {} differ:\n{}", wrong.len(), rows.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {} differ:\n{}",
+        wrong.len(),
+        rows.len(),
+        wrong.join("\n")
+    );
 }

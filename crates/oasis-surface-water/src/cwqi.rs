@@ -37,10 +37,21 @@ pub struct SectionCwqi {
 }
 
 pub fn section_cwqi(body: WaterBody, values: &BTreeMap<Item, Measure>) -> SectionCwqi {
-    let items: Vec<(Item, f64)> = Item::EVALUATED.iter().filter_map(|&it| values.get(&it).and_then(|&v| item_cwqi(it, body, v).map(|q| (it, q)))).collect();
+    let items: Vec<(Item, f64)> = Item::EVALUATED
+        .iter()
+        .filter_map(|&it| {
+            values
+                .get(&it)
+                .and_then(|&v| item_cwqi(it, body, v).map(|q| (it, q)))
+        })
+        .collect();
     SectionCwqi {
         total: items.iter().map(|&(_, q)| q).sum(),
-        missing: Item::EVALUATED.iter().copied().filter(|it| !values.contains_key(it)).collect(),
+        missing: Item::EVALUATED
+            .iter()
+            .copied()
+            .filter(|it| !values.contains_key(it))
+            .collect(),
         items,
     }
 }
@@ -48,7 +59,8 @@ pub fn section_cwqi(body: WaterBody, values: &BTreeMap<Item, Measure>) -> Sectio
 /// City CWQI: the mean of its sections' indices (river and lake sections
 /// together, each section weighing one).
 pub fn city_cwqi(section_totals: &[f64]) -> Option<f64> {
-    (!section_totals.is_empty()).then(|| section_totals.iter().sum::<f64>() / section_totals.len() as f64)
+    (!section_totals.is_empty())
+        .then(|| section_totals.iter().sum::<f64>() / section_totals.len() as f64)
 }
 
 /// ΔCWQI = (current − base)/base × 100 %; negative means improved.
@@ -76,7 +88,11 @@ pub fn rank(cities: &[(String, f64)]) -> Vec<Ranked> {
             Some(prev) if key(prev.cwqi) == key(q) => prev.rank,
             _ => i + 1,
         };
-        out.push(Ranked { city, cwqi: q, rank });
+        out.push(Ranked {
+            city,
+            cwqi: q,
+            rank,
+        });
     }
     out
 }

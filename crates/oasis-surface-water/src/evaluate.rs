@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::items::{Item, WaterBody, WaterClass};
-use crate::measure::{round_half_even, Measure, NANO};
+use crate::measure::{Measure, NANO, round_half_even};
 
 /// One item's result.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,13 +37,19 @@ impl Classification {
     /// Items worse than class III, worst first: those with a multiple by
     /// multiple (descending), then DO/pH. The first three are the 主要污染指标.
     pub fn exceeding(&self) -> Vec<&ItemResult> {
-        let mut out: Vec<&ItemResult> = self.items.iter().filter(|r| r.class > WaterClass::III).collect();
-        out.sort_by(|a, b| match (a.exceedance_multiple, b.exceedance_multiple) {
-            (Some(x), Some(y)) => y.cmp(&x),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => b.class.cmp(&a.class),
-        });
+        let mut out: Vec<&ItemResult> = self
+            .items
+            .iter()
+            .filter(|r| r.class > WaterClass::III)
+            .collect();
+        out.sort_by(
+            |a, b| match (a.exceedance_multiple, b.exceedance_multiple) {
+                (Some(x), Some(y)) => y.cmp(&x),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => b.class.cmp(&a.class),
+            },
+        );
         out
     }
 
@@ -78,8 +84,13 @@ pub fn exceedance_multiple(item: Item, body: WaterBody, value: Measure) -> Optio
         return None;
     }
     // hundredths = (v − lim)·100 / lim, then in nano units.
-    let hundredths = round_half_even((v.nano() as i128 - lim.nano() as i128) * 100, lim.nano() as i128);
-    Some(Measure::from_nano((hundredths * (NANO as i128 / 100)) as i64))
+    let hundredths = round_half_even(
+        (v.nano() as i128 - lim.nano() as i128) * 100,
+        lim.nano() as i128,
+    );
+    Some(Measure::from_nano(
+        (hundredths * (NANO as i128 / 100)) as i64,
+    ))
 }
 
 fn item_result(item: Item, body: WaterBody, value: Measure) -> Option<ItemResult> {
@@ -94,10 +105,26 @@ fn item_result(item: Item, body: WaterBody, value: Measure) -> Option<ItemResult
 /// Single-factor evaluation: each item's class, the worst over the 21
 /// evaluated items is the class. Water temperature is ignored.
 pub fn classify(body: WaterBody, values: &BTreeMap<Item, Measure>) -> Classification {
-    let items: Vec<ItemResult> = Item::EVALUATED.iter().filter_map(|&it| values.get(&it).and_then(|&v| item_result(it, body, v))).collect();
-    let reference = [Item::Tn, Item::FecalColiform].iter().filter_map(|&it| values.get(&it).and_then(|&v| item_result(it, body, v))).collect();
-    let missing = Item::EVALUATED.iter().copied().filter(|it| !values.contains_key(it)).collect();
-    Classification { body, class: items.iter().map(|r| r.class).max(), items, reference, missing }
+    let items: Vec<ItemResult> = Item::EVALUATED
+        .iter()
+        .filter_map(|&it| values.get(&it).and_then(|&v| item_result(it, body, v)))
+        .collect();
+    let reference = [Item::Tn, Item::FecalColiform]
+        .iter()
+        .filter_map(|&it| values.get(&it).and_then(|&v| item_result(it, body, v)))
+        .collect();
+    let missing = Item::EVALUATED
+        .iter()
+        .copied()
+        .filter(|it| !values.contains_key(it))
+        .collect();
+    Classification {
+        body,
+        class: items.iter().map(|r| r.class).max(),
+        items,
+        reference,
+        missing,
+    }
 }
 
 /// Period mean of one item, to be classed: the arithmetic mean (exact), and
@@ -108,7 +135,8 @@ pub fn period_mean(item: Item, values: &[Measure]) -> Option<Measure> {
         return None;
     }
     if item == Item::Ph {
-        let h: f64 = values.iter().map(|v| 10f64.powf(-v.to_f64())).sum::<f64>() / values.len() as f64;
+        let h: f64 =
+            values.iter().map(|v| 10f64.powf(-v.to_f64())).sum::<f64>() / values.len() as f64;
         return Some(Measure::from_f64(-h.log10()).round_for_evaluation(2));
     }
     Measure::mean(values)

@@ -9,8 +9,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::measure::Measure;
 use crate::WaterError;
+use crate::measure::Measure;
 
 /// River, or lake/reservoir (湖库): they differ in the TP limits and in TN.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -51,7 +51,14 @@ pub enum WaterClass {
 }
 
 impl WaterClass {
-    pub const ALL: [WaterClass; 6] = [WaterClass::I, WaterClass::II, WaterClass::III, WaterClass::IV, WaterClass::V, WaterClass::WorseThanV];
+    pub const ALL: [WaterClass; 6] = [
+        WaterClass::I,
+        WaterClass::II,
+        WaterClass::III,
+        WaterClass::IV,
+        WaterClass::V,
+        WaterClass::WorseThanV,
+    ];
 
     pub fn label(self) -> &'static str {
         ["I", "II", "III", "IV", "V", "劣V"][self as usize]
@@ -124,15 +131,56 @@ fn five(v: [&str; 5]) -> [Measure; 5] {
 
 impl Item {
     pub const ALL: [Item; 24] = [
-        Item::WaterTemp, Item::Ph, Item::Do, Item::CodMn, Item::Cod, Item::Bod5, Item::Nh3N, Item::Tp, Item::Tn, Item::Cu, Item::Zn, Item::Fluoride,
-        Item::Se, Item::As, Item::Hg, Item::Cd, Item::Cr6, Item::Pb, Item::Cyanide, Item::Phenol, Item::Petroleum, Item::Las, Item::Sulfide, Item::FecalColiform,
+        Item::WaterTemp,
+        Item::Ph,
+        Item::Do,
+        Item::CodMn,
+        Item::Cod,
+        Item::Bod5,
+        Item::Nh3N,
+        Item::Tp,
+        Item::Tn,
+        Item::Cu,
+        Item::Zn,
+        Item::Fluoride,
+        Item::Se,
+        Item::As,
+        Item::Hg,
+        Item::Cd,
+        Item::Cr6,
+        Item::Pb,
+        Item::Cyanide,
+        Item::Phenol,
+        Item::Petroleum,
+        Item::Las,
+        Item::Sulfide,
+        Item::FecalColiform,
     ];
 
     /// The 21 items of the class evaluation and of the CWQI (评价办法 2011;
     /// 2017 ranking): Table 1 without water temperature, TN and fecal coliform.
     pub const EVALUATED: [Item; 21] = [
-        Item::Ph, Item::Do, Item::CodMn, Item::Cod, Item::Bod5, Item::Nh3N, Item::Tp, Item::Cu, Item::Zn, Item::Fluoride, Item::Se, Item::As,
-        Item::Hg, Item::Cd, Item::Cr6, Item::Pb, Item::Cyanide, Item::Phenol, Item::Petroleum, Item::Las, Item::Sulfide,
+        Item::Ph,
+        Item::Do,
+        Item::CodMn,
+        Item::Cod,
+        Item::Bod5,
+        Item::Nh3N,
+        Item::Tp,
+        Item::Cu,
+        Item::Zn,
+        Item::Fluoride,
+        Item::Se,
+        Item::As,
+        Item::Hg,
+        Item::Cd,
+        Item::Cr6,
+        Item::Pb,
+        Item::Cyanide,
+        Item::Phenol,
+        Item::Petroleum,
+        Item::Las,
+        Item::Sulfide,
     ];
 
     /// Item name in CSV files.
@@ -241,7 +289,13 @@ impl Item {
             Item::Do | Item::CodMn | Item::Cod | Item::Bod5 => 1,
             Item::Nh3N | Item::Tn | Item::Petroleum | Item::Las => 2,
             Item::Tp => 3,
-            Item::Cu | Item::Zn | Item::Fluoride | Item::Cr6 | Item::Pb | Item::Cyanide | Item::Sulfide => 3,
+            Item::Cu
+            | Item::Zn
+            | Item::Fluoride
+            | Item::Cr6
+            | Item::Pb
+            | Item::Cyanide
+            | Item::Sulfide => 3,
             Item::Se | Item::As | Item::Phenol => 4,
             Item::Hg | Item::Cd => 5,
             Item::FecalColiform => 0,
@@ -297,8 +351,12 @@ impl Item {
     pub fn class_of(self, body: WaterBody, value: Measure) -> Option<WaterClass> {
         let v = value.round_for_evaluation(self.evaluation_decimals());
         Some(match self.limit(body)? {
-            Limit::AtMost(l) => WaterClass::from_index(l.iter().position(|&lim| v <= lim).unwrap_or(5)),
-            Limit::AtLeast(l) => WaterClass::from_index(l.iter().position(|&lim| v >= lim).unwrap_or(5)),
+            Limit::AtMost(l) => {
+                WaterClass::from_index(l.iter().position(|&lim| v <= lim).unwrap_or(5))
+            }
+            Limit::AtLeast(l) => {
+                WaterClass::from_index(l.iter().position(|&lim| v >= lim).unwrap_or(5))
+            }
             Limit::Range(lo, hi) => {
                 if v >= lo && v <= hi {
                     WaterClass::I
@@ -316,31 +374,68 @@ impl FromStr for Item {
     /// Accepts the CSV code (`nh3n`), the usual symbol (`NH3-N`, `CODMn`,
     /// `Cr6+`) or the Chinese name (`氨氮`), case-insensitively.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let key: String = s.trim().to_lowercase().chars().filter(|c| !matches!(c, '-' | '_' | ' ' | '(' | ')' | '（' | '）')).collect();
+        let key: String = s
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_' | ' ' | '(' | ')' | '（' | '）'))
+            .collect();
         let aliases: &[(&str, Item)] = &[
-            ("水温", Item::WaterTemp), ("watertemperature", Item::WaterTemp), ("temp", Item::WaterTemp),
-            ("溶解氧", Item::Do), ("dissolvedoxygen", Item::Do),
-            ("高锰酸盐指数", Item::CodMn), ("permanganateindex", Item::CodMn),
-            ("化学需氧量", Item::Cod), ("codcr", Item::Cod),
+            ("水温", Item::WaterTemp),
+            ("watertemperature", Item::WaterTemp),
+            ("temp", Item::WaterTemp),
+            ("溶解氧", Item::Do),
+            ("dissolvedoxygen", Item::Do),
+            ("高锰酸盐指数", Item::CodMn),
+            ("permanganateindex", Item::CodMn),
+            ("化学需氧量", Item::Cod),
+            ("codcr", Item::Cod),
             ("五日生化需氧量", Item::Bod5),
-            ("氨氮", Item::Nh3N), ("nh3", Item::Nh3N), ("ammonia", Item::Nh3N),
-            ("总磷", Item::Tp), ("总氮", Item::Tn),
-            ("铜", Item::Cu), ("锌", Item::Zn), ("氟化物", Item::Fluoride), ("f", Item::Fluoride),
-            ("硒", Item::Se), ("砷", Item::As), ("汞", Item::Hg), ("镉", Item::Cd),
-            ("铬六价", Item::Cr6), ("六价铬", Item::Cr6), ("cr6+", Item::Cr6), ("crvi", Item::Cr6),
-            ("铅", Item::Pb), ("氰化物", Item::Cyanide), ("cn", Item::Cyanide),
-            ("挥发酚", Item::Phenol), ("volatilephenol", Item::Phenol),
-            ("石油类", Item::Petroleum), ("oil", Item::Petroleum),
-            ("阴离子表面活性剂", Item::Las), ("硫化物", Item::Sulfide),
-            ("粪大肠菌群", Item::FecalColiform), ("fecalcoliform", Item::FecalColiform),
+            ("氨氮", Item::Nh3N),
+            ("nh3", Item::Nh3N),
+            ("ammonia", Item::Nh3N),
+            ("总磷", Item::Tp),
+            ("总氮", Item::Tn),
+            ("铜", Item::Cu),
+            ("锌", Item::Zn),
+            ("氟化物", Item::Fluoride),
+            ("f", Item::Fluoride),
+            ("硒", Item::Se),
+            ("砷", Item::As),
+            ("汞", Item::Hg),
+            ("镉", Item::Cd),
+            ("铬六价", Item::Cr6),
+            ("六价铬", Item::Cr6),
+            ("cr6+", Item::Cr6),
+            ("crvi", Item::Cr6),
+            ("铅", Item::Pb),
+            ("氰化物", Item::Cyanide),
+            ("cn", Item::Cyanide),
+            ("挥发酚", Item::Phenol),
+            ("volatilephenol", Item::Phenol),
+            ("石油类", Item::Petroleum),
+            ("oil", Item::Petroleum),
+            ("阴离子表面活性剂", Item::Las),
+            ("硫化物", Item::Sulfide),
+            ("粪大肠菌群", Item::FecalColiform),
+            ("fecalcoliform", Item::FecalColiform),
         ];
         for it in Item::ALL {
             let code: String = it.code().chars().filter(|c| *c != '_').collect();
-            let sym: String = it.symbol().to_lowercase().chars().filter(|c| *c != '-').collect();
+            let sym: String = it
+                .symbol()
+                .to_lowercase()
+                .chars()
+                .filter(|c| *c != '-')
+                .collect();
             if key == code || key == sym {
                 return Ok(it);
             }
         }
-        aliases.iter().find(|(a, _)| *a == key).map(|&(_, it)| it).ok_or_else(|| WaterError::UnknownItem(s.to_string()))
+        aliases
+            .iter()
+            .find(|(a, _)| *a == key)
+            .map(|&(_, it)| it)
+            .ok_or_else(|| WaterError::UnknownItem(s.to_string()))
     }
 }

@@ -12,8 +12,11 @@ pub mod evaluate;
 pub mod items;
 pub mod measure;
 
-pub use cwqi::{city_cwqi, cwqi_change_pct, item_cwqi, rank, section_cwqi, Ranked, SectionCwqi};
-pub use evaluate::{classify, exceedance_multiple, format_multiple, period_mean, Classification, ItemResult, Rating, Shares};
+pub use cwqi::{Ranked, SectionCwqi, city_cwqi, cwqi_change_pct, item_cwqi, rank, section_cwqi};
+pub use evaluate::{
+    Classification, ItemResult, Rating, Shares, classify, exceedance_multiple, format_multiple,
+    period_mean,
+};
 pub use items::{Item, Limit, WaterBody, WaterClass};
 pub use measure::{Measure, Reading};
 

@@ -49,7 +49,9 @@ impl Measure {
     /// From a float (only for pH means, which pass through logarithms),
     /// rounded half to even at the billionth.
     pub fn from_f64(x: f64) -> Measure {
-        Measure { nano: (x * NANO as f64).round() as i64 }
+        Measure {
+            nano: (x * NANO as f64).round() as i64,
+        }
     }
 
     /// Round to `decimals` places half to even (GB/T 8170, "四舍六入五成双");
@@ -72,7 +74,9 @@ impl Measure {
             d = d.max(first);
         }
         let step = 10i128.pow(9 - d);
-        Measure { nano: (round_half_even(self.nano as i128, step) * step) as i64 }
+        Measure {
+            nano: (round_half_even(self.nano as i128, step) * step) as i64,
+        }
     }
 
     /// Exact arithmetic mean rounded half to even at the billionth.
@@ -81,7 +85,9 @@ impl Measure {
             return None;
         }
         let sum: i128 = values.iter().map(|v| v.nano as i128).sum();
-        Some(Measure { nano: round_half_even(sum, values.len() as i128) as i64 })
+        Some(Measure {
+            nano: round_half_even(sum, values.len() as i128) as i64,
+        })
     }
 }
 
@@ -93,7 +99,11 @@ impl fmt::Display for Measure {
         if frac == 0 {
             write!(f, "{sign}{int}")
         } else {
-            write!(f, "{sign}{int}.{}", format!("{frac:09}").trim_end_matches('0'))
+            write!(
+                f,
+                "{sign}{int}.{}",
+                format!("{frac:09}").trim_end_matches('0')
+            )
         }
     }
 }
@@ -112,15 +122,29 @@ impl FromStr for Measure {
             _ => (false, t),
         };
         let (ip, fp) = body.split_once('.').unwrap_or((body, ""));
-        if (ip.is_empty() && fp.is_empty()) || !ip.bytes().all(|b| b.is_ascii_digit()) || !fp.bytes().all(|b| b.is_ascii_digit()) || ip.len() > 9 {
+        if (ip.is_empty() && fp.is_empty())
+            || !ip.bytes().all(|b| b.is_ascii_digit())
+            || !fp.bytes().all(|b| b.is_ascii_digit())
+            || ip.len() > 9
+        {
             return Err(bad());
         }
-        let int: i128 = if ip.is_empty() { 0 } else { ip.parse().map_err(|_| bad())? };
+        let int: i128 = if ip.is_empty() {
+            0
+        } else {
+            ip.parse().map_err(|_| bad())?
+        };
         let fd = fp.len().min(30) as u32;
-        let frac: i128 = if fd == 0 { 0 } else { fp[..fd as usize].parse().map_err(|_| bad())? };
+        let frac: i128 = if fd == 0 {
+            0
+        } else {
+            fp[..fd as usize].parse().map_err(|_| bad())?
+        };
         let den = 10i128.pow(fd);
         let nano = round_half_even(int * den * NANO as i128 + frac * NANO as i128, den) as i64;
-        Ok(Measure { nano: if neg { -nano } else { nano } })
+        Ok(Measure {
+            nano: if neg { -nano } else { nano },
+        })
     }
 }
 
@@ -155,10 +179,16 @@ impl FromStr for Reading {
         } else {
             (false, t)
         };
-        let v: Measure = num.parse().map_err(|_| WaterError::NotANumber(s.to_string()))?;
+        let v: Measure = num
+            .parse()
+            .map_err(|_| WaterError::NotANumber(s.to_string()))?;
         if v.nano() < 0 {
             return Err(WaterError::Negative(s.to_string()));
         }
-        Ok(if below { Reading::BelowDetection(v) } else { Reading::Value(v) })
+        Ok(if below {
+            Reading::BelowDetection(v)
+        } else {
+            Reading::Value(v)
+        })
     }
 }

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use oasis_surface_water::*;
 use WaterClass::*;
+use oasis_surface_water::*;
 
 #[rustfmt::skip]
 const ROWS: &[(Item, WaterBody, &str, WaterClass)] = &[
@@ -177,12 +177,19 @@ fn m(s: &str) -> Measure {
 #[test]
 fn every_item_and_class_boundary() {
     for &(item, body, v, want) in ROWS {
-        assert_eq!(item.class_of(body, m(v)), Some(want), "{item:?} {body:?} {v}");
+        assert_eq!(
+            item.class_of(body, m(v)),
+            Some(want),
+            "{item:?} {body:?} {v}"
+        );
     }
     // Every item with "≤" limits is covered by the table above.
     for it in Item::ALL {
         if matches!(it.limit(WaterBody::River), Some(Limit::AtMost(_))) {
-            assert!(ROWS.iter().any(|r| r.0 == it), "{it:?} has no boundary rows");
+            assert!(
+                ROWS.iter().any(|r| r.0 == it),
+                "{it:?} has no boundary rows"
+            );
         }
     }
 }
@@ -190,9 +197,25 @@ fn every_item_and_class_boundary() {
 #[test]
 fn dissolved_oxygen_is_at_least() {
     // DO >= 7.5 I, >= 6 II, >= 5 III, >= 3 IV, >= 2 V, below 劣V (one decimal).
-    let cases = [("7.5", I), ("7.4", II), ("6", II), ("5.9", III), ("5", III), ("4.9", IV), ("3", IV), ("2.9", V), ("2", V), ("1.9", WorseThanV), ("12", I)];
+    let cases = [
+        ("7.5", I),
+        ("7.4", II),
+        ("6", II),
+        ("5.9", III),
+        ("5", III),
+        ("4.9", IV),
+        ("3", IV),
+        ("2.9", V),
+        ("2", V),
+        ("1.9", WorseThanV),
+        ("12", I),
+    ];
     for (v, want) in cases {
-        assert_eq!(Item::Do.class_of(WaterBody::River, m(v)), Some(want), "DO {v}");
+        assert_eq!(
+            Item::Do.class_of(WaterBody::River, m(v)),
+            Some(want),
+            "DO {v}"
+        );
     }
     // 7.45 rounds half-even to 7.4 -> II; 7.46 -> 7.5 -> I
     assert_eq!(Item::Do.class_of(WaterBody::River, m("7.45")), Some(II));
@@ -203,9 +226,23 @@ fn dissolved_oxygen_is_at_least() {
 fn ph_six_to_nine_after_rounding_to_an_integer() {
     // Evaluation value of pH has no decimals (doc §6): 5.5 -> 6 (even) meets,
     // 5.4 -> 5 fails, 9.49 -> 9 meets, 9.5 -> 10 (even) fails.
-    let cases = [("6", I), ("9", I), ("7.2", I), ("5.5", I), ("5.4", WorseThanV), ("9.49", I), ("9.5", WorseThanV), ("4", WorseThanV), ("10", WorseThanV)];
+    let cases = [
+        ("6", I),
+        ("9", I),
+        ("7.2", I),
+        ("5.5", I),
+        ("5.4", WorseThanV),
+        ("9.49", I),
+        ("9.5", WorseThanV),
+        ("4", WorseThanV),
+        ("10", WorseThanV),
+    ];
     for (v, want) in cases {
-        assert_eq!(Item::Ph.class_of(WaterBody::Lake, m(v)), Some(want), "pH {v}");
+        assert_eq!(
+            Item::Ph.class_of(WaterBody::Lake, m(v)),
+            Some(want),
+            "pH {v}"
+        );
     }
 }
 
@@ -230,12 +267,36 @@ fn evaluation_rounding_is_half_even_with_one_significant_digit() {
 
 #[test]
 fn readings_and_item_names() {
-    assert_eq!("0.01L".parse::<Reading>().unwrap().value_for_statistics(), m("0.005"));
-    assert_eq!("<0.004".parse::<Reading>().unwrap().value_for_statistics(), m("0.002"));
+    assert_eq!(
+        "0.01L".parse::<Reading>().unwrap().value_for_statistics(),
+        m("0.005")
+    );
+    assert_eq!(
+        "<0.004".parse::<Reading>().unwrap().value_for_statistics(),
+        m("0.002")
+    );
     assert_eq!("0.5".parse::<Reading>().unwrap(), Reading::Value(m("0.5")));
-    assert!(matches!("-0.5".parse::<Reading>(), Err(WaterError::Negative(_))));
-    assert!(matches!("abc".parse::<Reading>(), Err(WaterError::NotANumber(_))));
-    for (name, it) in [("nh3n", Item::Nh3N), ("NH3-N", Item::Nh3N), ("氨氮", Item::Nh3N), ("CODMn", Item::CodMn), ("高锰酸盐指数", Item::CodMn), ("pH", Item::Ph), ("DO", Item::Do), ("Cr6+", Item::Cr6), ("fecal_coliform", Item::FecalColiform), ("总磷", Item::Tp), ("BOD5", Item::Bod5)] {
+    assert!(matches!(
+        "-0.5".parse::<Reading>(),
+        Err(WaterError::Negative(_))
+    ));
+    assert!(matches!(
+        "abc".parse::<Reading>(),
+        Err(WaterError::NotANumber(_))
+    ));
+    for (name, it) in [
+        ("nh3n", Item::Nh3N),
+        ("NH3-N", Item::Nh3N),
+        ("氨氮", Item::Nh3N),
+        ("CODMn", Item::CodMn),
+        ("高锰酸盐指数", Item::CodMn),
+        ("pH", Item::Ph),
+        ("DO", Item::Do),
+        ("Cr6+", Item::Cr6),
+        ("fecal_coliform", Item::FecalColiform),
+        ("总磷", Item::Tp),
+        ("BOD5", Item::Bod5),
+    ] {
         assert_eq!(name.parse::<Item>().unwrap(), it, "{name}");
     }
     for it in Item::ALL {
@@ -248,10 +309,30 @@ fn readings_and_item_names() {
 /// A river section: every index worked out below.
 fn section(tp: &str) -> BTreeMap<Item, Measure> {
     [
-        (Item::Ph, "7.5"), (Item::Do, "6.25"), (Item::CodMn, "3"), (Item::Cod, "10"), (Item::Bod5, "2"), (Item::Nh3N, "0.5"), (Item::Tp, tp),
-        (Item::Cu, "0.1"), (Item::Zn, "0.5"), (Item::Fluoride, "0.5"), (Item::Se, "0.005"), (Item::As, "0.01"), (Item::Hg, "0.00005"), (Item::Cd, "0.001"),
-        (Item::Cr6, "0.025"), (Item::Pb, "0.01"), (Item::Cyanide, "0.02"), (Item::Phenol, "0.001"), (Item::Petroleum, "0.025"), (Item::Las, "0.1"),
-        (Item::Sulfide, "0.1"), (Item::Tn, "1.8"), (Item::FecalColiform, "500"), (Item::WaterTemp, "12.5"),
+        (Item::Ph, "7.5"),
+        (Item::Do, "6.25"),
+        (Item::CodMn, "3"),
+        (Item::Cod, "10"),
+        (Item::Bod5, "2"),
+        (Item::Nh3N, "0.5"),
+        (Item::Tp, tp),
+        (Item::Cu, "0.1"),
+        (Item::Zn, "0.5"),
+        (Item::Fluoride, "0.5"),
+        (Item::Se, "0.005"),
+        (Item::As, "0.01"),
+        (Item::Hg, "0.00005"),
+        (Item::Cd, "0.001"),
+        (Item::Cr6, "0.025"),
+        (Item::Pb, "0.01"),
+        (Item::Cyanide, "0.02"),
+        (Item::Phenol, "0.001"),
+        (Item::Petroleum, "0.025"),
+        (Item::Las, "0.1"),
+        (Item::Sulfide, "0.1"),
+        (Item::Tn, "1.8"),
+        (Item::FecalColiform, "500"),
+        (Item::WaterTemp, "12.5"),
     ]
     .into_iter()
     .map(|(i, v)| (i, m(v)))
@@ -266,7 +347,14 @@ fn single_factor_class_and_exceedances() {
     assert_eq!(c.class, Some(II));
     assert!(c.missing.is_empty());
     assert_eq!(c.items.len(), 21);
-    assert_eq!(c.reference.iter().find(|r| r.item == Item::Tn).unwrap().class, V);
+    assert_eq!(
+        c.reference
+            .iter()
+            .find(|r| r.item == Item::Tn)
+            .unwrap()
+            .class,
+        V
+    );
     assert!(c.exceeding().is_empty());
     // Lake: TP 0.1 is class IV in lakes (III limit 0.05); multiple (0.1-0.05)/0.05 = 1.00.
     let c = classify(WaterBody::Lake, &section("0.1"));
@@ -284,8 +372,14 @@ fn single_factor_class_and_exceedances() {
     assert_eq!(c.class, Some(WorseThanV));
     let ex = c.exceeding();
     assert_eq!(ex.len(), 5);
-    assert_eq!((ex[0].item, ex[0].exceedance_multiple), (Item::Tp, Some(m("1.25"))));
-    assert_eq!((ex[1].item, ex[1].exceedance_multiple), (Item::Cod, Some(m("0.25"))));
+    assert_eq!(
+        (ex[0].item, ex[0].exceedance_multiple),
+        (Item::Tp, Some(m("1.25")))
+    );
+    assert_eq!(
+        (ex[1].item, ex[1].exceedance_multiple),
+        (Item::Cod, Some(m("0.25")))
+    );
     assert_eq!(ex[2].exceedance_multiple, Some(m("0.2")));
     assert_eq!(ex[4].item, Item::Do, "DO has no multiple and comes last");
     assert!(c.main_pollutants().starts_with("TP(1.25);COD(0.25);"));
@@ -363,7 +457,15 @@ fn cwqi_hand_worked() {
 
 #[test]
 fn ranking_ascending_with_shared_ranks() {
-    let r = rank(&[("金昌".into(), 9.30), ("张掖".into(), 8.0), ("武威".into(), 9.30), ("嘉峪关".into(), 12.0)]);
+    let r = rank(&[
+        ("金昌".into(), 9.30),
+        ("张掖".into(), 8.0),
+        ("武威".into(), 9.30),
+        ("嘉峪关".into(), 12.0),
+    ]);
     let got: Vec<(&str, usize)> = r.iter().map(|x| (x.city.as_str(), x.rank)).collect();
-    assert_eq!(got, vec![("张掖", 1), ("武威", 2), ("金昌", 2), ("嘉峪关", 4)]);
+    assert_eq!(
+        got,
+        vec![("张掖", 1), ("武威", 2), ("金昌", 2), ("嘉峪关", 4)]
+    );
 }
