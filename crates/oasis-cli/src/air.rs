@@ -224,7 +224,7 @@ fn read_hourly(args: &InputArgs) -> anyhow::Result<HourlyData> {
             let msg = match text.parse::<Conc>() {
                 Ok(c) if !c.is_negative() => return Ok(Some(c)),
                 Ok(_) => format!("negative concentration '{text}'"),
-                Err(e) => e.to_string(),
+                Err(e) => format!("{e} (leave the cell empty for a missing value)"),
             };
             problem(lenient, &mut warnings, format!("{file} line {line} (station {station}, {time}): column '{name}': {msg}; treated as missing"))
                 .map_err(|_| anyhow::anyhow!("{file} line {line} (station {station}, {time}): column '{name}': {msg}"))?;
