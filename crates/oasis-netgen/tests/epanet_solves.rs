@@ -49,7 +49,10 @@ fn tally(tk: &Toolkit, n: u64, eps: bool) -> Tally {
         } else {
             random_network(seed, &opts)
         };
-        let path = temp_inp(&format!("seed{seed}"), &text);
+        // Names differ per mode: tests run in parallel threads, and EPANET 2.2 fed a
+        // file another thread is rewriting can crash the whole process.
+        let mode = if eps { "eps" } else { "steady" };
+        let path = temp_inp(&format!("{mode}-seed{seed}"), &text);
         let outcome = if eps {
             tk.extended_period(&path)
                 .map(|ps| ps.iter().map(|p| p.warning).max().unwrap_or(0))
