@@ -218,13 +218,15 @@ fn read_hourly(args: &InputArgs) -> anyhow::Result<HourlyData> {
         }
         let mut parse = |name: &str| -> anyhow::Result<Option<Conc>> {
             let text = field(name);
-            if text.is_empty() {
+            // Empty is missing; `NA` and `/` are the national centre's markers
+            // for missing and for "not monitored" (both simply missing here).
+            if text.is_empty() || text.eq_ignore_ascii_case("NA") || text == "/" {
                 return Ok(None);
             }
             let msg = match text.parse::<Conc>() {
                 Ok(c) if !c.is_negative() => return Ok(Some(c)),
                 Ok(_) => format!("negative concentration '{text}'"),
-                Err(e) => format!("{e} (leave the cell empty for a missing value)"),
+                Err(e) => format!("{e} (leave the cell empty, or write NA, for a missing value)"),
             };
             problem(lenient, &mut warnings, format!("{file} line {line} (station {station}, {time}): column '{name}': {msg}; treated as missing"))
                 .map_err(|_| anyhow::anyhow!("{file} line {line} (station {station}, {time}): column '{name}': {msg}"))?;
