@@ -201,18 +201,29 @@ impl FromStr for HourStamp {
     type Err = AirError;
 
     /// ISO 8601 local time on the hour: `2026-03-15T12:00`, also with a space
-    /// instead of `T`, with `:00` seconds, or `24:00` (= next day 00:00).
+    /// instead of `T`, with `:00` seconds, as `T1200` (the national centre's archive
+    /// files), or `24:00` (= next day 00:00).
     /// Minutes other than 00 are rejected: the data are hourly.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || AirError::BadTime(s.to_string());
         let t = s.trim();
         let (date, clock) = t.split_once(['T', ' ']).ok_or_else(bad)?;
         let date: Date = date.parse().map_err(|_| bad())?;
-        let mut parts = clock.trim().split(':');
-        let h = parts.next().ok_or_else(bad)?;
-        let m = parts.next().ok_or_else(bad)?;
-        let sec = parts.next();
-        if parts.next().is_some() || h.len() != 2 || m.len() != 2 {
+        let clock = clock.trim();
+        // `HHMM` (as in the national centre's archive files) or `HH:MM[:SS]`.
+        let (h, m, sec) = if clock.len() == 4 && !clock.contains(':') {
+            (&clock[..2], &clock[2..], None)
+        } else {
+            let mut parts = clock.split(':');
+            let h = parts.next().ok_or_else(bad)?;
+            let m = parts.next().ok_or_else(bad)?;
+            let sec = parts.next();
+            if parts.next().is_some() {
+                return Err(bad());
+            }
+            (h, m, sec)
+        };
+        if h.len() != 2 || m.len() != 2 {
             return Err(bad());
         }
         let h = parse_num(h).ok_or_else(bad)?;
@@ -241,6 +252,8 @@ mod tests {
         assert_eq!(t.day().to_string(), "2026-02-28");
         let t: HourStamp = "2026-03-01 01:00:00".parse().unwrap();
         assert_eq!(t.day().to_string(), "2026-03-01");
+        let t: HourStamp = "2026-03-15T1200".parse().unwrap();
+        assert_eq!(t.to_string(), "2026-03-15T12:00");
         let t: HourStamp = "2024-02-28T24:00".parse().unwrap();
         assert_eq!(t.to_string(), "2024-02-29T00:00");
         assert_eq!(
