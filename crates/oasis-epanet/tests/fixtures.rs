@@ -151,3 +151,25 @@ fn demo_network_solves_cleanly_in_process() {
     assert_eq!(r.warning, 0);
     assert_eq!(r.snapshot.nodes.len(), 295);
 }
+
+#[test]
+fn eps_fixture_runs_12_hours_with_controls_and_rule() {
+    let Some(tk) = require(Toolkit::find_v22(), "EPANET 2.2 (entoolkit 2.2.0)") else {
+        return;
+    };
+    let periods = tk.reported_periods(&networks_dir().join("eps-tank-controls.inp")).unwrap();
+    let times: Vec<i64> = periods.iter().map(|p| p.snapshot.time_s).collect();
+    // Duration 12:00 reported hourly from 0: 13 times.
+    assert_eq!(times, (0..=12).map(|h| h * 3600).collect::<Vec<_>>());
+    assert!(periods.iter().all(|p| p.warning == 0));
+    let link = |p: &oasis_epanet::PeriodResult, id: &str| {
+        p.snapshot.links.iter().find(|l| l.id == id).unwrap().status
+    };
+    // "LINK P5 CLOSED AT TIME 3" -> closed at 3 h; "OPEN AT CLOCKTIME 10 AM" with the
+    // clock starting at 6 AM -> open again at 4 h.
+    assert_eq!(link(&periods[2], "P5"), 1.0);
+    assert_eq!(link(&periods[3], "P5"), 0.0);
+    assert_eq!(link(&periods[4], "P5"), 1.0);
+    // The pump must have been switched off by the high-level control at some point.
+    assert!(periods.iter().any(|p| link(p, "PU1") == 0.0));
+}
