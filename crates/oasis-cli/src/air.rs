@@ -299,8 +299,17 @@ fn finish(w: csv::Writer<Box<dyn std::io::Write>>, path: &Option<PathBuf>) -> an
     Ok(())
 }
 
-/// Percent with one decimal always shown (`75.0`).
-fn pct1(v: Option<Conc>) -> String {
+/// A rounded concentration as published: integer µg/m³, CO with its one
+/// decimal always shown (`1.0`).
+fn conc_text(p: Pollutant, v: Option<Conc>) -> String {
+    match (p, v) {
+        (Pollutant::Co, Some(c)) => one_decimal(Some(c)),
+        (_, v) => opt(v),
+    }
+}
+
+/// A value already rounded to one decimal, with the decimal always shown (`75.0`).
+fn one_decimal(v: Option<Conc>) -> String {
     v.map(|c| {
         let tenths = c.micro() / 100_000;
         format!("{}.{}", tenths / 10, tenths % 10)
@@ -572,7 +581,7 @@ fn daily(args: DailyArgs) -> anyhow::Result<()> {
                     Pollutant::Pm25,
                     Pollutant::Co,
                 ]
-                .map(|p| opt(d.conc.mean(p))),
+                .map(|p| conc_text(p, d.conc.mean(p))),
             );
             rec.extend([opt(d.conc.o3_1h_max), opt(d.conc.o3_8h_max)]);
             rec.extend(Item::ALL.iter().map(|&it| opt(r.iaqi_of(it))));
@@ -710,11 +719,11 @@ fn evaluate_cmd(args: EvaluateArgs) -> anyhow::Result<()> {
                 ev.days_in_period.to_string(),
                 ev.valid_days.to_string(),
                 ev.good_days.to_string(),
-                pct1(ev.good_rate_pct()),
+                one_decimal(ev.good_rate_pct()),
             ];
             rec.extend(ev.days_by_category.iter().map(|n| n.to_string()));
             rec.extend(ev.means.iter().map(|m| opt(*m)));
-            rec.extend([opt(ev.co_p95), opt(ev.o3_8h_p90)]);
+            rec.extend([conc_text(Pollutant::Co, ev.co_p95), opt(ev.o3_8h_p90)]);
             let a = &ev.attainment;
             rec.extend(
                 [a.so2, a.no2, a.pm10, a.pm25, a.co, a.o3, a.overall()]
@@ -761,12 +770,12 @@ fn evaluate_cmd(args: EvaluateArgs) -> anyhow::Result<()> {
             pad(name, 12),
             ev.valid_days,
             ev.good_days,
-            pct1(ev.good_rate_pct()),
+            one_decimal(ev.good_rate_pct()),
             opt(ev.means[0]),
             opt(ev.means[1]),
             opt(ev.means[2]),
             opt(ev.means[3]),
-            opt(ev.co_p95),
+            conc_text(Pollutant::Co, ev.co_p95),
             opt(ev.o3_8h_p90),
             yes_no(ev.attainment.overall()),
             ev.days_by_category
