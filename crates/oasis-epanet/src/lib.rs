@@ -694,6 +694,12 @@ mod tests {
     }
 
     #[test]
+    fn toolkit_can_be_shared_between_test_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Toolkit>();
+    }
+
+    #[test]
     fn latin1_bytes_survive_decoding() {
         // 0xE9 is 'é' in latin-1 and invalid as a lone UTF-8 byte.
         assert_eq!(decode_epanet_bytes(b"caf\xe9"), "café");
