@@ -45,7 +45,8 @@ fn link_coeff(m: &Model, s: &State, k: usize) -> (f64, f64) {
         }
         LinkType::Tcv => {
             let km = if s.setting[k] != MISSING {
-                0.02517 * s.setting[k] / link.diameter_ft.powi(2) / link.diameter_ft.powi(2)
+                let d2 = link.diameter_ft * link.diameter_ft;
+                0.02517 * s.setting[k] / (d2 * d2)
             } else {
                 link.km
             };
@@ -170,16 +171,17 @@ fn pump_coeff(m: &Model, s: &State, k: usize) -> (f64, f64) {
             let (h0, r) = curve_segment(m, points, q / setting);
             // Head gain becomes head loss by the sign change.
             let hgrad = -r * setting;
-            (hgrad, -h0 * setting * setting + hgrad * flow)
+            (hgrad, -h0 * (setting * setting) + hgrad * flow)
         }
         PumpKind::ConstPower { r } => {
-            let r = r * setting.powi(3);
+            // N = -1 for a constant-power pump: r · speed^(2-N), as EPANET computes it.
+            let r = r * setting.powf(3.0);
             let hgrad = -r / q / q;
-            // Outside its range a constant-power pump acts as a closed link or an open valve.
+            // Outside [RQTOL, CBIG] EPANET 2.2 makes the curve linear.
             if hgrad > CBIG {
-                return closed(flow);
-            } else if hgrad < CSMALL {
-                return (1.0 / CSMALL, flow);
+                (CBIG, -CBIG * flow)
+            } else if hgrad < m.rqtol {
+                (m.rqtol, -m.rqtol * flow)
             } else {
                 (hgrad, r / flow)
             }
@@ -323,8 +325,10 @@ pub(crate) fn matrix_coeffs(m: &Model, s: &mut State, sys: &mut LinearSystem) {
                 continue;
             }
             let (hloss, hgrad) = demand_headloss(m, s, i, dp, n);
-            sys.values[sys.diag_slot[i]] += 1.0 / hgrad;
-            s.f[i] += (hloss + m.elevation[i] + m.pmin) / hgrad;
+            if hgrad > 0.0 {
+                sys.values[sys.diag_slot[i]] += 1.0 / hgrad;
+                s.f[i] += (hloss + m.elevation[i] + m.pmin) / hgrad;
+            }
         }
     }
 

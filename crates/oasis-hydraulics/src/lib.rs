@@ -7,9 +7,13 @@
 //!
 //! The solver holds no global state: every run owns its arrays.
 
+#[doc(hidden)]
+pub mod cholesky;
 mod coefficients;
 mod gga;
 mod linear;
+#[doc(hidden)]
+pub mod ordering;
 mod setup;
 mod status;
 
@@ -168,7 +172,7 @@ fn initial_state(m: &Model) -> State {
         } else if let Some(p) = &l.pump {
             l.kc * p.q0
         } else {
-            std::f64::consts::PI * l.diameter_ft * l.diameter_ft / 4.0
+            std::f64::consts::PI * (l.diameter_ft * l.diameter_ft) / 4.0
         };
     }
     s
@@ -321,7 +325,7 @@ fn snapshot(m: &Model, s: &State, t: i64, sol: &gga::Solution, warnings: Vec<War
             let velocity = if l.kind == setup::LinkType::Pump || closed {
                 0.0
             } else {
-                s.flow[k].abs() / (std::f64::consts::PI * l.diameter_ft * l.diameter_ft / 4.0) * u.velocity
+                s.flow[k].abs() / (std::f64::consts::PI * (l.diameter_ft * l.diameter_ft) / 4.0) * u.velocity
             };
             let headloss = if closed {
                 0.0

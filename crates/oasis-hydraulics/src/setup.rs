@@ -347,10 +347,10 @@ impl Model {
                 link.r = match formula {
                     HeadlossFormula::HazenWilliams => 4.727 * len / e.powf(hexp) / d.powf(4.871),
                     HeadlossFormula::DarcyWeisbach => {
-                        len / 2.0 / 32.2 / d / (std::f64::consts::PI * d * d / 4.0).powi(2)
+                        len / 2.0 / 32.2 / d / (std::f64::consts::PI * (d * d) / 4.0).powi(2)
                     }
                     HeadlossFormula::ChezyManning => {
-                        (4.0 * e / (1.49 * std::f64::consts::PI * d * d)).powi(2) * (d / 4.0).powf(-1.333) * len
+                        (4.0 * e / (1.49 * std::f64::consts::PI * (d * d))).powi(2) * (d / 4.0).powf(-1.333) * len
                     }
                 };
             }
@@ -527,7 +527,7 @@ fn pump_data(net: &Network, p: &Pump, ucf: &UnitFactors, id: &str) -> Result<Pum
         Some(PumpCurve::Power { shutoff_head, r, exponent, design_flow, max_flow }) => Ok(PumpData {
             kind: PumpKind::Power {
                 h0: -shutoff_head / ucf.head,
-                r: r * ucf.flow.powf(exponent) / ucf.head,
+                r: r * (ucf.flow.powf(exponent) / ucf.head),
                 n: exponent,
             },
             q0: design_flow / ucf.flow,

@@ -28,7 +28,7 @@ fn check(tk: &oasis_epanet::Toolkit, path: &Path) -> Result<&'static str, String
                 Ok("same")
             } else {
                 let n = diffs.len();
-                Err(format!("{name}: {n} differences:\n    {}", diffs.into_iter().take(8).collect::<Vec<_>>().join("\n    ")))
+                Err(format!("{name}: {n} differences:\n    {}", diffs.into_iter().take(if std::env::var_os("OASIS_PARITY_VERBOSE").is_some() { usize::MAX } else { 8 }).collect::<Vec<_>>().join("\n    ")))
             }
         }
         (Err(o), Err(r)) if o.code() as i32 == r.code => Ok("same error"),
@@ -89,7 +89,7 @@ fn run_all(dir: &Path) {
             (Ok(kind), false) => *counts.entry(kind).or_insert(0) += 1,
             (Err(e), true) => {
                 *counts.entry("known difference").or_insert(0) += 1;
-                eprintln!("known difference: {}", e.lines().take(2).collect::<Vec<_>>().join(" | "));
+                eprintln!("known difference: {e}");
             }
             (Err(e), false) => failures.push(e),
         }

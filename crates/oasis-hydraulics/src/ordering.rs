@@ -1,0 +1,502 @@
+//! Liu's multiple minimum (external) degree ordering (SPARSPAK's GENMMD, with
+//! EPANET's settings: delta = -1, i.e. one node per degree update).
+//!
+//! EPANET orders its junction matrix with this algorithm; reproducing the same
+//! elimination order, ties included, makes Oasis's Cholesky factor round off
+//! exactly as EPANET's does. The algorithm works on a quotient graph: an
+//! eliminated node becomes an "element" whose list holds its reachable set,
+//! and nodes that become indistinguishable are merged into supernodes.
+//!
+//! Arrays are 1-based (index 0 unused) because the algorithm uses 0 and
+//! negative values as markers inside the adjacency array.
+
+/// Computes the ordering of a graph of `n` nodes given in compressed form
+/// (`xadj`, `adjncy`, 1-based, `xadj.len() == n + 2`). Returns `(perm, invp)`:
+/// `perm[k]` is the node eliminated k-th, `invp[node]` its position.
+pub fn minimum_degree(n: usize, xadj: &[i64], adjncy: &mut [i64]) -> (Vec<i64>, Vec<i64>) {
+    let mut g = Mmd::new(n, xadj);
+    g.run(adjncy);
+    g.number()
+}
+
+const MAXINT: i64 = i32::MAX as i64;
+const DELTA: i64 = -1;
+
+struct Mmd<'a> {
+    n: usize,
+    xadj: &'a [i64],
+    /// Heads of the degree lists (index = degree + 1).
+    dhead: Vec<i64>,
+    /// Forward link in the degree lists; later the (negated) position or the
+    /// supernode a node was merged into.
+    forward: Vec<i64>,
+    /// Backward link in the degree lists (negative: head, holding -degree).
+    backward: Vec<i64>,
+    qsize: Vec<i64>,
+    llist: Vec<i64>,
+    marker: Vec<i64>,
+}
+
+impl<'a> Mmd<'a> {
+    fn new(n: usize, xadj: &'a [i64]) -> Mmd<'a> {
+        let mut g = Mmd {
+            n,
+            xadj,
+            dhead: vec![0; n + 2],
+            forward: vec![0; n + 2],
+            backward: vec![0; n + 2],
+            qsize: vec![1; n + 2],
+            llist: vec![0; n + 2],
+            marker: vec![0; n + 2],
+        };
+        for node in 1..=n {
+            let ndeg = (xadj[node + 1] - xadj[node] + 1) as usize;
+            let first = g.dhead[ndeg];
+            g.forward[node] = first;
+            g.dhead[ndeg] = node as i64;
+            if first > 0 {
+                g.backward[first as usize] = node as i64;
+            }
+            g.backward[node] = -(ndeg as i64);
+        }
+        g
+    }
+
+    fn run(&mut self, adjncy: &mut [i64]) {
+        let n = self.n as i64;
+        if n <= 0 {
+            return;
+        }
+        let mut num: i64 = 1;
+        // Isolated nodes are numbered first.
+        let mut next = self.dhead[1];
+        while next > 0 {
+            let node = next as usize;
+            next = self.forward[node];
+            self.marker[node] = MAXINT;
+            self.forward[node] = -num;
+            num += 1;
+        }
+        if num > n {
+            return;
+        }
+        let mut tag: i64 = 1;
+        self.dhead[1] = 0;
+        let mut mdeg: usize = 2;
+        loop {
+            // Find the smallest non-empty degree list.
+            while self.dhead[mdeg] <= 0 {
+                mdeg += 1;
+            }
+            let limit = mdeg as i64 + DELTA;
+            let mut ehead: i64 = 0;
+            // With delta < 0 exactly one node is eliminated before the update.
+            let mut done = false;
+            loop {
+                let mdnode = self.dhead[mdeg];
+                if mdnode <= 0 {
+                    mdeg += 1;
+                    if mdeg as i64 > limit {
+                        break;
+                    }
+                    continue;
+                }
+                let mdnode = mdnode as usize;
+                let next = self.forward[mdnode];
+                self.dhead[mdeg] = next;
+                if next > 0 {
+                    self.backward[next as usize] = -(mdeg as i64);
+                }
+                self.forward[mdnode] = -num;
+                if num + self.qsize[mdnode] > n {
+                    done = true;
+                    break;
+                }
+                tag += 1;
+                if tag >= MAXINT {
+                    tag = 1;
+                    self.reset_markers();
+                }
+                self.eliminate(mdnode, adjncy, tag);
+                num += self.qsize[mdnode];
+                self.llist[mdnode] = ehead;
+                ehead = mdnode as i64;
+                if DELTA < 0 {
+                    break;
+                }
+            }
+            if done || num > n {
+                return;
+            }
+            self.update(ehead, adjncy, &mut mdeg, &mut tag);
+        }
+    }
+
+    fn reset_markers(&mut self) {
+        for i in 1..=self.n {
+            if self.marker[i] < MAXINT {
+                self.marker[i] = 0;
+            }
+        }
+    }
+
+    /// Eliminates `mdnode`: builds its reachable set in place of its
+    /// adjacency (borrowing storage of eliminated neighbours) and updates the
+    /// neighbours' lists.
+    fn eliminate(&mut self, mdnode: usize, adj: &mut [i64], tag: i64) {
+        let xadj = self.xadj;
+        self.marker[mdnode] = tag;
+        let istart = xadj[mdnode] as usize;
+        let istop = (xadj[mdnode + 1] - 1) as usize;
+        let mut element: i64 = 0;
+        let mut rloc = istart;
+        let mut rlimit = istop;
+        for i in istart..=istop {
+            let nabor = adj[i];
+            if nabor == 0 {
+                break;
+            }
+            let nb = nabor as usize;
+            if self.marker[nb] >= tag {
+                continue;
+            }
+            self.marker[nb] = tag;
+            if self.forward[nb] < 0 {
+                self.llist[nb] = element;
+                element = nabor;
+            } else {
+                adj[rloc] = nabor;
+                rloc += 1;
+            }
+        }
+        // Merge in the reachable nodes of neighbouring elements.
+        while element > 0 {
+            adj[rlimit] = -element;
+            let mut link = element as usize;
+            'element: loop {
+                let jstart = xadj[link] as usize;
+                let jstop = (xadj[link + 1] - 1) as usize;
+                let mut j = jstart;
+                while j <= jstop {
+                    let node = adj[j];
+                    if node < 0 {
+                        link = (-node) as usize;
+                        continue 'element;
+                    }
+                    if node == 0 {
+                        break 'element;
+                    }
+                    let nd = node as usize;
+                    if self.marker[nd] < tag && self.forward[nd] >= 0 {
+                        self.marker[nd] = tag;
+                        while rloc >= rlimit {
+                            let borrowed = (-adj[rlimit]) as usize;
+                            rloc = xadj[borrowed] as usize;
+                            rlimit = (xadj[borrowed + 1] - 1) as usize;
+                        }
+                        adj[rloc] = node;
+                        rloc += 1;
+                    }
+                    j += 1;
+                }
+                break;
+            }
+            element = self.llist[element as usize];
+        }
+        if rloc <= rlimit {
+            adj[rloc] = 0;
+        }
+        // For each node of the reachable set ...
+        let mut link = mdnode;
+        'reach: loop {
+            let istart = xadj[link] as usize;
+            let istop = (xadj[link + 1] - 1) as usize;
+            let mut i = istart;
+            while i <= istop {
+                let rnode = adj[i];
+                if rnode < 0 {
+                    link = (-rnode) as usize;
+                    continue 'reach;
+                }
+                if rnode == 0 {
+                    break 'reach;
+                }
+                let rn = rnode as usize;
+                // ... take it out of the degree structure,
+                let pv = self.backward[rn];
+                if pv != 0 && pv != -MAXINT {
+                    let nx = self.forward[rn];
+                    if nx > 0 {
+                        self.backward[nx as usize] = pv;
+                    }
+                    if pv > 0 {
+                        self.forward[pv as usize] = nx;
+                    } else {
+                        self.dhead[(-pv) as usize] = nx;
+                    }
+                }
+                // purge its inactive quotient neighbours,
+                let jstart = xadj[rn] as usize;
+                let jstop = (xadj[rn + 1] - 1) as usize;
+                let mut xq = jstart;
+                for j in jstart..=jstop {
+                    let nabor = adj[j];
+                    if nabor == 0 {
+                        break;
+                    }
+                    if self.marker[nabor as usize] < tag {
+                        adj[xq] = nabor;
+                        xq += 1;
+                    }
+                }
+                let nq = xq as i64 - jstart as i64;
+                if nq <= 0 {
+                    // and merge it with mdnode when nothing else is left,
+                    self.qsize[mdnode] += self.qsize[rn];
+                    self.qsize[rn] = 0;
+                    self.marker[rn] = MAXINT;
+                    self.forward[rn] = -(mdnode as i64);
+                    self.backward[rn] = -MAXINT;
+                } else {
+                    // or flag it for a degree update with mdnode as a neighbour.
+                    self.forward[rn] = nq + 1;
+                    self.backward[rn] = 0;
+                    adj[xq] = mdnode as i64;
+                    xq += 1;
+                    if xq <= jstop {
+                        adj[xq] = 0;
+                    }
+                }
+                i += 1;
+            }
+            break;
+        }
+    }
+
+    /// Updates the degrees of the nodes reachable from the new elements.
+    fn update(&mut self, ehead: i64, adj: &mut [i64], mdeg: &mut usize, tag: &mut i64) {
+        let xadj = self.xadj;
+        let mdeg0 = *mdeg as i64 + DELTA;
+        let mut element = ehead;
+        while element > 0 {
+            let mut mtag = *tag + mdeg0;
+            if mtag >= MAXINT {
+                *tag = 1;
+                self.reset_markers();
+                mtag = *tag + mdeg0;
+            }
+            // Nodes of this element with two neighbours (q2) and with more (qx).
+            let mut q2head: i64 = 0;
+            let mut qxhead: i64 = 0;
+            let mut deg0: i64 = 0;
+            let mut link = element as usize;
+            'scan: loop {
+                let istart = xadj[link] as usize;
+                let istop = (xadj[link + 1] - 1) as usize;
+                let mut i = istart;
+                while i <= istop {
+                    let enode = adj[i];
+                    if enode < 0 {
+                        link = (-enode) as usize;
+                        continue 'scan;
+                    }
+                    if enode == 0 {
+                        break 'scan;
+                    }
+                    let en = enode as usize;
+                    if self.qsize[en] != 0 {
+                        deg0 += self.qsize[en];
+                        self.marker[en] = mtag;
+                        if self.backward[en] == 0 {
+                            if self.forward[en] == 2 {
+                                self.llist[en] = q2head;
+                                q2head = enode;
+                            } else {
+                                self.llist[en] = qxhead;
+                                qxhead = enode;
+                            }
+                        }
+                    }
+                    i += 1;
+                }
+                break;
+            }
+            for (head, two) in [(q2head, true), (qxhead, false)] {
+                let mut enode = head;
+                while enode > 0 {
+                    let en = enode as usize;
+                    if self.backward[en] == 0 {
+                        *tag += 1;
+                        let mut deg = deg0;
+                        if two {
+                            deg += self.two_neighbour_degree(en, element, adj, *tag);
+                        } else {
+                            deg += self.general_degree(en, adj, *tag);
+                        }
+                        // Put enode back with its new external degree.
+                        let deg = (deg - self.qsize[en] + 1) as usize;
+                        let first = self.dhead[deg];
+                        self.forward[en] = first;
+                        self.backward[en] = -(deg as i64);
+                        if first > 0 {
+                            self.backward[first as usize] = enode;
+                        }
+                        self.dhead[deg] = enode;
+                        if deg < *mdeg {
+                            *mdeg = deg;
+                        }
+                    }
+                    enode = self.llist[en];
+                }
+            }
+            *tag = mtag;
+            element = self.llist[element as usize];
+        }
+    }
+
+    /// Degree contribution for a node with two neighbours: the element and
+    /// one other node or element; merges indistinguishable nodes.
+    fn two_neighbour_degree(&mut self, enode: usize, element: i64, adj: &[i64], tag: i64) -> i64 {
+        let xadj = self.xadj;
+        let start = xadj[enode] as usize;
+        let mut nabor = adj[start];
+        if nabor == element {
+            nabor = adj[start + 1];
+        }
+        let nb = nabor as usize;
+        if self.forward[nb] >= 0 {
+            return self.qsize[nb];
+        }
+        let mut deg = 0;
+        let mut link = nb;
+        'scan: loop {
+            let istart = xadj[link] as usize;
+            let istop = (xadj[link + 1] - 1) as usize;
+            let mut i = istart;
+            while i <= istop {
+                let node = adj[i];
+                if node == enode as i64 {
+                    i += 1;
+                    continue;
+                }
+                if node < 0 {
+                    link = (-node) as usize;
+                    continue 'scan;
+                }
+                if node == 0 {
+                    break 'scan;
+                }
+                let nd = node as usize;
+                if self.qsize[nd] != 0 {
+                    if self.marker[nd] < tag {
+                        self.marker[nd] = tag;
+                        deg += self.qsize[nd];
+                    } else if self.backward[nd] == 0 {
+                        if self.forward[nd] == 2 {
+                            // Indistinguishable from enode: merge into a supernode.
+                            self.qsize[enode] += self.qsize[nd];
+                            self.qsize[nd] = 0;
+                            self.marker[nd] = MAXINT;
+                            self.forward[nd] = -(enode as i64);
+                            self.backward[nd] = -MAXINT;
+                        } else {
+                            // Outmatched by enode.
+                            self.backward[nd] = -MAXINT;
+                        }
+                    }
+                }
+                i += 1;
+            }
+            break;
+        }
+        deg
+    }
+
+    /// Degree contribution for a node with more than two neighbours.
+    fn general_degree(&mut self, enode: usize, adj: &[i64], tag: i64) -> i64 {
+        let xadj = self.xadj;
+        let mut deg = 0;
+        let istart = xadj[enode] as usize;
+        let istop = (xadj[enode + 1] - 1) as usize;
+        for i in istart..=istop {
+            let nabor = adj[i];
+            if nabor == 0 {
+                break;
+            }
+            let nb = nabor as usize;
+            if self.marker[nb] >= tag {
+                continue;
+            }
+            self.marker[nb] = tag;
+            if self.forward[nb] >= 0 {
+                deg += self.qsize[nb];
+                continue;
+            }
+            // An element: count its unmarked nodes.
+            let mut link = nb;
+            'scan: loop {
+                let jstart = xadj[link] as usize;
+                let jstop = (xadj[link + 1] - 1) as usize;
+                let mut j = jstart;
+                while j <= jstop {
+                    let node = adj[j];
+                    if node < 0 {
+                        link = (-node) as usize;
+                        continue 'scan;
+                    }
+                    if node == 0 {
+                        break 'scan;
+                    }
+                    let nd = node as usize;
+                    if self.marker[nd] < tag {
+                        self.marker[nd] = tag;
+                        deg += self.qsize[nd];
+                    }
+                    j += 1;
+                }
+                break;
+            }
+        }
+        deg
+    }
+
+    /// Final numbering: merged nodes follow their supernode's root.
+    fn number(mut self) -> (Vec<i64>, Vec<i64>) {
+        let n = self.n;
+        let invp = &mut self.forward;
+        let mut perm = vec![0i64; n + 1];
+        for node in 1..=n {
+            perm[node] = if self.qsize[node] <= 0 { invp[node] } else { -invp[node] };
+        }
+        for node in 1..=n {
+            if perm[node] > 0 {
+                continue;
+            }
+            let mut father = node;
+            while perm[father] <= 0 {
+                father = (-perm[father]) as usize;
+            }
+            let root = father;
+            let num = perm[root] + 1;
+            invp[node] = -num;
+            perm[root] = num;
+            let mut father = node;
+            loop {
+                let next = -perm[father];
+                if next <= 0 {
+                    break;
+                }
+                perm[father] = -(root as i64);
+                father = next as usize;
+            }
+        }
+        let mut order = vec![0i64; n + 1];
+        let mut position = vec![0i64; n + 1];
+        for node in 1..=n {
+            let num = -invp[node];
+            position[node] = num;
+            order[num as usize] = node as i64;
+        }
+        (order, position)
+    }
+}
