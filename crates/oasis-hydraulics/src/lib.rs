@@ -89,6 +89,60 @@ pub struct LinkResult {
     /// 0 closed, 1 open.
     pub status: f64,
     pub setting: f64,
+    /// EPANET's internal status, as its binary output file stores it.
+    pub status_code: LinkStatus,
+}
+
+/// EPANET's link status codes (the numbers its `.out` file holds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum LinkStatus {
+    /// Pump cannot deliver head (temporarily closed).
+    XHead = 0,
+    /// Temporarily closed (link to a full or empty tank).
+    TempClosed = 1,
+    Closed = 2,
+    Open = 3,
+    /// Control valve active.
+    Active = 4,
+    /// Pump cannot deliver flow.
+    XFlow = 5,
+    /// Flow control valve cannot deliver flow.
+    XFcv = 6,
+    /// Pressure valve cannot deliver pressure.
+    XPressure = 7,
+}
+
+impl LinkStatus {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+/// Energy use of one pump over a run, as EPANET's energy report gives it
+/// (in the network's units: kW, kWh per m³ or per million gallons).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PumpEnergy {
+    /// Index of the pump's link.
+    pub link: usize,
+    pub utilization_pct: f64,
+    pub efficiency_pct: f64,
+    pub kwh_per_volume: f64,
+    pub average_kw: f64,
+    pub peak_kw: f64,
+    pub cost_per_day: f64,
+}
+
+/// A whole hydraulic run: the results at every reporting time and the
+/// run's totals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunResults {
+    /// Snapshots at the reporting times (REPORT START, every REPORT STEP).
+    pub periods: Vec<Snapshot>,
+    pub energy: Vec<PumpEnergy>,
+    pub demand_charge: f64,
+    /// The last warning code of the run (EPANET's `Warnflag`), 0 if none.
+    pub warning_flag: i32,
 }
 
 /// The state of the network at one time.
@@ -350,7 +404,17 @@ fn snapshot(m: &Model, s: &State, t: i64, sol: &gga::Solution, warnings: Vec<War
                     }
                 }
             };
-            LinkResult { flow, velocity, headloss, status: if closed { 0.0 } else { 1.0 }, setting }
+            let status_code = match s.status[k] {
+                Status::XHead => LinkStatus::XHead,
+                Status::TempClosed => LinkStatus::TempClosed,
+                Status::Closed => LinkStatus::Closed,
+                Status::Open => LinkStatus::Open,
+                Status::Active => LinkStatus::Active,
+                Status::XFlow => LinkStatus::XFlow,
+                Status::XFcv => LinkStatus::XFcv,
+                Status::XPressure => LinkStatus::XPressure,
+            };
+            LinkResult { flow, velocity, headloss, status: if closed { 0.0 } else { 1.0 }, setting, status_code }
         })
         .collect();
     Snapshot {
@@ -361,4 +425,32 @@ fn snapshot(m: &Model, s: &State, t: i64, sol: &gga::Solution, warnings: Vec<War
         relative_error: sol.relative_error,
         warnings,
     }
+}
+
+/// Runs the whole extended-period simulation (EPANET's `EN_solveH`) and keeps
+/// the results at the reporting times. A network with DURATION 0 gives one
+/// period.
+pub fn extended_period(net: &Network) -> Result<RunResults, HydraulicsError> {
+    extended_period_with_progress(net, |_, _| {})
+}
+
+/// As [`extended_period`], calling `progress(time_s, duration_s)` after each
+/// hydraulic period.
+pub fn extended_period_with_progress(
+    net: &Network,
+    mut progress: impl FnMut(i64, i64),
+) -> Result<RunResults, HydraulicsError> {
+    let mut sim = eps::Simulation::new(net)?;
+    let mut periods = Vec::new();
+    loop {
+        let snap = sim.run()?;
+        progress(snap.time_s, sim.duration_s());
+        if sim.is_reporting_time(snap.time_s) {
+            periods.push(snap);
+        }
+        if sim.next()? == 0 {
+            break;
+        }
+    }
+    Ok(RunResults { periods, energy: sim.energy(), demand_charge: sim.demand_charge(), warning_flag: sim.warning_flag() })
 }
