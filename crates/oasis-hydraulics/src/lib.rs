@@ -10,11 +10,16 @@
 #[doc(hidden)]
 pub mod cholesky;
 mod coefficients;
+mod energy;
+mod eps;
+
+pub use eps::Simulation;
 mod gga;
 mod linear;
 #[doc(hidden)]
 pub mod ordering;
 mod setup;
+mod rules;
 mod status;
 
 use oasis_network::Network;
@@ -119,18 +124,23 @@ impl LinkStatus {
     }
 }
 
-/// Energy use of one pump over a run, as EPANET's energy report gives it
-/// (in the network's units: kW, kWh per m³ or per million gallons).
-#[derive(Debug, Clone, PartialEq)]
+/// Energy use of one pump accumulated over a run, exactly as EPANET keeps it
+/// before its output step turns the sums into averages and report units.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PumpEnergy {
     /// Index of the pump's link.
     pub link: usize,
-    pub utilization_pct: f64,
-    pub efficiency_pct: f64,
-    pub kwh_per_volume: f64,
-    pub average_kw: f64,
-    pub peak_kw: f64,
-    pub cost_per_day: f64,
+    /// Hours the pump was on line.
+    pub time_online_h: f64,
+    /// Σ efficiency (fraction) × hours.
+    pub efficiency_h: f64,
+    /// Σ kW / flow (cfs) × hours.
+    pub kw_per_cfs_h: f64,
+    /// Σ kW × hours.
+    pub kwh: f64,
+    pub max_kw: f64,
+    /// Σ price × kW × hours.
+    pub total_cost: f64,
 }
 
 /// A whole hydraulic run: the results at every reporting time and the
@@ -139,8 +149,14 @@ pub struct PumpEnergy {
 pub struct RunResults {
     /// Snapshots at the reporting times (REPORT START, every REPORT STEP).
     pub periods: Vec<Snapshot>,
+    /// One entry per pump, in link order.
     pub energy: Vec<PumpEnergy>,
-    pub demand_charge: f64,
+    /// Peak total pumping power over the run (kW).
+    pub peak_kw: f64,
+    /// The demand charge rate of `[ENERGY] DEMAND CHARGE` (cost per peak kW).
+    pub demand_charge_rate: f64,
+    /// Duration of the run (s).
+    pub duration_s: i64,
     /// The last warning code of the run (EPANET's `Warnflag`), 0 if none.
     pub warning_flag: i32,
 }
@@ -180,18 +196,17 @@ pub(crate) struct State {
     pub xflow: Vec<f64>,
     pub f: Vec<f64>,
     pub relax: f64,
+    /// Total positive demand of the period (for rules on SYSTEM DEMAND).
+    pub dsystem: f64,
 }
 
 /// Solves the network at time 0 (a steady state, or the first period of an
 /// extended run) exactly as EPANET 2.2's `EN_openH`, `EN_initH`, `EN_runH` do.
 pub fn steady_state(net: &Network) -> Result<Snapshot, HydraulicsError> {
-    let model = Model::new(net)?;
-    let mut sys = linear::LinearSystem::new(&model);
-    let mut state = initial_state(&model);
-    run_period(&model, &mut state, &mut sys, 0, net)
+    eps::Simulation::new(net)?.run()
 }
 
-fn initial_state(m: &Model) -> State {
+pub(crate) fn initial_state(m: &Model) -> State {
     let nl = m.links.len();
     let mut s = State {
         head: vec![0.0; m.nnodes],
@@ -206,6 +221,7 @@ fn initial_state(m: &Model) -> State {
         xflow: vec![0.0; m.nnodes],
         f: vec![0.0; m.njuncs],
         relax: 1.0,
+        dsystem: 0.0,
     };
     for t in &m.fixed {
         s.head[t.node] = t.h0;
@@ -232,32 +248,23 @@ fn initial_state(m: &Model) -> State {
     s
 }
 
-/// Demands, patterns and simple controls at time `t`, then the solution.
-fn run_period(
-    m: &Model,
-    s: &mut State,
-    sys: &mut linear::LinearSystem,
-    t: i64,
-    net: &Network,
-) -> Result<Snapshot, HydraulicsError> {
-    apply_patterns(m, s, t);
-    apply_controls(m, s, t);
-    let sol = gga::hydsolve(m, s, sys);
-    if let Some(j) = sol.singular_at {
-        return Err(HydraulicsError::Unsolvable { junction: net.nodes[j].id.clone() });
-    }
-    let warnings = warnings(m, s, &sol);
-    Ok(snapshot(m, s, t, &sol, warnings))
-}
-
-fn apply_patterns(m: &Model, s: &mut State, t: i64) {
-    let period = (t + m.pattern_start_s) / m.pattern_step_s;
+/// Demands, reservoir heads and pump speeds of the pattern period at `t`.
+pub(crate) fn apply_patterns(m: &Model, s: &mut State, t: i64, pattern_start: i64, pattern_step: i64) {
+    let period = (t + pattern_start) / pattern_step;
     let factor = |p: usize| {
         let f = &m.patterns[p];
         f[(period % f.len() as i64) as usize]
     };
+    s.dsystem = 0.0;
     for i in 0..m.njuncs {
-        let sum: f64 = m.demands[i].iter().map(|&(base, p)| base * factor(p) * m.dmult).sum();
+        let mut sum = 0.0;
+        for &(base, p) in &m.demands[i] {
+            let d = base * factor(p) * m.dmult;
+            if d > 0.0 {
+                s.dsystem += d;
+            }
+            sum += d;
+        }
         s.demand[i] = sum;
         s.demand_flow[i] = sum;
     }
@@ -268,21 +275,75 @@ fn apply_patterns(m: &Model, s: &mut State, t: i64) {
             s.head[tank.node] = m.elevation[tank.node] * factor(p);
         }
     }
-    // Pump speed patterns set the speed (0 closes the pump).
     for (k, l) in m.links.iter().enumerate() {
-        let Some(p) = l.pump.as_ref().and_then(|p| p.speed_pattern) else { continue };
-        let speed = factor(p);
-        s.setting[k] = speed;
-        if speed > 0.0 && s.status[k] <= Status::Closed {
-            s.status[k] = Status::Open;
-        }
-        if speed == 0.0 && s.status[k] > Status::Closed {
-            s.status[k] = Status::Closed;
+        if let Some(p) = l.pump.as_ref().and_then(|p| p.speed_pattern) {
+            set_link_setting(m, s, k, factor(p));
         }
     }
 }
 
-fn apply_controls(m: &Model, s: &mut State, t: i64) {
+/// A re-opened constant-power pump restarts from its initial flow.
+fn reset_pump_flow(m: &Model, s: &mut State, k: usize) {
+    if let Some(p) = &m.links[k].pump
+        && matches!(p.kind, setup::PumpKind::ConstPower { .. })
+    {
+        s.flow[k] = p.q0;
+    }
+}
+
+/// EPANET's `setlinkstatus`: open (`true`) or close a link.
+pub(crate) fn set_link_status(m: &Model, s: &mut State, k: usize, open: bool) {
+    let kind = m.links[k].kind;
+    if open {
+        if kind == setup::LinkType::Pump {
+            s.setting[k] = 1.0;
+            if s.status[k] == Status::Closed {
+                reset_pump_flow(m, s, k);
+            }
+        }
+        if kind > setup::LinkType::Pump && kind != setup::LinkType::Gpv {
+            s.setting[k] = MISSING;
+        }
+        s.status[k] = Status::Open;
+    } else {
+        if kind == setup::LinkType::Pump {
+            s.setting[k] = 0.0;
+        }
+        if kind > setup::LinkType::Pump && kind != setup::LinkType::Gpv {
+            s.setting[k] = MISSING;
+        }
+        s.status[k] = Status::Closed;
+    }
+}
+
+/// EPANET's `setlinksetting`: a pump speed or a valve setting.
+pub(crate) fn set_link_setting(m: &Model, s: &mut State, k: usize, value: f64) {
+    match m.links[k].kind {
+        setup::LinkType::Pump => {
+            s.setting[k] = value;
+            if value > 0.0 && s.status[k] <= Status::Closed {
+                reset_pump_flow(m, s, k);
+                s.status[k] = Status::Open;
+            }
+            if value == 0.0 && s.status[k] > Status::Closed {
+                s.status[k] = Status::Closed;
+            }
+        }
+        setup::LinkType::Fcv => {
+            s.setting[k] = value;
+            s.status[k] = Status::Active;
+        }
+        _ => {
+            if s.setting[k] == MISSING && s.status[k] <= Status::Closed {
+                s.status[k] = Status::Open;
+            }
+            s.setting[k] = value;
+        }
+    }
+}
+
+/// Simple controls on tank levels and times (EPANET's `controls`).
+pub(crate) fn apply_controls(m: &Model, s: &mut State, t: i64, start_clock: i64) {
     for c in &m.controls {
         let mut fire = false;
         if let Some(n) = c.node
@@ -300,7 +361,7 @@ fn apply_controls(m: &Model, s: &mut State, t: i64) {
         }
         match c.kind {
             ControlKind::Timer => fire = c.time_s == t,
-            ControlKind::TimeOfDay => fire = (t + m.start_clock_s) % 86400 == c.time_s,
+            ControlKind::TimeOfDay => fire = (t + start_clock) % 86400 == c.time_s,
             _ => {}
         }
         if !fire {
@@ -310,6 +371,9 @@ fn apply_controls(m: &Model, s: &mut State, t: i64) {
         let s1 = if s.status[k] <= Status::Closed { Status::Closed } else { Status::Open };
         let k1 = s.setting[k];
         let k2 = if m.links[k].kind > setup::LinkType::Pipe { c.setting } else { k1 };
+        if m.links[k].kind == setup::LinkType::Pump && s1 == Status::Closed && c.status == Status::Open {
+            reset_pump_flow(m, s, k);
+        }
         if s1 != c.status || k1 != k2 {
             s.status[k] = c.status;
             s.setting[k] = k2;
@@ -317,7 +381,7 @@ fn apply_controls(m: &Model, s: &mut State, t: i64) {
     }
 }
 
-fn warnings(m: &Model, s: &State, sol: &gga::Solution) -> Vec<Warning> {
+pub(crate) fn warnings(m: &Model, s: &State, sol: &gga::Solution) -> Vec<Warning> {
     let mut w = Vec::new();
     if sol.iterations > m.max_iter && sol.relative_error <= m.hacc {
         w.push(Warning::Unstable);
@@ -360,7 +424,7 @@ fn warnings(m: &Model, s: &State, sol: &gga::Solution) -> Vec<Warning> {
     w
 }
 
-fn snapshot(m: &Model, s: &State, t: i64, sol: &gga::Solution, warnings: Vec<Warning>) -> Snapshot {
+pub(crate) fn snapshot(m: &Model, s: &State, t: i64, sol: &gga::Solution, warnings: Vec<Warning>) -> Snapshot {
     let u = &m.ucf;
     let nodes = (0..m.nnodes)
         .map(|i| NodeResult {
@@ -452,5 +516,5 @@ pub fn extended_period_with_progress(
             break;
         }
     }
-    Ok(RunResults { periods, energy: sim.energy(), demand_charge: sim.demand_charge(), warning_flag: sim.warning_flag() })
+    Ok(sim.finish(periods))
 }

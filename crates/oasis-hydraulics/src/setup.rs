@@ -93,6 +93,8 @@ pub(crate) struct FixedNode {
     /// Cross-section area, ft² (0 for a reservoir).
     pub area: f64,
     pub vmin: f64,
+    pub v0: f64,
+    pub vmax: f64,
     pub can_overflow: bool,
     pub head_pattern: Option<usize>,
     /// Volume curve (depth, volume) in file units, with the elevation.
@@ -152,9 +154,6 @@ pub(crate) struct Model {
     pub pmin: f64,
     pub preq: f64,
     pub pexp: f64,
-    pub pattern_step_s: i64,
-    pub pattern_start_s: i64,
-    pub start_clock_s: i64,
 }
 
 fn other_option(net: &Network, key: &str) -> Option<f64> {
@@ -207,26 +206,49 @@ impl Model {
                     hmax: el,
                     area: 0.0,
                     vmin: 0.0,
+                    v0: 0.0,
+                    vmax: 0.0,
                     can_overflow: false,
                     head_pattern: pat(&r.pattern),
                     volume_curve: None,
                 }),
                 NodeKind::Tank(t) => {
-                    let area = std::f64::consts::PI * (t.diameter / ucf.elevation).powi(2) / 4.0;
-                    let hmin = el + t.min_level / ucf.elevation;
+                    // Volumes as EPANET computes them: in file units from the
+                    // nominal diameter (or the volume curve), then converted.
                     let volume_curve = t.volume_curve.as_deref().and_then(|c| net.curve(c)).map(|c| c.points.clone());
-                    let vmin = match &volume_curve {
-                        Some(points) => interpolate(points, t.min_level) / ucf.volume,
-                        None if t.min_volume > 0.0 => t.min_volume / ucf.volume,
-                        None => area * (t.min_level / ucf.elevation),
+                    let (vmin, v0, vmax, diameter) = match &volume_curve {
+                        Some(p) => {
+                            let n = p.len() - 1;
+                            let slope = (p[n].1 - p[0].1) / (p[n].0 - p[0].0);
+                            (
+                                interpolate(p, t.min_level),
+                                interpolate(p, t.initial_level),
+                                interpolate(p, t.max_level),
+                                (4.0 * slope / std::f64::consts::PI).sqrt(),
+                            )
+                        }
+                        None => {
+                            let area = std::f64::consts::PI * (t.diameter * t.diameter) / 4.0;
+                            let vmin = if t.min_volume > 0.0 { t.min_volume } else { area * t.min_level };
+                            (
+                                vmin,
+                                vmin + area * (t.initial_level - t.min_level),
+                                vmin + area * (t.max_level - t.min_level),
+                                t.diameter,
+                            )
+                        }
                     };
+                    let d = diameter / ucf.elevation;
                     fixed.push(FixedNode {
                         node: i,
                         h0: el + t.initial_level / ucf.elevation,
-                        hmin,
+                        hmin: el + t.min_level / ucf.elevation,
                         hmax: el + t.max_level / ucf.elevation,
-                        area,
-                        vmin,
+                        // A zero diameter makes a tank a reservoir, as in EPANET.
+                        area: std::f64::consts::PI * (d * d) / 4.0,
+                        vmin: vmin / ucf.volume,
+                        v0: v0 / ucf.volume,
+                        vmax: vmax / ucf.volume,
                         can_overflow: t.overflow,
                         head_pattern: None,
                         volume_curve,
@@ -423,7 +445,6 @@ impl Model {
         if preq - o.minimum_pressure < 0.1 {
             preq = o.minimum_pressure + 0.1;
         }
-        let pattern_step_s = if net.times.pattern_step_s <= 0 { 3600 } else { net.times.pattern_step_s };
         Ok(Model {
             njuncs,
             nnodes: net.nodes.len(),
@@ -458,9 +479,6 @@ impl Model {
             pmin: o.minimum_pressure / ucf.pressure,
             preq: preq / ucf.pressure,
             pexp: o.pressure_exponent,
-            pattern_step_s,
-            pattern_start_s: net.times.pattern_start_s,
-            start_clock_s: net.times.start_clocktime_s,
         })
     }
 
@@ -468,15 +486,28 @@ impl Model {
     pub fn tank_volume(&self, t: &FixedNode, h: f64) -> f64 {
         match &t.volume_curve {
             Some(points) => {
-                let depth_user = (h - self.elevation[t.node]) * self.ucf.elevation;
+                let depth_user = (h - self.elevation[t.node]) * self.ucf.head;
                 interpolate(points, depth_user) / self.ucf.volume
             }
             None => t.vmin + (h - t.hmin) * t.area,
         }
     }
+
+    /// Head of a tank (ft) holding volume `v`, as EPANET's `tankgrade`.
+    pub fn tank_grade(&self, t: &FixedNode, v: f64) -> f64 {
+        match &t.volume_curve {
+            Some(points) => {
+                let swapped: Vec<(f64, f64)> = points.iter().map(|&(x, y)| (y, x)).collect();
+                let depth_user = interpolate(&swapped, v * self.ucf.volume);
+                self.elevation[t.node] + depth_user / self.ucf.head
+            }
+            None => t.hmin + (v - t.vmin) / t.area,
+        }
+    }
 }
 
-/// Linear interpolation on a curve, clamped to its end values (EPANET `interp`).
+/// Linear interpolation on a curve, clamped to its end values, with
+/// EPANET's `interp` arithmetic.
 pub(crate) fn interpolate(points: &[(f64, f64)], x: f64) -> f64 {
     let n = points.len();
     if n == 0 {
@@ -485,15 +516,14 @@ pub(crate) fn interpolate(points: &[(f64, f64)], x: f64) -> f64 {
     if x <= points[0].0 {
         return points[0].1;
     }
-    for i in 1..n {
-        if points[i].0 >= x {
-            let (x0, y0) = points[i - 1];
-            let (x1, y1) = points[i];
-            let dx = x1 - x0;
-            if dx < TINY {
-                return y0;
+    for k in 1..n {
+        if points[k].0 >= x {
+            let dx = points[k].0 - points[k - 1].0;
+            let dy = points[k].1 - points[k - 1].1;
+            if dx.abs() < TINY {
+                return points[k].1;
             }
-            return y0 + (x - x0) / dx * (y1 - y0);
+            return points[k].1 - (points[k].0 - x) * dy / dx;
         }
     }
     points[n - 1].1

@@ -93,7 +93,7 @@ impl Section {
 }
 
 /// EPANET's keyword test: does `token` begin with `keyword` (ignoring case)?
-pub(crate) fn kw(token: &str, keyword: &str) -> bool {
+pub fn kw(token: &str, keyword: &str) -> bool {
     token.len() >= keyword.len() && token.as_bytes()[..keyword.len()].eq_ignore_ascii_case(keyword.as_bytes())
 }
 
@@ -108,7 +108,7 @@ pub(crate) fn number(token: &str) -> Option<f64> {
 
 /// Decimal hours from EPANET's time forms: `5`, `1:30`, `1:30:15`, with
 /// optional units (SEC/MIN/HOURS/DAYS) or AM/PM. `None` when unreadable.
-pub(crate) fn hours(time: &str, units: &str) -> Option<f64> {
+pub fn hours(time: &str, units: &str) -> Option<f64> {
     let mut parts = [0.0f64; 3];
     let mut n = 0;
     for piece in time.split(':').filter(|s| !s.is_empty()) {

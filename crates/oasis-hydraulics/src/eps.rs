@@ -1,0 +1,326 @@
+//! Extended-period simulation as EPANET 2.2 steps it: solve at the current
+//! time, then find the next time (hydraulic step cut by pattern and report
+//! times, tank fill/drain times, simple-control times and rule firings),
+//! update tank levels, accumulate pump energy, and move on.
+
+use oasis_network::Network;
+
+use crate::energy::EnergyLedger;
+use crate::linear::LinearSystem;
+use crate::rules::RuleSet;
+use crate::setup::*;
+use crate::{HydraulicsError, PumpEnergy, RunResults, Snapshot, State};
+
+/// EPANET's time settings after its own adjustments (seconds).
+#[derive(Debug, Clone)]
+pub(crate) struct Clock {
+    pub duration: i64,
+    pub hydraulic_step: i64,
+    pub pattern_step: i64,
+    pub pattern_start: i64,
+    pub report_step: i64,
+    pub report_start: i64,
+    pub rule_step: i64,
+    pub start_clock: i64,
+}
+
+impl Clock {
+    fn new(net: &Network) -> Clock {
+        let t = &net.times;
+        let given = |k: &str| t.given.iter().any(|g| g == k);
+        let pattern_step = if t.pattern_step_s <= 0 { 3600 } else { t.pattern_step_s };
+        let mut hydraulic_step = if given("HYDRAULIC TIMESTEP") { t.hydraulic_step_s } else { 3600 };
+        let mut report_step = if given("REPORT TIMESTEP") { t.report_step_s } else { 3600 };
+        if report_step == 0 {
+            report_step = pattern_step;
+        }
+        let mut rule_step = if given("RULE TIMESTEP") { t.rule_step_s } else { 0 };
+        if rule_step == 0 {
+            rule_step = hydraulic_step / 10;
+        }
+        rule_step = rule_step.min(hydraulic_step);
+        hydraulic_step = hydraulic_step.min(pattern_step).min(report_step);
+        let mut report_start = t.report_start_s;
+        if report_start > t.duration_s {
+            report_start = 0;
+        }
+        Clock {
+            duration: t.duration_s,
+            hydraulic_step,
+            pattern_step,
+            pattern_start: t.pattern_start_s,
+            report_step,
+            report_start,
+            rule_step,
+            start_clock: t.start_clocktime_s,
+        }
+    }
+}
+
+/// A running extended-period simulation, stepped like EPANET's toolkit:
+/// `run` solves the current time (`EN_runH`), `next` advances (`EN_nextH`).
+pub struct Simulation<'a> {
+    net: &'a Network,
+    pub(crate) m: Model,
+    pub(crate) s: State,
+    sys: LinearSystem,
+    pub(crate) clock: Clock,
+    /// Current time (EPANET's Htime).
+    pub(crate) htime: i64,
+    /// Next reporting time (EPANET's Rtime).
+    rtime: i64,
+    halt: bool,
+    /// Tank volumes (ft³) by position in `m.fixed`.
+    pub(crate) volume: Vec<f64>,
+    vmax: Vec<f64>,
+    rules: RuleSet,
+    energy: EnergyLedger,
+    warning_flag: i32,
+    /// Relative error of the last solution (for rules' SYSTEM checks).
+    last_relerr: f64,
+}
+
+impl<'a> Simulation<'a> {
+    pub fn new(net: &'a Network) -> Result<Simulation<'a>, HydraulicsError> {
+        let m = Model::new(net)?;
+        let sys = LinearSystem::new(&m);
+        let s = crate::initial_state(&m);
+        let clock = Clock::new(net);
+        let (volume, vmax) = m.fixed.iter().map(|t| (t.v0, t.vmax)).unzip();
+        let rules = RuleSet::new(net, &m)?;
+        let energy = EnergyLedger::new(net, &m);
+        Ok(Simulation {
+            net,
+            rtime: clock.report_step,
+            clock,
+            m,
+            s,
+            sys,
+            htime: 0,
+            halt: false,
+            volume,
+            vmax,
+            rules,
+            energy,
+            warning_flag: 0,
+            last_relerr: 0.0,
+        })
+    }
+
+    pub fn duration_s(&self) -> i64 {
+        self.clock.duration
+    }
+
+    pub fn is_reporting_time(&self, t: i64) -> bool {
+        t >= self.clock.report_start && t <= self.clock.duration && (t - self.clock.report_start) % self.clock.report_step == 0
+    }
+
+    /// Solves the network at the current time (EPANET's `runhyd`).
+    pub fn run(&mut self) -> Result<Snapshot, HydraulicsError> {
+        let t = self.htime;
+        crate::apply_patterns(&self.m, &mut self.s, t, self.clock.pattern_start, self.clock.pattern_step);
+        crate::apply_controls(&self.m, &mut self.s, t, self.clock.start_clock);
+        let sol = crate::gga::hydsolve(&self.m, &mut self.s, &mut self.sys);
+        if let Some(j) = sol.singular_at {
+            return Err(HydraulicsError::Unsolvable { junction: self.net.nodes[j].id.clone() });
+        }
+        if sol.relative_error > self.m.hacc && self.m.extra_iter == -1 {
+            self.halt = true;
+        }
+        self.last_relerr = sol.relative_error;
+        let warnings = crate::warnings(&self.m, &self.s, &sol);
+        if let Some(w) = warnings.last() {
+            self.warning_flag = w.code();
+        }
+        Ok(crate::snapshot(&self.m, &self.s, t, &sol, warnings))
+    }
+
+    /// Advances to the next time (EPANET's `nexthyd`); returns the step taken,
+    /// 0 when the run is over.
+    pub fn next(&mut self) -> Result<i64, HydraulicsError> {
+        if self.halt {
+            self.htime = self.clock.duration;
+        }
+        let mut step = 0;
+        if self.htime < self.clock.duration {
+            step = self.timestep();
+        }
+        if self.clock.duration == 0 {
+            self.energy.add(&self.m, &self.s, 0, self.htime, &self.clock);
+        } else if self.htime < self.clock.duration {
+            self.energy.add(&self.m, &self.s, step, self.htime, &self.clock);
+        }
+        if self.htime < self.clock.duration {
+            self.htime += step;
+            if self.htime >= self.rtime {
+                self.rtime += self.clock.report_step;
+            }
+        } else {
+            self.htime += 1;
+        }
+        Ok(step)
+    }
+
+    /// Length of the next time step; also moves tank levels to its end.
+    fn timestep(&mut self) -> i64 {
+        let c = &self.clock;
+        let mut tstep = c.hydraulic_step;
+        let n = (self.htime + c.pattern_start) / c.pattern_step + 1;
+        let t = n * c.pattern_step - self.htime;
+        if t > 0 && t < tstep {
+            tstep = t;
+        }
+        let t = self.rtime - self.htime;
+        if t > 0 && t < tstep {
+            tstep = t;
+        }
+        self.tank_timestep(&mut tstep);
+        self.control_timestep(&mut tstep);
+        if self.rules.is_empty() {
+            self.tank_levels(tstep);
+        } else {
+            self.rule_timestep(&mut tstep);
+        }
+        tstep
+    }
+
+    fn tank_timestep(&self, tstep: &mut i64) {
+        for (i, t) in self.m.fixed.iter().enumerate() {
+            if t.area == 0.0 {
+                continue;
+            }
+            let h = self.s.head[t.node];
+            let q = self.s.demand[t.node];
+            if q.abs() <= QZERO {
+                continue;
+            }
+            let v = if q > 0.0 && h < t.hmax {
+                self.vmax[i] - self.volume[i]
+            } else if q < 0.0 && h > t.hmin {
+                t.vmin - self.volume[i]
+            } else {
+                continue;
+            };
+            let step = round(v / q);
+            if step > 0 && step < *tstep {
+                *tstep = step;
+            }
+        }
+    }
+
+    fn control_timestep(&self, tstep: &mut i64) {
+        for c in &self.m.controls {
+            let mut t = 0;
+            if let Some(n) = c.node {
+                if n < self.m.njuncs {
+                    continue;
+                }
+                let j = self.m.fixed.iter().position(|f| f.node == n).expect("fixed node");
+                let h = self.s.head[n];
+                let q = self.s.demand[n];
+                if q.abs() <= QZERO {
+                    continue;
+                }
+                if (h < c.grade && c.kind == ControlKind::HiLevel && q > 0.0)
+                    || (h > c.grade && c.kind == ControlKind::LowLevel && q < 0.0)
+                {
+                    let v = self.m.tank_volume(&self.m.fixed[j], c.grade) - self.volume[j];
+                    t = round(v / q);
+                }
+            }
+            if c.kind == ControlKind::Timer && c.time_s > self.htime {
+                t = c.time_s - self.htime;
+            }
+            if c.kind == ControlKind::TimeOfDay {
+                let t1 = (self.htime + self.clock.start_clock) % 86400;
+                let t2 = c.time_s;
+                t = if t2 >= t1 { t2 - t1 } else { 86400 - t1 + t2 };
+            }
+            if t > 0 && t < *tstep {
+                let k = c.link;
+                if (self.m.links[k].kind > LinkType::Pipe && self.s.setting[k] != c.setting)
+                    || self.s.status[k] != c.status
+                {
+                    *tstep = t;
+                }
+            }
+        }
+    }
+
+    /// Walks forward in rule steps, moving tanks, until a rule fires.
+    fn rule_timestep(&mut self, tstep: &mut i64) {
+        let tnow = self.htime;
+        let tmax = tnow + *tstep;
+        let mut dt = self.clock.rule_step;
+        let mut dt1 = self.clock.rule_step - (tnow % self.clock.rule_step);
+        dt = dt.min(*tstep);
+        dt1 = dt1.min(*tstep);
+        if dt1 == 0 {
+            dt1 = dt;
+        }
+        loop {
+            self.htime += dt1;
+            self.tank_levels(dt1);
+            if self.check_rules(dt1) {
+                break;
+            }
+            dt = dt.min(tmax - self.htime);
+            dt1 = dt;
+            if dt <= 0 {
+                break;
+            }
+        }
+        *tstep = self.htime - tnow;
+        self.htime = tnow;
+    }
+
+    fn check_rules(&mut self, dt: i64) -> bool {
+        let ctx = crate::rules::Context {
+            m: &self.m,
+            volume: &self.volume,
+            vmax: &self.vmax,
+            htime: self.htime,
+            start_clock: self.clock.start_clock,
+            dt,
+        };
+        let rules = std::mem::take(&mut self.rules);
+        let fired = rules.check(&ctx, &mut self.s);
+        self.rules = rules;
+        fired
+    }
+
+    pub(crate) fn tank_levels(&mut self, tstep: i64) {
+        for (i, t) in self.m.fixed.iter().enumerate() {
+            if t.area == 0.0 {
+                continue;
+            }
+            let n = t.node;
+            let q = self.s.demand[n];
+            self.volume[i] += q * tstep as f64;
+            // Full or empty within the next second.
+            if self.volume[i] + q >= self.vmax[i] {
+                self.volume[i] = self.vmax[i];
+            } else if self.volume[i] - q <= t.vmin {
+                self.volume[i] = t.vmin;
+            }
+            self.s.head[n] = self.m.tank_grade(t, self.volume[i]);
+        }
+    }
+
+    pub fn finish(self, periods: Vec<Snapshot>) -> RunResults {
+        let (energy, peak_kw) = self.energy.totals();
+        RunResults {
+            periods,
+            energy: energy.into_iter().collect::<Vec<PumpEnergy>>(),
+            peak_kw,
+            demand_charge_rate: self.energy.demand_charge_rate(),
+            duration_s: self.clock.duration,
+            warning_flag: self.warning_flag,
+        }
+    }
+}
+
+/// EPANET's ROUND: half away from zero, to a whole second.
+fn round(x: f64) -> i64 {
+    if x >= 0.0 { (x + 0.5) as i64 } else { (x - 0.5) as i64 }
+}
