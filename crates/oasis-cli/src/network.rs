@@ -16,7 +16,8 @@ const DEMO_INP: &str = include_str!("../../../examples/jinchang-demo.inp");
 pub struct RunArgs {
     /// EPANET input file; without one, the built-in Jinchang demonstration network.
     pub network: Option<PathBuf>,
-    /// Write every node and link result to this CSV file (EPANET toolkit units).
+    /// Write every node and link result at every reporting time to this CSV file
+    /// (EPANET toolkit units).
     #[arg(long)]
     pub csv: Option<PathBuf>,
 }
@@ -51,52 +52,111 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     println!("nodes      {junctions} junctions, {reservoirs} reservoirs, {tanks} tanks");
     println!("links      {pipes} pipes, {pumps} pumps, {valves} valves");
     println!("units      {} flow, {} head loss", net.options.flow_units.keyword(), net.options.headloss.keyword());
-    if net.times.duration_s > 0 {
-        println!("note       extended-period runs are not built yet: this is the solution at time 0");
+    let duration = net.times.duration_s;
+    let results = if duration > 0 {
+        let mut bar = Progress::new(duration);
+        let r = oasis_hydraulics::extended_period_with_progress(&net, |t, d| bar.show(t, d));
+        bar.finish();
+        r?
+    } else {
+        oasis_hydraulics::extended_period(&net)?
+    };
+    let Some(first) = results.periods.first() else { anyhow::bail!("the run produced no reporting period") };
+    if duration > 0 {
+        println!("duration   {} ({} reporting periods)", clock(duration), results.periods.len());
     }
-    let snap = oasis_hydraulics::steady_state(&net)?;
-    println!("iterations {}", snap.iterations);
-    println!("rel. error {:.6e}", snap.relative_error);
-    let balanced = !snap.warnings.contains(&oasis_hydraulics::Warning::Unbalanced);
-    println!("balanced   {}", if balanced { "yes" } else { "NO (system unbalanced)" });
-    for w in &snap.warnings {
-        println!("warning    {}: {}", w.code(), w.describe());
+    println!("iterations {} at time 0", first.iterations);
+    println!("rel. error {:.6e}", first.relative_error);
+    let unbalanced: Vec<&oasis_hydraulics::Snapshot> =
+        results.periods.iter().filter(|p| p.warnings.contains(&oasis_hydraulics::Warning::Unbalanced)).collect();
+    match unbalanced.first() {
+        None => println!("balanced   yes"),
+        Some(p) => println!("balanced   NO (system unbalanced at {})", clock(p.time_s)),
     }
-    let (pmin, pmax) = net
-        .nodes
+    let mut seen = Vec::new();
+    for p in &results.periods {
+        for w in &p.warnings {
+            if !seen.contains(w) {
+                seen.push(*w);
+                println!("warning    {}: {} (first at {})", w.code(), w.describe(), clock(p.time_s));
+            }
+        }
+    }
+    let (pmin, pmax) = results
+        .periods
         .iter()
-        .zip(&snap.nodes)
+        .flat_map(|p| net.nodes.iter().zip(&p.nodes))
         .filter(|(n, _)| matches!(n.kind, NodeKind::Junction(_)))
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (_, r)| (lo.min(r.pressure), hi.max(r.pressure)));
     if junctions > 0 {
         println!("pressure   {pmin:.2} to {pmax:.2} at junctions");
     }
     if let Some(path) = args.csv {
-        write_csv(&path, &net, &snap).with_context(|| format!("cannot write {}", path.display()))?;
+        write_csv(&path, &net, &results.periods).with_context(|| format!("cannot write {}", path.display()))?;
         println!("results    {}", path.display());
     }
     Ok(())
 }
 
+/// h:mm:ss as EPANET prints times.
+fn clock(seconds: i64) -> String {
+    format!("{}:{:02}:{:02}", seconds / 3600, (seconds % 3600) / 60, seconds % 60)
+}
+
+/// A one-line progress bar of simulated time on standard error, drawn only
+/// when standard error is a terminal.
+struct Progress {
+    enabled: bool,
+    last_percent: i64,
+}
+
+impl Progress {
+    fn new(_duration: i64) -> Progress {
+        use std::io::IsTerminal;
+        Progress { enabled: std::io::stderr().is_terminal(), last_percent: -1 }
+    }
+
+    fn show(&mut self, t: i64, duration: i64) {
+        if !self.enabled || duration <= 0 {
+            return;
+        }
+        let percent = (t * 100 / duration).min(100);
+        if percent == self.last_percent {
+            return;
+        }
+        self.last_percent = percent;
+        let filled = (percent / 4) as usize;
+        eprint!("\r[{}{}] {:>3}%  {} of {}", "#".repeat(filled), ".".repeat(25 - filled), percent, clock(t), clock(duration));
+    }
+
+    fn finish(&mut self) {
+        if self.enabled && self.last_percent >= 0 {
+            eprintln!();
+        }
+    }
+}
+
 /// The results in the exchange format, diffable against `epanet-ref`.
-fn write_csv(path: &Path, net: &Network, snap: &oasis_hydraulics::Snapshot) -> std::io::Result<()> {
+fn write_csv(path: &Path, net: &Network, periods: &[oasis_hydraulics::Snapshot]) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
     writeln!(out, "time_s,object,id,head,pressure,demand,flow,velocity,headloss,status,setting")?;
-    let t = snap.time_s;
-    for (n, r) in net.nodes.iter().zip(&snap.nodes) {
-        writeln!(out, "{t},node,{},{},{},{},,,,,", csv_id(&n.id), g17(r.head), g17(r.pressure), g17(r.demand))?;
-    }
-    for (l, r) in net.links.iter().zip(&snap.links) {
-        writeln!(
-            out,
-            "{t},link,{},,,,{},{},{},{},{}",
-            csv_id(&l.id),
-            g17(r.flow),
-            g17(r.velocity),
-            g17(r.headloss),
-            g17(r.status),
-            g17(r.setting)
-        )?;
+    for snap in periods {
+        let t = snap.time_s;
+        for (n, r) in net.nodes.iter().zip(&snap.nodes) {
+            writeln!(out, "{t},node,{},{},{},{},,,,,", csv_id(&n.id), g17(r.head), g17(r.pressure), g17(r.demand))?;
+        }
+        for (l, r) in net.links.iter().zip(&snap.links) {
+            writeln!(
+                out,
+                "{t},link,{},,,,{},{},{},{},{}",
+                csv_id(&l.id),
+                g17(r.flow),
+                g17(r.velocity),
+                g17(r.headloss),
+                g17(r.status),
+                g17(r.setting)
+            )?;
+        }
     }
     out.flush()
 }

@@ -386,7 +386,8 @@ pub(crate) fn warnings(m: &Model, s: &State, sol: &gga::Solution) -> Vec<Warning
     if sol.iterations > m.max_iter && sol.relative_error <= m.hacc {
         w.push(Warning::Unstable);
     }
-    if (0..m.njuncs).any(|i| s.head[i] < m.elevation[i] && s.demand[i] > 0.0) {
+    // EPANET 2.2 reports pressure-deficient junctions only under demand-driven analysis.
+    if !m.pda && (0..m.njuncs).any(|i| s.head[i] < m.elevation[i] && s.demand[i] > 0.0) {
         w.push(Warning::NegativePressure);
     }
     if m.links.iter().enumerate().any(|(k, l)| {

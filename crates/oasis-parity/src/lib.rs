@@ -95,3 +95,23 @@ pub fn compare(oasis: &Snapshot, epanet: &SteadyResult, ids: (&[String], &[Strin
     }
     diffs
 }
+
+/// Networks listed in `known-differences.txt` (prefix `shared:` or `own:`).
+pub fn known_differences() -> Vec<String> {
+    let text = include_str!("../known-differences.txt");
+    text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).map(str::to_string).collect()
+}
+
+/// A network's name in `known-differences.txt`.
+pub fn label(path: &Path) -> String {
+    let p = path.display().to_string();
+    let shared = workspace().join("../shared/networks/").display().to_string();
+    let own = workspace().join("").display().to_string();
+    if let Some(rest) = p.strip_prefix(&shared) {
+        format!("shared:{rest}")
+    } else if let Some(rest) = p.strip_prefix(&own) {
+        format!("own:{rest}")
+    } else {
+        p
+    }
+}

@@ -56,25 +56,6 @@ fn check_rejected(path: &Path, oasis_code: i32) -> Result<(), String> {
     }
 }
 
-/// Networks listed in `known-differences.txt` (prefix `shared:` or `own:`).
-fn known_differences() -> Vec<String> {
-    let text = include_str!("../known-differences.txt");
-    text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).map(str::to_string).collect()
-}
-
-fn label(path: &Path) -> String {
-    let p = path.display().to_string();
-    let shared = workspace().join("../shared/networks/").display().to_string();
-    let own = workspace().join("").display().to_string();
-    if let Some(rest) = p.strip_prefix(&shared) {
-        format!("shared:{rest}")
-    } else if let Some(rest) = p.strip_prefix(&own) {
-        format!("own:{rest}")
-    } else {
-        p
-    }
-}
-
 fn run_all(dir: &Path) {
     let Some(tk) = epanet22() else { return };
     let known = known_differences();
