@@ -12,6 +12,7 @@
 //! files through [`run_isolated`], which runs the `epanet-ref` binary as a child process.
 
 mod ffi;
+mod files;
 pub mod format;
 mod isolated;
 pub mod refcsv;
