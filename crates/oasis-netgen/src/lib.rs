@@ -3,6 +3,7 @@
 //! network shipped in `examples/`. Every generator returns `.inp` text; this crate
 //! does no I/O and knows nothing of Oasis's own network model.
 
+pub mod city;
 mod demo;
 mod inp;
 mod random;
