@@ -14,6 +14,8 @@
 mod ffi;
 mod files;
 pub mod format;
+mod quality;
+pub use quality::QualityPeriod;
 mod isolated;
 pub mod refcsv;
 

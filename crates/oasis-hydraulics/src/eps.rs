@@ -16,6 +16,8 @@ use crate::{HydraulicsError, PumpEnergy, RunResults, Snapshot, State};
 pub(crate) struct Clock {
     pub duration: i64,
     pub hydraulic_step: i64,
+    /// The hydraulic step before it is cut to the pattern and report steps.
+    pub given_hydraulic_step: i64,
     pub pattern_step: i64,
     pub pattern_start: i64,
     pub report_step: i64,
@@ -39,6 +41,7 @@ impl Clock {
             rule_step = hydraulic_step / 10;
         }
         rule_step = rule_step.min(hydraulic_step);
+        let given_hydraulic_step = hydraulic_step;
         hydraulic_step = hydraulic_step.min(pattern_step).min(report_step);
         let mut report_start = t.report_start_s;
         if report_start > t.duration_s {
@@ -47,6 +50,7 @@ impl Clock {
         Clock {
             duration: t.duration_s,
             hydraulic_step,
+            given_hydraulic_step,
             pattern_step,
             pattern_start: t.pattern_start_s,
             report_step,
@@ -304,6 +308,25 @@ impl<'a> Simulation<'a> {
                 self.volume[i] = t.vmin;
             }
             self.s.head[n] = self.m.tank_grade(t, self.volume[i]);
+        }
+    }
+
+    /// The current hydraulics as EPANET saves them for quality routing:
+    /// single precision, closed links carrying no flow.
+    pub(crate) fn saved_hydraulics(&self) -> crate::quality::SavedHydraulics {
+        let f32 = |x: f64| x as f32 as f64;
+        crate::quality::SavedHydraulics {
+            time_s: self.htime,
+            step_s: 0,
+            demand: self.s.demand.iter().map(|&d| f32(d)).collect(),
+            flow: self
+                .s
+                .flow
+                .iter()
+                .zip(&self.s.status)
+                .map(|(&q, &st)| if st <= Status::Closed { 0.0 } else { f32(q) })
+                .collect(),
+            status: self.s.status.clone(),
         }
     }
 

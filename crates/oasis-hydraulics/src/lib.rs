@@ -14,11 +14,13 @@ mod energy;
 mod eps;
 
 pub use eps::Simulation;
+pub use quality::{water_quality, Constituent, MassBalance, QualityResults, QualitySnapshot};
 mod gga;
 mod linear;
 #[doc(hidden)]
 pub mod ordering;
 mod setup;
+pub mod quality;
 mod rules;
 mod status;
 
