@@ -1,0 +1,442 @@
+//! `oasis-bench`: Oasis and the EPANET toolkits timed side by side, and synthetic
+//! city networks written on demand.
+//!
+//! Every measurement runs in a child process of this binary (one per network and
+//! engine): a crash or hang of one engine on one file cannot take the run down,
+//! and the child's peak resident memory (VmHWM) is that engine's alone.
+
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand, ValueEnum};
+use oasis_bench::epanet_timer::EpanetLib;
+use oasis_bench::report::{HEADER, Measured, Row, summarize, summary_line, table_line};
+use oasis_netgen::city::{CityOptions, write_city};
+
+#[derive(Parser)]
+#[command(
+    name = "oasis-bench",
+    about = "Time Oasis against EPANET 2.3.5 and 2.2; generate synthetic cities"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Time every .inp given (files, or directories searched recursively).
+    Compare(CompareArgs),
+    /// Write a synthetic city network (.inp).
+    City(CityArgs),
+    /// One engine on one network, repeated; prints one RESULT line (internal).
+    #[command(hide = true)]
+    Child(ChildArgs),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Engine {
+    Oasis,
+    V235,
+    V22,
+}
+
+#[derive(clap::Args)]
+struct CompareArgs {
+    /// Networks: .inp files or directories.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Timed runs per engine and network (the median is reported).
+    #[arg(long, default_value_t = 5)]
+    repeat: usize,
+    /// Engines to run.
+    #[arg(long, value_delimiter = ',', default_value = "oasis,v235,v22")]
+    engines: Vec<Engine>,
+    /// Give up on one engine and network after this many seconds.
+    #[arg(long, default_value_t = 300)]
+    timeout_s: u64,
+    /// Networks at least this large enter the summary median.
+    #[arg(long, default_value_t = 1000)]
+    min_junctions: usize,
+}
+
+#[derive(clap::Args)]
+struct CityArgs {
+    /// Wanted number of junctions (rounded to whole districts).
+    #[arg(long, default_value_t = 10_000)]
+    junctions: usize,
+    /// Rows and columns of one district's grid.
+    #[arg(long, default_value_t = 50)]
+    side: usize,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Duration in hours.
+    #[arg(long, default_value_t = 24)]
+    hours: u32,
+    /// Leave out [COORDINATES].
+    #[arg(long)]
+    no_coordinates: bool,
+    /// Output file ("-" for standard output).
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+#[derive(clap::Args)]
+struct ChildArgs {
+    #[arg(long)]
+    engine: Engine,
+    #[arg(long)]
+    repeat: usize,
+    /// The toolkit library (EPANET engines).
+    #[arg(long)]
+    lib: Option<PathBuf>,
+    network: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Cmd::Compare(a) => compare(a),
+        Cmd::City(a) => city(a),
+        Cmd::Child(a) => child(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("oasis-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+fn city(a: CityArgs) -> Res<()> {
+    let opts = CityOptions {
+        junctions: a.junctions,
+        district_side: a.side,
+        seed: a.seed,
+        duration_h: a.hours,
+        coordinates: !a.no_coordinates,
+    };
+    let layout = if a.output.as_os_str() == "-" {
+        let stdout = std::io::stdout();
+        let mut w = BufWriter::new(stdout.lock());
+        let l = write_city(&opts, &mut w)?;
+        w.flush()?;
+        l
+    } else {
+        let f = std::fs::File::create(&a.output)
+            .map_err(|e| format!("cannot create {}: {e}", a.output.display()))?;
+        let mut w = BufWriter::with_capacity(1 << 20, f);
+        let l = write_city(&opts, &mut w)
+            .map_err(|e| format!("cannot write {}: {e}", a.output.display()))?;
+        w.flush()?;
+        l
+    };
+    eprintln!(
+        "{}: {} junctions ({} districts of {}x{}), {} tanks, {} pumps",
+        a.output.display(),
+        layout.junctions(),
+        layout.districts,
+        layout.side,
+        layout.side,
+        layout.districts,
+        layout.districts
+    );
+    Ok(())
+}
+
+/// Peak resident set size of this process (VmHWM), kB.
+fn vm_hwm_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn child(a: ChildArgs) -> Res<()> {
+    let name = a.network.display().to_string();
+    let (mut parse, mut hyd, mut periods, mut junctions) = (Vec::new(), Vec::new(), 0, None);
+    match a.engine {
+        Engine::Oasis => {
+            let bytes =
+                std::fs::read(&a.network).map_err(|e| format!("cannot read {name}: {e}"))?;
+            for _ in 0..a.repeat.max(1) {
+                let t = oasis_bench::time_oasis(&bytes, &name)?;
+                parse.push(t.parse_s);
+                hyd.push(t.hydraulics_s);
+                periods = t.periods;
+                junctions = Some(t.junctions);
+            }
+        }
+        Engine::V235 | Engine::V22 => {
+            let lib = EpanetLib::load(a.lib.as_deref().ok_or("--lib is required for EPANET")?)?;
+            let tmp = std::env::temp_dir();
+            let stem = format!("oasis-bench-{}", std::process::id());
+            let (rpt, out) = (
+                tmp.join(format!("{stem}.rpt")),
+                tmp.join(format!("{stem}.out")),
+            );
+            let result = (|| {
+                for _ in 0..a.repeat.max(1) {
+                    let t = lib.time_run(&a.network, &rpt, &out)?;
+                    parse.push(t.open_s);
+                    hyd.push(t.hydraulics_s);
+                    periods = t.periods;
+                }
+                Ok::<(), oasis_bench::epanet_timer::EpanetTimerError>(())
+            })();
+            let _ = std::fs::remove_file(&rpt);
+            let _ = std::fs::remove_file(&out);
+            result?;
+        }
+    }
+    let med = |v: &[f64]| oasis_bench::report::median(v).unwrap_or(f64::NAN);
+    println!(
+        "RESULT junctions={} periods={periods} parse_s={} hyd_s={} vmhwm_kb={}",
+        junctions.map_or("-".into(), |j| j.to_string()),
+        med(&parse),
+        med(&hyd),
+        vm_hwm_kb().map_or("-".into(), |k| k.to_string()),
+    );
+    Ok(())
+}
+
+/// What one child reported.
+#[derive(Default)]
+struct ChildResult {
+    junctions: Option<usize>,
+    periods: Option<usize>,
+    parse_s: Option<f64>,
+    hyd_s: Option<f64>,
+    vmhwm_kb: Option<u64>,
+}
+
+fn run_child(
+    engine: &str,
+    lib: Option<&Path>,
+    repeat: usize,
+    net: &Path,
+    timeout: Duration,
+) -> Result<ChildResult, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut cmd = Command::new(exe);
+    cmd.args(["child", "--engine", engine, "--repeat", &repeat.to_string()]);
+    if let Some(lib) = lib {
+        cmd.arg("--lib").arg(lib);
+    }
+    cmd.arg(net)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start child: {e}"))?;
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().map_err(|e| e.to_string())? {
+            break s;
+        }
+        if start.elapsed() > timeout {
+            // Only this child, by its own handle.
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("timeout {} s", timeout.as_secs()));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let mut out = String::new();
+    let mut err = String::new();
+    if let Some(s) = child.stdout.take() {
+        for l in BufReader::new(s).lines().map_while(Result::ok) {
+            out.push_str(&l);
+            out.push('\n');
+        }
+    }
+    if let Some(s) = child.stderr.take() {
+        for l in BufReader::new(s).lines().map_while(Result::ok) {
+            err.push_str(&l);
+            err.push('\n');
+        }
+    }
+    let Some(line) = out.lines().find(|l| l.starts_with("RESULT ")) else {
+        if !status.success() && status.code().is_none() {
+            return Err("crashed".into());
+        }
+        let msg = err
+            .lines()
+            .last()
+            .unwrap_or("failed")
+            .trim_start_matches("oasis-bench: ");
+        return Err(short_error(msg));
+    };
+    let mut r = ChildResult::default();
+    for kv in line.split_whitespace().skip(1) {
+        let Some((k, v)) = kv.split_once('=') else {
+            continue;
+        };
+        match k {
+            "junctions" => r.junctions = v.parse().ok(),
+            "periods" => r.periods = v.parse().ok(),
+            "parse_s" => r.parse_s = v.parse().ok(),
+            "hyd_s" => r.hyd_s = v.parse().ok(),
+            "vmhwm_kb" => r.vmhwm_kb = v.parse().ok(),
+            _ => {}
+        }
+    }
+    Ok(r)
+}
+
+/// A table cell's worth of an error: its EPANET code if it has one.
+fn short_error(msg: &str) -> String {
+    let code = msg
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 3 && w.starts_with(['1', '2', '3']))
+        .map(|c| format!("error {c}"));
+    code.unwrap_or_else(|| msg.chars().take(30).collect())
+}
+
+fn collect_inp(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for e in entries {
+            collect_inp(&e, out)?;
+        }
+    } else if path
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("inp"))
+        || out.is_empty() && path.is_file()
+    {
+        out.push(path.to_path_buf());
+    }
+    Ok(())
+}
+
+fn compare(a: CompareArgs) -> Res<()> {
+    let mut files = Vec::new();
+    for p in &a.paths {
+        if !p.exists() {
+            return Err(format!("{} does not exist", p.display()).into());
+        }
+        let mut found = Vec::new();
+        if p.is_file() {
+            found.push(p.clone());
+        } else {
+            collect_inp(p, &mut found).map_err(|e| format!("cannot list {}: {e}", p.display()))?;
+        }
+        files.extend(found);
+    }
+    let find = |engine: Engine| -> Res<Option<PathBuf>> {
+        if !a.engines.contains(&engine) {
+            return Ok(None);
+        }
+        let tk = match engine {
+            Engine::V235 => oasis_epanet::Toolkit::find_v235()?,
+            _ => oasis_epanet::Toolkit::find_v22()?,
+        };
+        if tk.is_none() {
+            eprintln!(
+                "note: EPANET {} not found (pip install owa-epanet==2.3.5 entoolkit==2.2.0); its column stays empty",
+                if engine == Engine::V235 {
+                    "2.3.5"
+                } else {
+                    "2.2"
+                }
+            );
+        }
+        Ok(tk.map(|t| t.path().to_path_buf()))
+    };
+    let (lib235, lib22) = (find(Engine::V235)?, find(Engine::V22)?);
+    let timeout = Duration::from_secs(a.timeout_s);
+    println!("{HEADER}");
+    let mut rows = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        eprintln!("[{}/{}] {}", i + 1, files.len(), f.display());
+        let name = display_name(&a.paths, f);
+        let mut row = Row {
+            network: name,
+            junctions: None,
+            periods: None,
+            epanet_periods: None,
+            oasis_parse: Measured::Skipped,
+            oasis: Measured::Skipped,
+            v235: Measured::Skipped,
+            v22: Measured::Skipped,
+            oasis_peak_mb: None,
+        };
+        if a.engines.contains(&Engine::Oasis) {
+            match run_child("oasis", None, a.repeat, f, timeout) {
+                Ok(r) => {
+                    row.junctions = r.junctions;
+                    row.periods = r.periods;
+                    row.oasis_parse = r
+                        .parse_s
+                        .map_or(Measured::Failed("?".into()), Measured::Seconds);
+                    row.oasis = r
+                        .hyd_s
+                        .map_or(Measured::Failed("?".into()), Measured::Seconds);
+                    row.oasis_peak_mb = r.vmhwm_kb.map(|k| k as f64 / 1024.0);
+                }
+                Err(e) => {
+                    row.oasis_parse = Measured::Failed(e.clone());
+                    row.oasis = Measured::Failed(e);
+                }
+            }
+        }
+        for (engine, lib, slot) in [
+            ("v235", &lib235, &mut row.v235),
+            ("v22", &lib22, &mut row.v22),
+        ] {
+            let Some(lib) = lib else { continue };
+            *slot = match run_child(engine, Some(lib), a.repeat, f, timeout) {
+                Ok(r) => {
+                    row.epanet_periods = row.epanet_periods.or(r.periods);
+                    r.hyd_s
+                        .map_or(Measured::Failed("?".into()), Measured::Seconds)
+                }
+                Err(e) => Measured::Failed(e),
+            };
+        }
+        println!("{}", table_line(&row));
+        std::io::stdout().flush()?;
+        rows.push(row);
+    }
+    println!();
+    println!(
+        "{}",
+        summary_line(
+            "Oasis/EPANET 2.3.5",
+            &summarize(&rows, Row::ratio_235, a.min_junctions),
+            a.min_junctions
+        )
+    );
+    println!(
+        "{}",
+        summary_line(
+            "Oasis/EPANET 2.2",
+            &summarize(&rows, Row::ratio_22, a.min_junctions),
+            a.min_junctions
+        )
+    );
+    Ok(())
+}
+
+/// The path relative to the argument it was found under.
+fn display_name(roots: &[PathBuf], f: &Path) -> String {
+    for r in roots {
+        if let Ok(rel) = f.strip_prefix(r)
+            && !rel.as_os_str().is_empty()
+        {
+            return rel.display().to_string();
+        }
+    }
+    f.file_name().map_or_else(
+        || f.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
