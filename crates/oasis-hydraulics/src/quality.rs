@@ -356,7 +356,13 @@ impl<'a> Engine<'a> {
             qstep = sim.clock.given_hydraulic_step / 10;
         }
         qstep = qstep.min(sim.clock.given_hydraulic_step).max(1);
-        let diffus = if o.diffusivity > 0.0 { o.diffusivity * DIFFUSIVITY_FT2_S } else { 0.0 };
+        // Like viscosity: a value above 1e-4 is relative to chlorine, a smaller
+        // one is in ft²/s (m²/s in SI files).
+        let diffus = if o.diffusivity > 1e-4 {
+            o.diffusivity * DIFFUSIVITY_FT2_S
+        } else {
+            o.diffusivity / (m.ucf.elevation * m.ucf.elevation)
+        };
         let getucf = |order: f64| {
             let order = if order < 0.0 { 0.0 } else { order };
             if order == 1.0 { 1.0 } else { 1.0 / L_PER_FT3.powf(order - 1.0) }
@@ -800,12 +806,12 @@ impl<'a> Engine<'a> {
 
     fn pipe_react(&self, k: usize, c: f64, dt: i64) -> f64 {
         if self.kind == Constituent::Age {
-            return (c + dt as f64 / 3600.0).max(0.0);
+            return cmax(0.0, c + dt as f64 / 3600.0);
         }
         let rbulk = self.bulk_rate(c, self.kb[k], self.bulk_order) * self.bucf;
         let rwall = self.wall_rate(c, self.m.links[k].diameter_ft, self.kw[k], self.rc[k]);
         let dc = rbulk * dt as f64 + rwall * dt as f64;
-        (c + dc).max(0.0)
+        cmax(0.0, c + dc)
     }
 
     fn react_tanks(&mut self, dt: i64) {
@@ -830,7 +836,7 @@ impl<'a> Engine<'a> {
         } else {
             self.bulk_rate(c, kb, self.tank_order) * self.tucf * dt as f64
         };
-        (c + dc).max(0.0)
+        cmax(0.0, c + dc)
     }
 
     fn bulk_rate(&self, c: f64, kb: f64, order: f64) -> f64 {
@@ -845,13 +851,13 @@ impl<'a> Engine<'a> {
             }
             c /= c1;
         } else {
-            let c1 = if self.climit == 0.0 { c } else { (sgn(kb) * (self.climit - c)).max(0.0) };
+            let c1 = if self.climit == 0.0 { c } else { cmax(0.0, sgn(kb) * (self.climit - c)) };
             c = if order == 1.0 {
                 c1
             } else if order == 2.0 {
                 c1 * c
             } else {
-                c1 * c.max(0.0).powf(order - 1.0)
+                c1 * cmax(0.0, c).powf(order - 1.0)
             };
         }
         if c < 0.0 {
@@ -1068,4 +1074,10 @@ impl<'a> Engine<'a> {
         self.balance.ratio = if massin == 0.0 { 1.0 } else { massout / massin };
         let _ = self.report_start;
     }
+}
+
+/// C's `MAX(a, b)` macro, which (unlike `f64::max`) passes a NaN in `b` on,
+/// as EPANET's results do.
+fn cmax(a: f64, b: f64) -> f64 {
+    if a > b { a } else { b }
 }
