@@ -53,14 +53,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     println!("links      {pipes} pipes, {pumps} pumps, {valves} valves");
     println!("units      {} flow, {} head loss", net.options.flow_units.keyword(), net.options.headloss.keyword());
     let duration = net.times.duration_s;
-    let results = if duration > 0 {
-        let mut bar = Progress::new(duration);
-        let r = oasis_hydraulics::extended_period_with_progress(&net, |t, d| bar.show(t, d));
-        bar.finish();
-        r?
+    let has_quality = duration > 0 && net.options.quality.first().is_some_and(|q| !q.eq_ignore_ascii_case("NONE"));
+    let mut bar = Progress::new(duration);
+    let (results, quality) = if has_quality {
+        let (r, q) = oasis_hydraulics::simulate(&net, |t, d| bar.show(t, d))?;
+        (r, Some(q))
     } else {
-        oasis_hydraulics::extended_period(&net)?
+        (oasis_hydraulics::extended_period_with_progress(&net, |t, d| bar.show(t, d))?, None)
     };
+    bar.finish();
     let Some(first) = results.periods.first() else { anyhow::bail!("the run produced no reporting period") };
     if duration > 0 {
         println!("duration   {} ({} reporting periods)", clock(duration), results.periods.len());
@@ -91,8 +92,22 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     if junctions > 0 {
         println!("pressure   {pmin:.2} to {pmax:.2} at junctions");
     }
+    if let Some(q) = &quality {
+        let b = &q.mass_balance;
+        println!(
+            "quality    {} mass balance: initial {:.6e}, inflow {:.6e}, outflow {:.6e}, reacted {:.6e}, final {:.6e}, ratio {:.6}",
+            net.options.quality.join(" "),
+            b.initial,
+            b.inflow,
+            b.outflow,
+            b.reacted,
+            b.final_mass,
+            b.ratio
+        );
+    }
     if let Some(path) = args.csv {
-        write_csv(&path, &net, &results.periods).with_context(|| format!("cannot write {}", path.display()))?;
+        write_csv(&path, &net, &results.periods, quality.as_ref())
+            .with_context(|| format!("cannot write {}", path.display()))?;
         println!("results    {}", path.display());
     }
     Ok(())
@@ -136,19 +151,30 @@ impl Progress {
     }
 }
 
-/// The results in the exchange format, diffable against `epanet-ref`.
-fn write_csv(path: &Path, net: &Network, periods: &[oasis_hydraulics::Snapshot]) -> std::io::Result<()> {
+/// The results in the exchange format, diffable against `epanet-ref`;
+/// a `quality` column is added when the network has a quality analysis.
+fn write_csv(
+    path: &Path,
+    net: &Network,
+    periods: &[oasis_hydraulics::Snapshot],
+    quality: Option<&oasis_hydraulics::QualityResults>,
+) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    writeln!(out, "time_s,object,id,head,pressure,demand,flow,velocity,headloss,status,setting")?;
+    let q_header = if quality.is_some() { ",quality" } else { "" };
+    writeln!(out, "time_s,object,id,head,pressure,demand,flow,velocity,headloss,status,setting{q_header}")?;
     for snap in periods {
         let t = snap.time_s;
-        for (n, r) in net.nodes.iter().zip(&snap.nodes) {
-            writeln!(out, "{t},node,{},{},{},{},,,,,", csv_id(&n.id), g17(r.head), g17(r.pressure), g17(r.demand))?;
+        let q = quality.and_then(|q| q.steps.iter().find(|s| s.time_s == t));
+        let cell = |v: Option<f64>| v.map(|v| format!(",{}", g17(v))).unwrap_or_default();
+        for (i, (n, r)) in net.nodes.iter().zip(&snap.nodes).enumerate() {
+            let qc = if quality.is_some() { cell(Some(q.map_or(0.0, |q| q.nodes[i]))) } else { String::new() };
+            writeln!(out, "{t},node,{},{},{},{},,,,,{qc}", csv_id(&n.id), g17(r.head), g17(r.pressure), g17(r.demand))?;
         }
-        for (l, r) in net.links.iter().zip(&snap.links) {
+        for (k, (l, r)) in net.links.iter().zip(&snap.links).enumerate() {
+            let qc = if quality.is_some() { cell(Some(q.map_or(0.0, |q| q.links[k]))) } else { String::new() };
             writeln!(
                 out,
-                "{t},link,{},,,,{},{},{},{},{}",
+                "{t},link,{},,,,{},{},{},{},{}{qc}",
                 csv_id(&l.id),
                 g17(r.flow),
                 g17(r.velocity),

@@ -14,7 +14,7 @@ mod energy;
 mod eps;
 
 pub use eps::Simulation;
-pub use quality::{water_quality, Constituent, MassBalance, QualityResults, QualitySnapshot};
+pub use quality::{Constituent, MassBalance, QualityResults, QualitySnapshot, simulate, water_quality};
 mod gga;
 mod linear;
 #[doc(hidden)]

@@ -109,10 +109,24 @@ struct Segment {
 
 /// Runs hydraulics and water quality over the whole duration.
 pub fn water_quality(net: &Network) -> Result<QualityResults, HydraulicsError> {
+    Ok(simulate(net, |_, _| {})?.1)
+}
+
+/// Runs hydraulics and water quality together: the hydraulic results at the
+/// reporting times and the quality at every hydraulic time.
+pub fn simulate(
+    net: &Network,
+    mut progress: impl FnMut(i64, i64),
+) -> Result<(crate::RunResults, QualityResults), HydraulicsError> {
     let mut sim = Simulation::new(net)?;
     let mut saved = Vec::new();
+    let mut periods = Vec::new();
     loop {
-        sim.run()?;
+        let snap = sim.run()?;
+        progress(snap.time_s, sim.duration_s());
+        if sim.is_reporting_time(snap.time_s) {
+            periods.push(snap);
+        }
         let mut h = sim.saved_hydraulics();
         let step = sim.next()?;
         h.step_s = step;
@@ -129,7 +143,9 @@ pub fn water_quality(net: &Network) -> Result<QualityResults, HydraulicsError> {
         engine.next(h.step_s);
     }
     engine.update_mass_balance();
-    Ok(QualityResults { constituent: engine.kind, steps, mass_balance: engine.balance })
+    let quality = QualityResults { constituent: engine.kind, steps, mass_balance: engine.balance };
+    drop(engine);
+    Ok((sim.finish(periods), quality))
 }
 
 struct Engine<'a> {
