@@ -54,10 +54,15 @@ impl Toolkit {
 
     fn project_fn(&self, name: &[u8]) -> Result<ProjectFn, EpanetError> {
         // SAFETY: these toolkit functions take the project handle and return an int.
-        unsafe { self._lib.get::<ProjectFn>(name) }.map(|f| *f).map_err(|e| EpanetError {
-            code: 0,
-            message: format!("{} is missing from the library: {e}", String::from_utf8_lossy(name)),
-            details: Vec::new(),
-        })
+        unsafe { self._lib.get::<ProjectFn>(name) }
+            .map(|f| *f)
+            .map_err(|e| EpanetError {
+                code: 0,
+                message: format!(
+                    "{} is missing from the library: {e}",
+                    String::from_utf8_lossy(name)
+                ),
+                details: Vec::new(),
+            })
     }
 }

@@ -101,7 +101,11 @@ pub fn pump_energy(net: &Network, results: &RunResults) -> (Vec<PumpEnergyReport
 /// The float32 results of every period as the file stores them (one period
 /// with the statistic when `[TIMES] STATISTIC` is not NONE).
 pub(crate) fn stored_periods(m: &Model, results: &RunResults) -> Vec<PeriodValues> {
-    let all: Vec<PeriodValues> = results.periods.iter().map(|s| period_values(m, s)).collect();
+    let all: Vec<PeriodValues> = results
+        .periods
+        .iter()
+        .map(|s| period_values(m, s))
+        .collect();
     if m.statistic == Statistic::Series || all.is_empty() {
         all
     } else {
@@ -117,7 +121,9 @@ pub fn write_out(net: &Network, results: &RunResults, info: &RunInfo) -> Vec<u8>
     let nn = m.nnodes();
     let nl = m.nlinks();
     let mut w = Writer(Vec::with_capacity(
-        prolog_bytes(nn, nl, m.tanks.len()) + periods.len() * 4 * (NODE_VARS * nn + LINK_VARS * nl) + 1024,
+        prolog_bytes(nn, nl, m.tanks.len())
+            + periods.len() * 4 * (NODE_VARS * nn + LINK_VARS * nl)
+            + 1024,
     ));
 
     // Prolog.
@@ -145,8 +151,15 @@ pub fn write_out(net: &Network, results: &RunResults, info: &RunInfo) -> Vec<u8>
     }
     w.text(info.input_file.as_bytes(), FILE_NAME_BYTES);
     // `[REPORT] FILE name` (EPANET keeps the last one given).
-    let report_file = net.report.iter().rev().find(|t| t.len() > 1 && t[0].eq_ignore_ascii_case("FILE"));
-    w.text(report_file.map_or(&b""[..], |t| t[1].as_bytes()), FILE_NAME_BYTES);
+    let report_file = net
+        .report
+        .iter()
+        .rev()
+        .find(|t| t.len() > 1 && t[0].eq_ignore_ascii_case("FILE"));
+    w.text(
+        report_file.map_or(&b""[..], |t| t[1].as_bytes()),
+        FILE_NAME_BYTES,
+    );
     w.text(m.quality.chem_name.as_bytes(), ID_BYTES);
     w.text(m.quality.chem_units.as_bytes(), ID_BYTES);
     for n in &net.nodes {
@@ -189,7 +202,14 @@ pub fn write_out(net: &Network, results: &RunResults, info: &RunInfo) -> Vec<u8>
     let (pumps, demand_charge) = pump_energy(net, results);
     for p in &pumps {
         w.int(p.link as i32 + 1);
-        for v in [p.utilization_pct, p.avg_efficiency_pct, p.kwh_per_volume, p.avg_kw, p.peak_kw, p.cost_per_day] {
+        for v in [
+            p.utilization_pct,
+            p.avg_efficiency_pct,
+            p.kwh_per_volume,
+            p.avg_kw,
+            p.peak_kw,
+            p.cost_per_day,
+        ] {
             w.float(v as f32);
         }
     }
@@ -289,23 +309,35 @@ pub struct OutFile {
 /// the period count against the file size as EPANET's reader does.
 pub fn read_out(bytes: &[u8]) -> Result<OutFile, OutReadError> {
     if bytes.len() < 884 + 28 {
-        return Err(OutReadError::Truncated(format!("{} bytes is shorter than any output file", bytes.len())));
+        return Err(OutReadError::Truncated(format!(
+            "{} bytes is shorter than any output file",
+            bytes.len()
+        )));
     }
     let int_at = |pos: usize| i32::from_le_bytes(bytes[pos..pos + 4].try_into().expect("4 bytes"));
     if int_at(0) != MAGIC_NUMBER {
-        return Err(OutReadError::NotOutputFile(format!("magic number at start is {}", int_at(0))));
+        return Err(OutReadError::NotOutputFile(format!(
+            "magic number at start is {}",
+            int_at(0)
+        )));
     }
     let end = bytes.len();
     if int_at(end - 4) != MAGIC_NUMBER {
-        return Err(OutReadError::NotOutputFile(format!("magic number at end is {}", int_at(end - 4))));
+        return Err(OutReadError::NotOutputFile(format!(
+            "magic number at end is {}",
+            int_at(end - 4)
+        )));
     }
     let mut r = Reader { bytes, pos: 4 };
     let version = r.int()?;
     let counts: Vec<i32> = (0..5).map(|_| r.int()).collect::<Result<_, _>>()?;
     if counts.iter().any(|&c| c < 0) {
-        return Err(OutReadError::NotOutputFile(format!("negative object counts {counts:?}")));
+        return Err(OutReadError::NotOutputFile(format!(
+            "negative object counts {counts:?}"
+        )));
     }
-    let [nn, nt, nl, np, nv] = [counts[0], counts[1], counts[2], counts[3], counts[4]].map(|c| c as usize);
+    let [nn, nt, nl, np, nv] =
+        [counts[0], counts[1], counts[2], counts[3], counts[4]].map(|c| c as usize);
     let quality_flag = r.int()?;
     let trace_node = r.int()?;
     let flow_units = r.int()?;
@@ -314,13 +346,21 @@ pub fn read_out(bytes: &[u8]) -> Result<OutFile, OutReadError> {
     let report_start_s = r.int()?;
     let report_step_s = r.int()?;
     let duration_s = r.int()?;
-    let title = [r.text(TITLE_BYTES)?, r.text(TITLE_BYTES)?, r.text(TITLE_BYTES)?];
+    let title = [
+        r.text(TITLE_BYTES)?,
+        r.text(TITLE_BYTES)?,
+        r.text(TITLE_BYTES)?,
+    ];
     let input_file = r.text(FILE_NAME_BYTES)?;
     let report_file = r.text(FILE_NAME_BYTES)?;
     let chem_name = r.text(ID_BYTES)?;
     let chem_units = r.text(ID_BYTES)?;
-    let node_ids = (0..nn).map(|_| r.text(ID_BYTES)).collect::<Result<_, _>>()?;
-    let link_ids = (0..nl).map(|_| r.text(ID_BYTES)).collect::<Result<_, _>>()?;
+    let node_ids = (0..nn)
+        .map(|_| r.text(ID_BYTES))
+        .collect::<Result<_, _>>()?;
+    let link_ids = (0..nl)
+        .map(|_| r.text(ID_BYTES))
+        .collect::<Result<_, _>>()?;
     let link_start = r.ints(nl)?;
     let link_end = r.ints(nl)?;
     let link_type = r.ints(nl)?;
@@ -405,17 +445,24 @@ struct Reader<'a> {
 impl Reader<'_> {
     fn take(&mut self, n: usize) -> Result<&[u8], OutReadError> {
         if self.pos + n > self.bytes.len() {
-            return Err(OutReadError::Truncated(format!("needs {n} bytes at byte {}", self.pos)));
+            return Err(OutReadError::Truncated(format!(
+                "needs {n} bytes at byte {}",
+                self.pos
+            )));
         }
         let s = &self.bytes[self.pos..self.pos + n];
         self.pos += n;
         Ok(s)
     }
     fn int(&mut self) -> Result<i32, OutReadError> {
-        Ok(i32::from_le_bytes(self.take(4)?.try_into().expect("4 bytes")))
+        Ok(i32::from_le_bytes(
+            self.take(4)?.try_into().expect("4 bytes"),
+        ))
     }
     fn float(&mut self) -> Result<f32, OutReadError> {
-        Ok(f32::from_le_bytes(self.take(4)?.try_into().expect("4 bytes")))
+        Ok(f32::from_le_bytes(
+            self.take(4)?.try_into().expect("4 bytes"),
+        ))
     }
     fn ints(&mut self, n: usize) -> Result<Vec<i32>, OutReadError> {
         (0..n).map(|_| self.int()).collect()

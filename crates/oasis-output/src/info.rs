@@ -33,7 +33,8 @@ impl RunInfo {
             let first = line.iter().position(|b| !b" \t\r".contains(b));
             let Some(first) = first else { continue };
             if line[first] == b'[' {
-                in_title = line[first..].len() >= 6 && line[first..first + 6].eq_ignore_ascii_case(b"[TITLE");
+                in_title = line[first..].len() >= 6
+                    && line[first..first + 6].eq_ignore_ascii_case(b"[TITLE");
                 continue;
             }
             if !in_title || line[first] == b';' || n == 3 {

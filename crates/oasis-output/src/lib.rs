@@ -15,9 +15,9 @@ mod report;
 mod values;
 
 pub use binary::{
-    FILE_VERSION, MAGIC_NUMBER, OutFile, OutReadError, PumpEnergyReport, prolog_bytes, pump_energy, read_out,
-    write_out,
+    FILE_VERSION, MAGIC_NUMBER, OutFile, OutReadError, PumpEnergyReport, prolog_bytes, pump_energy,
+    read_out, write_out,
 };
 pub use info::RunInfo;
 pub use model::Statistic;
-pub use report::write_report;
+pub use report::{write_report, write_report_bytes};

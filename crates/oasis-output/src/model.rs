@@ -104,7 +104,11 @@ impl<'a> Model<'a> {
             let (t, len, d) = match &l.kind {
                 LinkKind::Pipe(p) => {
                     npipes += 1;
-                    let t = if p.check_valve { link_type::CV_PIPE } else { link_type::PIPE };
+                    let t = if p.check_valve {
+                        link_type::CV_PIPE
+                    } else {
+                        link_type::PIPE
+                    };
                     (t, p.length / ucf.length, p.diameter / ucf.diameter)
                 }
                 LinkKind::Pump(_) => {
@@ -136,25 +140,29 @@ impl<'a> Model<'a> {
                 NodeKind::Reservoir(_) => tanks.push((i, 0.0)),
                 NodeKind::Tank(t) => {
                     let curve = t.volume_curve.as_deref().and_then(|c| net.curve(c));
-                    let area = match curve {
-                        // In an extended run EPANET replaces the area of a tank with a
-                        // volume curve by the curve's nominal one (in the file's units,
-                        // unconverted); a single period keeps the cylinder's.
-                        Some(c) if net.times.duration_s > 0 && c.points.len() > 1 => {
+                    // EPANET replaces the diameter of a tank with a volume curve by a
+                    // nominal one, (ΔV/Δh over the curve) as a circle's area; a tank
+                    // given diameter 0 keeps area 0 and so counts as a reservoir.
+                    let diameter = match curve {
+                        Some(c) if t.diameter != 0.0 && c.points.len() > 1 => {
                             let (x0, y0) = c.points[0];
                             let (xn, yn) = c.points[c.points.len() - 1];
-                            (yn - y0) / (xn - x0)
+                            let a = (yn - y0) / (xn - x0);
+                            (4.0 * a / std::f64::consts::PI).sqrt()
                         }
-                        _ => {
-                            let d_ft = t.diameter / ucf.elevation;
-                            std::f64::consts::PI * (d_ft * d_ft) / 4.0
-                        }
+                        _ => t.diameter,
                     };
+                    let d_ft = diameter / ucf.elevation;
+                    let area = std::f64::consts::PI * (d_ft * d_ft) / 4.0;
                     tanks.push((i, area));
                 }
             }
         }
-        let elevation_ft = net.nodes.iter().map(|n| n.elevation / ucf.elevation).collect();
+        let elevation_ft = net
+            .nodes
+            .iter()
+            .map(|n| n.elevation / ucf.elevation)
+            .collect();
         let quality = quality_info(net);
         let mut initial_quality = vec![0.0f32; net.nodes.len()];
         if quality.flag == 0 {
@@ -196,7 +204,10 @@ impl<'a> Model<'a> {
 
     /// The `Flowflag` code: EPANET's order of flow units is the model's order.
     pub fn flow_flag(&self) -> i32 {
-        FlowUnits::ALL.iter().position(|u| *u == self.flow_units).unwrap_or(0) as i32
+        FlowUnits::ALL
+            .iter()
+            .position(|u| *u == self.flow_units)
+            .unwrap_or(0) as i32
     }
 
     /// True for a tank or reservoir that EPANET treats as a reservoir (area 0).
@@ -224,11 +235,27 @@ fn statistic(word: &str) -> Statistic {
 /// EPANET 2.2's `adjustdata` on the time parameters the output depends on.
 fn time_params(net: &Network) -> TimeParams {
     let t = &net.times;
-    let pattern_step = if t.pattern_step_s <= 0 { 3600 } else { t.pattern_step_s };
-    let report_step = if t.report_step_s <= 0 { pattern_step } else { t.report_step_s };
-    let mut hstep = if t.hydraulic_step_s <= 0 { 3600 } else { t.hydraulic_step_s };
+    let pattern_step = if t.pattern_step_s <= 0 {
+        3600
+    } else {
+        t.pattern_step_s
+    };
+    let report_step = if t.report_step_s <= 0 {
+        pattern_step
+    } else {
+        t.report_step_s
+    };
+    let mut hstep = if t.hydraulic_step_s <= 0 {
+        3600
+    } else {
+        t.hydraulic_step_s
+    };
     hstep = hstep.min(pattern_step).min(report_step);
-    let report_start = if t.report_start_s > t.duration_s { 0 } else { t.report_start_s };
+    let report_start = if t.report_start_s > t.duration_s {
+        0
+    } else {
+        t.report_start_s
+    };
     TimeParams {
         duration_s: t.duration_s,
         hydraulic_step_s: hstep,
@@ -241,16 +268,37 @@ fn time_params(net: &Network) -> TimeParams {
 /// option even for a single-period run, where the analysis itself is off.
 fn quality_info(net: &Network) -> QualityInfo {
     let q = &net.options.quality;
-    let starts = |w: &str| q.first().is_some_and(|t| t.to_ascii_uppercase().starts_with(w));
-    let mut info = QualityInfo { flag: 0, trace_node: 0, chem_name: "Chemical".into(), chem_units: "mg/L".into() };
+    let starts = |w: &str| {
+        q.first()
+            .is_some_and(|t| t.to_ascii_uppercase().starts_with(w))
+    };
+    let mut info = QualityInfo {
+        flag: 0,
+        trace_node: 0,
+        chem_name: "Chemical".into(),
+        chem_units: "mg/L".into(),
+    };
     if q.is_empty() || starts("NONE") {
     } else if starts("CHEM") {
         info.flag = 1;
     } else if starts("AGE") {
-        info = QualityInfo { flag: 2, trace_node: 0, chem_name: "AGE".into(), chem_units: "hrs".into() };
+        info = QualityInfo {
+            flag: 2,
+            trace_node: 0,
+            chem_name: "AGE".into(),
+            chem_units: "hrs".into(),
+        };
     } else if starts("TRACE") {
-        let node = q.get(1).and_then(|id| net.node_index(id)).map_or(0, |i| i as i32 + 1);
-        info = QualityInfo { flag: 3, trace_node: node, chem_name: "% from".into(), chem_units: "% from".into() };
+        let node = q
+            .get(1)
+            .and_then(|id| net.node_index(id))
+            .map_or(0, |i| i as i32 + 1);
+        info = QualityInfo {
+            flag: 3,
+            trace_node: node,
+            chem_name: "% from".into(),
+            chem_units: "% from".into(),
+        };
     } else {
         info.flag = 1;
         info.chem_name = q[0].clone();

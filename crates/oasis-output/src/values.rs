@@ -33,17 +33,33 @@ pub(crate) fn period_values(m: &Model, s: &Snapshot) -> PeriodValues {
     let nn = m.nnodes();
     let nl = m.nlinks();
     // Round trip through the scratch file: internal units, float32.
-    let head: Vec<f64> = (0..nn).map(|i| f64::from((s.nodes[i].head / u.head) as f32)).collect();
-    let demand: Vec<f64> = (0..nn).map(|i| f64::from((s.nodes[i].demand / u.flow) as f32)).collect();
-    let closed: Vec<bool> = s.links.iter().map(|l| l.status_code.code() <= LinkStatus::Closed.code()).collect();
+    let head: Vec<f64> = (0..nn)
+        .map(|i| f64::from((s.nodes[i].head / u.head) as f32))
+        .collect();
+    let demand: Vec<f64> = (0..nn)
+        .map(|i| f64::from((s.nodes[i].demand / u.flow) as f32))
+        .collect();
+    let closed: Vec<bool> = s
+        .links
+        .iter()
+        .map(|l| l.status_code.code() <= LinkStatus::Closed.code())
+        .collect();
     let flow: Vec<f64> = (0..nl)
-        .map(|k| if closed[k] { 0.0 } else { f64::from((s.links[k].flow / u.flow) as f32) })
+        .map(|k| {
+            if closed[k] {
+                0.0
+            } else {
+                f64::from((s.links[k].flow / u.flow) as f32)
+            }
+        })
         .collect();
 
     let node = [
         demand.iter().map(|d| (d * u.flow) as f32).collect(),
         head.iter().map(|h| (h * u.head) as f32).collect(),
-        (0..nn).map(|i| ((head[i] - m.elevation_ft[i]) * u.pressure) as f32).collect(),
+        (0..nn)
+            .map(|i| ((head[i] - m.elevation_ft[i]) * u.pressure) as f32)
+            .collect(),
         m.initial_quality.clone(),
     ];
 
@@ -98,7 +114,11 @@ fn stored_setting(m: &Model, k: usize, user: f64) -> f32 {
     let dw = m.net.options.headloss == oasis_network::units::HeadlossFormula::DarcyWeisbach;
     match m.link_type[k] {
         link_type::CV_PIPE | link_type::PIPE => {
-            let internal = if dw { user / (1000.0 * u.elevation) } else { user };
+            let internal = if dw {
+                user / (1000.0 * u.elevation)
+            } else {
+                user
+            };
             internal as f32
         }
         link_type::PRV | link_type::PSV | link_type::PBV => {
@@ -116,8 +136,17 @@ fn stored_setting(m: &Model, k: usize, user: f64) -> f32 {
 
 /// EPANET's time statistic over all periods (`savetimestat`): one period
 /// with the average, minimum, maximum or range of each value, in float32.
-pub(crate) fn time_statistic(stat: Statistic, periods: &[PeriodValues], nn: usize, nl: usize) -> PeriodValues {
-    let reduce = |series: &dyn Fn(usize) -> Vec<f32>, n: usize, is_flow: bool, is_status: bool| -> Vec<f32> {
+pub(crate) fn time_statistic(
+    stat: Statistic,
+    periods: &[PeriodValues],
+    nn: usize,
+    nl: usize,
+) -> PeriodValues {
+    let reduce = |series: &dyn Fn(usize) -> Vec<f32>,
+                  n: usize,
+                  is_flow: bool,
+                  is_status: bool|
+     -> Vec<f32> {
         let mut s1 = vec![0.0f32; n];
         let mut s2 = vec![0.0f32; n];
         if stat != Statistic::Average {
@@ -133,7 +162,11 @@ pub(crate) fn time_statistic(stat: Statistic, periods: &[PeriodValues], nn: usiz
                     v = v.abs();
                 }
                 if is_status {
-                    v = if v >= f32::from(LinkStatus::Open.code()) { 1.0 } else { 0.0 };
+                    v = if v >= f32::from(LinkStatus::Open.code()) {
+                        1.0
+                    } else {
+                        0.0
+                    };
                 }
                 if stat == Statistic::Average {
                     s1[i] += v;
@@ -152,7 +185,11 @@ pub(crate) fn time_statistic(stat: Statistic, periods: &[PeriodValues], nn: usiz
         };
         if is_status {
             for v in &mut out {
-                *v = if *v < 0.5 { f32::from(LinkStatus::Closed.code()) } else { f32::from(LinkStatus::Open.code()) };
+                *v = if *v < 0.5 {
+                    f32::from(LinkStatus::Closed.code())
+                } else {
+                    f32::from(LinkStatus::Open.code())
+                };
             }
         }
         out

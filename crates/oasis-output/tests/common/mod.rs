@@ -49,7 +49,9 @@ pub fn networks() -> Vec<PathBuf> {
     } else if std::env::var_os("CI").is_some() {
         panic!("CI is set but ../shared/networks/manifest.json is missing");
     } else {
-        eprintln!("note: ../shared/networks not found; comparing on tests/networks and examples only");
+        eprintln!(
+            "note: ../shared/networks not found; comparing on tests/networks and examples only"
+        );
     }
     out
 }
@@ -62,7 +64,12 @@ pub fn out_differences(a: &OutFile, b: &OutFile, limit: usize) -> Vec<String> {
     macro_rules! same {
         ($field:ident) => {
             if a.$field != b.$field {
-                d.push(format!("{}: {:?} vs EPANET {:?}", stringify!($field), a.$field, b.$field));
+                d.push(format!(
+                    "{}: {:?} vs EPANET {:?}",
+                    stringify!($field),
+                    a.$field,
+                    b.$field
+                ));
             }
         };
     }
@@ -116,30 +123,56 @@ pub fn out_differences(a: &OutFile, b: &OutFile, limit: usize) -> Vec<String> {
             floats(&format!("energy of pump link {}", q.0), &p.1, &q.1, &mut d);
         }
     }
-    floats("demand_charge", &[a.demand_charge], &[b.demand_charge], &mut d);
+    floats(
+        "demand_charge",
+        &[a.demand_charge],
+        &[b.demand_charge],
+        &mut d,
+    );
     if a.periods.len() != b.periods.len() {
-        d.push(format!("periods: {} vs EPANET {}", a.periods.len(), b.periods.len()));
+        d.push(format!(
+            "periods: {} vs EPANET {}",
+            a.periods.len(),
+            b.periods.len()
+        ));
     } else {
         const NODE: [&str; 4] = ["demand", "head", "pressure", "quality"];
-        const LINK: [&str; 8] =
-            ["flow", "velocity", "headloss", "quality", "status", "setting", "reaction", "friction"];
+        const LINK: [&str; 8] = [
+            "flow", "velocity", "headloss", "quality", "status", "setting", "reaction", "friction",
+        ];
         for (t, (p, q)) in a.periods.iter().zip(&b.periods).enumerate() {
             for j in 0..4 {
-                floats(&format!("period {t} node {}", NODE[j]), &p.0[j], &q.0[j], &mut d);
+                floats(
+                    &format!("period {t} node {}", NODE[j]),
+                    &p.0[j],
+                    &q.0[j],
+                    &mut d,
+                );
             }
             for j in 0..8 {
-                floats(&format!("period {t} link {}", LINK[j]), &p.1[j], &q.1[j], &mut d);
+                floats(
+                    &format!("period {t} link {}", LINK[j]),
+                    &p.1[j],
+                    &q.1[j],
+                    &mut d,
+                );
             }
         }
     }
-    floats("reaction_rates", &a.reaction_rates, &b.reaction_rates, &mut d);
+    floats(
+        "reaction_rates",
+        &a.reaction_rates,
+        &b.reaction_rates,
+        &mut d,
+    );
     same!(warning_flag);
     d.truncate(limit);
     d
 }
 
 pub fn read_out_file(path: &Path) -> OutFile {
-    read_out(&std::fs::read(path).expect("EPANET wrote its output file")).expect("EPANET's file reads back")
+    read_out(&std::fs::read(path).expect("EPANET wrote its output file"))
+        .expect("EPANET's file reads back")
 }
 
 /// A scratch folder for one test, unique per process.
