@@ -12,7 +12,7 @@
 use oasis_hydraulics::RunResults;
 use oasis_network::Network;
 
-use crate::info::RunInfo;
+use crate::info::{Run, RunInfo};
 use crate::model::{GPM_PER_CFS, LPS_PER_CFS, Model, Statistic};
 use crate::values::{LINK_VARS, NODE_VARS, PeriodValues, period_values, time_statistic};
 
@@ -100,11 +100,16 @@ pub fn pump_energy(net: &Network, results: &RunResults) -> (Vec<PumpEnergyReport
 
 /// The float32 results of every period as the file stores them (one period
 /// with the statistic when `[TIMES] STATISTIC` is not NONE).
-pub(crate) fn stored_periods(m: &Model, results: &RunResults) -> Vec<PeriodValues> {
-    let all: Vec<PeriodValues> = results
+pub(crate) fn stored_periods(m: &Model, run: &Run) -> Vec<PeriodValues> {
+    let quality_at = |t: i64| {
+        let q = run.quality.filter(|_| m.quality.flag != 0)?;
+        q.steps.iter().find(|s| s.time_s == t)
+    };
+    let all: Vec<PeriodValues> = run
+        .results
         .periods
         .iter()
-        .map(|s| period_values(m, s))
+        .map(|s| period_values(m, s, quality_at(s.time_s)))
         .collect();
     if m.statistic == Statistic::Series || all.is_empty() {
         all
@@ -115,9 +120,10 @@ pub(crate) fn stored_periods(m: &Model, results: &RunResults) -> Vec<PeriodValue
 
 /// Writes EPANET 2.2's binary output file for a run. `info` gives the input
 /// file name and title lines EPANET records in the prolog.
-pub fn write_out(net: &Network, results: &RunResults, info: &RunInfo) -> Vec<u8> {
+pub fn write_out(net: &Network, run: &Run, info: &RunInfo) -> Vec<u8> {
+    let results = run.results;
     let m = Model::new(net);
-    let periods = stored_periods(&m, results);
+    let periods = stored_periods(&m, run);
     let nn = m.nnodes();
     let nl = m.nlinks();
     let mut w = Writer(Vec::with_capacity(

@@ -1,5 +1,46 @@
-//! What the output files record from outside the run: the input file's name
-//! and raw title lines, and the report's time stamps.
+//! What the output files are made from: the run's results ([`Run`]) and
+//! what they record from outside the run ([`RunInfo`]: the input file's name
+//! and raw title lines, and the report's time stamps).
+
+use oasis_hydraulics::{HydraulicsError, QualityResults, RunResults, Simulation, Snapshot};
+
+/// The results of one run, as the output files need them.
+#[derive(Debug, Clone, Copy)]
+pub struct Run<'a> {
+    /// The hydraulic results at the reporting times, with the energy totals.
+    pub results: &'a RunResults,
+    /// The water quality run, when the network asks for one (its node and
+    /// link values go into the files and its mass balance into the report).
+    pub quality: Option<&'a QualityResults>,
+    /// Every hydraulic step of the run, reporting or not, in time order. EPANET
+    /// writes its warnings after every step; without these the report can only
+    /// show those of the reporting times.
+    pub steps: Option<&'a [Snapshot]>,
+}
+
+/// Runs the hydraulics once more keeping every step, reporting or not, for
+/// [`Run::steps`] (EPANET reports warnings at every hydraulic step).
+pub fn hydraulic_steps(net: &oasis_network::Network) -> Result<Vec<Snapshot>, HydraulicsError> {
+    let mut sim = Simulation::new(net)?;
+    let mut steps = Vec::new();
+    loop {
+        steps.push(sim.run()?);
+        if sim.next()? == 0 {
+            return Ok(steps);
+        }
+    }
+}
+
+impl<'a> Run<'a> {
+    /// A run known only by its reporting times.
+    pub fn new(results: &'a RunResults) -> Run<'a> {
+        Run {
+            results,
+            quality: None,
+            steps: None,
+        }
+    }
+}
 
 /// Run details EPANET writes into its files besides the results.
 #[derive(Debug, Clone, PartialEq, Default)]

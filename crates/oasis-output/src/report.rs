@@ -9,13 +9,13 @@
 //! `.out` writer's. Lines are written the way EPANET's `writeline` does (a
 //! line feed, two blanks, the text), which also counts lines for page breaks.
 
-use oasis_hydraulics::{LinkStatus, RunResults, Snapshot, Warning};
+use oasis_hydraulics::{LinkStatus, MassBalance, RunResults, Snapshot, Warning};
 use oasis_network::pump_curve::PumpCurve;
 use oasis_network::units::HeadlossFormula;
 use oasis_network::{DemandModel, LinkKind, Network, Unbalanced};
 
 use crate::binary::{pump_energy, stored_periods};
-use crate::info::RunInfo;
+use crate::info::{Run, RunInfo};
 use crate::model::{Model, Statistic, link_type};
 use crate::values::PeriodValues;
 
@@ -83,6 +83,8 @@ struct Field {
 #[derive(Debug, Clone)]
 struct Options {
     page_size: i64,
+    /// `STATUS`: 0 no, 1 yes, 2 full.
+    status: u8,
     summary: bool,
     messages: bool,
     energy: bool,
@@ -146,6 +148,7 @@ fn options(m: &Model) -> Options {
         .collect();
     let mut o = Options {
         page_size: 0,
+        status: 0,
         summary: true,
         messages: true,
         energy: false,
@@ -173,7 +176,16 @@ fn options(m: &Model) -> Options {
                 o.page_size = y as i64;
             }
         } else if starts_ci(first, "STATUS") {
-            // Status lines of the hydraulic run are not written yet.
+            // The status lines themselves are not written yet (see `status`).
+            if starts_ci(last, "NO") {
+                o.status = 0;
+            }
+            if starts_ci(last, "YES") {
+                o.status = 1;
+            }
+            if starts_ci(last, "FULL") {
+                o.status = 2;
+            }
         } else if starts_ci(first, "SUMM") {
             yes_no(&mut o.summary);
         } else if starts_ci(first, "MESS") {
@@ -281,13 +293,18 @@ fn clock(t: i64) -> String {
     format!("{}:{:02}:{:02}", t / 3600, t % 3600 / 60, t % 60)
 }
 
-/// C's `%10.2e`.
-fn sci10(v: f64) -> String {
-    let s = format!("{v:.2e}");
+/// C's `%W.Pe`.
+fn sci(v: f64, precision: usize, width: usize) -> String {
+    let s = format!("{v:.precision$e}");
     let (mant, exp) = s.split_once('e').expect("exponent");
     let exp: i32 = exp.parse().expect("exponent digits");
     let sign = if exp < 0 { '-' } else { '+' };
-    format!("{:>10}", format!("{mant}e{sign}{:02}", exp.abs()))
+    format!("{:>width$}", format!("{mant}e{sign}{:02}", exp.abs()))
+}
+
+/// C's `%10.2e`.
+fn sci10(v: f64) -> String {
+    sci(v, 2, 10)
 }
 
 fn value10(v: f64, precision: usize) -> String {
@@ -300,7 +317,8 @@ fn value10(v: f64, precision: usize) -> String {
 
 /// Writes EPANET 2.2's report for a run, as bytes (IDs and title lines are
 /// EPANET's bytes; a Latin-1 input gives a Latin-1 report, as EPANET's).
-pub fn write_report_bytes(net: &Network, results: &RunResults, info: &RunInfo) -> Vec<u8> {
+pub fn write_report_bytes(net: &Network, run: &Run, info: &RunInfo) -> Vec<u8> {
+    let results = run.results;
     let m = Model::new(net);
     let o = options(&m);
     let mut r = Report {
@@ -330,22 +348,26 @@ pub fn write_report_bytes(net: &Network, results: &RunResults, info: &RunInfo) -
     }
     r.line(format!("Analysis begun {}\n", info.started));
     if o.messages {
-        for s in &results.periods {
+        for s in run.steps.unwrap_or(&results.periods) {
             warnings(&mut r, &m, s, info);
         }
+    }
+    // EPANET writes the mass balance with the status report only.
+    if let Some(q) = run.quality.filter(|_| m.quality.flag != 0 && o.status > 0) {
+        mass_balance(&mut r, &m, &q.mass_balance);
     }
     if o.energy {
         energy(&mut r, &m, results, info);
     }
-    tables(&mut r, &m, &o, &stored_periods(&m, results), info);
+    tables(&mut r, &m, &o, &stored_periods(&m, run), info);
     r.line(format!("Analysis ended {}\n", info.ended));
     r.buf
 }
 
 /// As [`write_report_bytes`], as text (bytes that are not UTF-8 are read as
 /// Latin-1, one character per byte).
-pub fn write_report(net: &Network, results: &RunResults, info: &RunInfo) -> String {
-    let bytes = write_report_bytes(net, results, info);
+pub fn write_report(net: &Network, run: &Run, info: &RunInfo) -> String {
+    let bytes = write_report_bytes(net, run, info);
     match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => e.into_bytes().iter().map(|&b| b as char).collect(),
@@ -701,6 +723,31 @@ fn closed_link(
         }
         closed_link(r, m, adj, j, marked, info);
     }
+}
+
+/// EPANET's `writemassbalance`, after the quality run.
+fn mass_balance(r: &mut Report, m: &Model, b: &MassBalance) {
+    let units = match m.quality.flag {
+        // EPANET labels trace mass in mg.
+        3 => " (mg)",
+        2 => " (hrs)",
+        _ if starts_ci(&m.quality.chem_units, "mg") => " (mg)",
+        _ if starts_ci(&m.quality.chem_units, "ug") => " (ug)",
+        _ => "",
+    };
+    r.line(format!("Water Quality Mass Balance{units}"));
+    r.line("================================");
+    for (name, v) in [
+        ("Initial Mass:      ", b.initial),
+        ("Mass Inflow:       ", b.inflow),
+        ("Mass Outflow:      ", b.outflow),
+        ("Mass Reacted:      ", b.reacted),
+        ("Final Mass:        ", b.final_mass),
+    ] {
+        r.line(format!("{name}{}", sci(v, 5, 12)));
+    }
+    r.line(format!("Mass Ratio:         {:.5}", b.ratio));
+    r.line("================================\n");
 }
 
 fn energy(r: &mut Report, m: &Model, results: &RunResults, info: &RunInfo) {

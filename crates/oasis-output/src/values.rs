@@ -8,7 +8,7 @@
 //! before converting to the file's units and rounding again. Reproducing that
 //! double rounding is what makes the files equal bit for bit.
 
-use oasis_hydraulics::{LinkStatus, Snapshot};
+use oasis_hydraulics::{LinkStatus, QualitySnapshot, Snapshot};
 
 use crate::model::{Model, Statistic, link_type};
 
@@ -28,7 +28,8 @@ pub(crate) struct PeriodValues {
 /// EPANET's `TINY`, below which a flow gets no friction factor.
 const TINY: f64 = 1e-6;
 
-pub(crate) fn period_values(m: &Model, s: &Snapshot) -> PeriodValues {
+/// `q` is the water quality at the same time, when a quality analysis ran.
+pub(crate) fn period_values(m: &Model, s: &Snapshot, q: Option<&QualitySnapshot>) -> PeriodValues {
     let u = &m.ucf;
     let nn = m.nnodes();
     let nl = m.nlinks();
@@ -60,7 +61,11 @@ pub(crate) fn period_values(m: &Model, s: &Snapshot) -> PeriodValues {
         (0..nn)
             .map(|i| ((head[i] - m.elevation_ft[i]) * u.pressure) as f32)
             .collect(),
-        m.initial_quality.clone(),
+        match q {
+            // Quality values are EPANET's doubles in the file's units, rounded once.
+            Some(q) => q.nodes.iter().map(|&c| c as f32).collect(),
+            None => m.initial_quality.clone(),
+        },
     ];
 
     let mut velocity = vec![0.0f32; nl];
@@ -97,7 +102,10 @@ pub(crate) fn period_values(m: &Model, s: &Snapshot) -> PeriodValues {
         flow.iter().map(|q| (q * u.flow) as f32).collect(),
         velocity,
         headloss,
-        vec![0.0; nl],
+        q.map_or_else(
+            || vec![0.0; nl],
+            |q| q.links.iter().map(|&c| c as f32).collect(),
+        ),
         status,
         setting,
         vec![0.0; nl],
