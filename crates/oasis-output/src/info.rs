@@ -102,3 +102,23 @@ impl RunInfo {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn title_lines_as_epanet_keeps_them() {
+        // 100 'x' bytes are cut to EPANET's 79; the fourth line is dropped;
+        // blank and comment lines do not count; a Latin-1 é (0xE9) stays one byte.
+        let mut inp = b"[TITLE]\n\n; note\n".to_vec();
+        inp.extend(std::iter::repeat_n(b'x', 100));
+        inp.extend(b"\nsecond\n caf\xe9 \nfourth\n[JUNCTIONS]\n");
+        let info = RunInfo::from_inp("n.inp", &inp);
+        assert_eq!(info.title[0].len(), 79);
+        assert_eq!(info.title[1], b"second");
+        assert_eq!(info.title[2], b" caf\xe9 ");
+        assert!(info.latin1);
+        assert_eq!(info.bytes_of("café"), b"caf\xe9");
+    }
+}

@@ -28,7 +28,6 @@ const DIAM: usize = 6;
 const FLOW: usize = 7;
 const HEADLOSS: usize = 9;
 const STATUS: usize = 11;
-const REACTRATE: usize = 13;
 const FRICTION: usize = 14;
 const NFIELDS: usize = 15;
 
