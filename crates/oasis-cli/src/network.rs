@@ -16,6 +16,10 @@ const DEMO_INP: &str = include_str!("../../../examples/jinchang-demo.inp");
 pub struct RunArgs {
     /// EPANET input file; without one, the built-in Jinchang demonstration network.
     pub network: Option<PathBuf>,
+    /// Print how long reading the file and the hydraulic run took (no results
+    /// gathered: the span of EPANET's EN_openH … EN_closeH).
+    #[arg(long)]
+    pub timing: bool,
     /// Write every node and link result at every reporting time to this CSV file
     /// (EPANET toolkit units).
     #[arg(long)]
@@ -40,6 +44,9 @@ fn load(path: Option<&Path>) -> anyhow::Result<(String, Network)> {
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
+    if args.timing {
+        return timing(args.network.as_deref());
+    }
     let (name, net) = load(args.network.as_deref())?;
     let junctions = net.junction_count();
     let tanks = net.nodes.iter().filter(|n| matches!(n.kind, NodeKind::Tank(_))).count();
@@ -110,6 +117,25 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
             .with_context(|| format!("cannot write {}", path.display()))?;
         println!("results    {}", path.display());
     }
+    Ok(())
+}
+
+/// `--timing`: the two spans EPANET's toolkit can be timed over by hand.
+fn timing(path: Option<&Path>) -> anyhow::Result<()> {
+    let start = std::time::Instant::now();
+    let (_, net) = load(path)?;
+    let parse = start.elapsed();
+    let start = std::time::Instant::now();
+    let mut sim = oasis_hydraulics::Simulation::new(&net)?;
+    loop {
+        sim.solve_only()?;
+        if sim.next()? == 0 {
+            break;
+        }
+    }
+    let hydraulics = start.elapsed();
+    println!("parse: {:.6} s", parse.as_secs_f64());
+    println!("hydraulics: {:.6} s", hydraulics.as_secs_f64());
     Ok(())
 }
 

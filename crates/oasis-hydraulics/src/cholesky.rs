@@ -25,7 +25,9 @@ pub struct Cholesky {
     pub ncoeffs: usize,
     xlnz: Vec<usize>,
     nzsub: Vec<usize>,
-    lnz: Vec<usize>,
+    /// Position in the factor's storage of each coefficient slot (EPANET's
+    /// LNZ inverted), so that values are assembled directly in factor order.
+    pub slot_position: Vec<usize>,
     temp: Vec<f64>,
     link: Vec<usize>,
     first: Vec<usize>,
@@ -145,6 +147,10 @@ impl Cholesky {
             }
             xlnz[i + 1] = nzsub.len();
         }
+        let mut slot_position = vec![0usize; ncoeffs + 1];
+        for (i, &slot) in lnz.iter().enumerate().skip(1) {
+            slot_position[slot] = i;
+        }
         Cholesky {
             n,
             row,
@@ -153,19 +159,25 @@ impl Cholesky {
             ncoeffs,
             xlnz,
             nzsub,
-            lnz,
+            slot_position,
             temp: vec![0.0; n + 1],
             link: vec![0; n + 1],
             first: vec![0; n + 1],
         }
     }
 
+    /// Number of off-diagonal entries of the factor.
+    pub fn factor_len(&self) -> usize {
+        self.nzsub.len() - 1
+    }
+
     /// Factorises and solves in place. `aii` (by row, 1-based) and `aij`
-    /// (by coefficient slot, 1-based) are overwritten by the factor; `b` (by
-    /// row) becomes the solution. Err(row) at a non-positive pivot.
+    /// (in factor order, 1-based: see `slot_position`) are overwritten by the
+    /// factor; `b` (by row) becomes the solution. Err(row) at a non-positive
+    /// pivot. The operations are EPANET's, in its order.
     pub(crate) fn solve(&mut self, aii: &mut [f64], aij: &mut [f64], b: &mut [f64]) -> Result<(), usize> {
         let n = self.n;
-        let (xlnz, nzsub, lnz) = (&self.xlnz, &self.nzsub, &self.lnz);
+        let (xlnz, nzsub) = (&self.xlnz, &self.nzsub);
         let (temp, link, first) = (&mut self.temp, &mut self.link, &mut self.first);
         temp.iter_mut().for_each(|x| *x = 0.0);
         link.iter_mut().for_each(|x| *x = 0);
@@ -177,7 +189,7 @@ impl Cholesky {
             while k != 0 {
                 let newk = link[k];
                 let kfirst = first[k];
-                let ljk = aij[lnz[kfirst]];
+                let ljk = aij[kfirst];
                 diagj += ljk * ljk;
                 let istart = kfirst + 1;
                 let istop = xlnz[k + 1] - 1;
@@ -186,8 +198,8 @@ impl Cholesky {
                     let isub = nzsub[istart];
                     link[k] = link[isub];
                     link[isub] = k;
-                    for i in istart..=istop {
-                        temp[nzsub[i]] += aij[lnz[i]] * ljk;
+                    for (&isub, &a) in nzsub[istart..=istop].iter().zip(&aij[istart..=istop]) {
+                        temp[isub] += a * ljk;
                     }
                 }
                 k = newk;
@@ -205,9 +217,8 @@ impl Cholesky {
                 let isub = nzsub[istart];
                 link[j] = link[isub];
                 link[isub] = j;
-                for i in istart..=istop {
-                    let isub = nzsub[i];
-                    aij[lnz[i]] = (aij[lnz[i]] - temp[isub]) / d;
+                for (&isub, a) in nzsub[istart..=istop].iter().zip(&mut aij[istart..=istop]) {
+                    *a = (*a - temp[isub]) / d;
                     temp[isub] = 0.0;
                 }
             }
@@ -216,15 +227,17 @@ impl Cholesky {
         for j in 1..=n {
             let bj = b[j] / aii[j];
             b[j] = bj;
-            for i in xlnz[j]..xlnz[j + 1] {
-                b[nzsub[i]] -= aij[lnz[i]] * bj;
+            let (lo, hi) = (xlnz[j], xlnz[j + 1]);
+            for (&isub, &a) in nzsub[lo..hi].iter().zip(&aij[lo..hi]) {
+                b[isub] -= a * bj;
             }
         }
         // Backward substitution.
         for j in (1..=n).rev() {
             let mut bj = b[j];
-            for i in xlnz[j]..xlnz[j + 1] {
-                bj -= aij[lnz[i]] * b[nzsub[i]];
+            let (lo, hi) = (xlnz[j], xlnz[j + 1]);
+            for (&isub, &a) in nzsub[lo..hi].iter().zip(&aij[lo..hi]) {
+                bj -= a * b[isub];
             }
             b[j] = bj / aii[j];
         }

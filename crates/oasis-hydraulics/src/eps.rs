@@ -119,8 +119,21 @@ impl<'a> Simulation<'a> {
         t >= self.clock.report_start && t <= self.clock.duration && (t - self.clock.report_start) % self.clock.report_step == 0
     }
 
-    /// Solves the network at the current time (EPANET's `runhyd`).
+    /// Solves the network at the current time (EPANET's `runhyd`) and
+    /// returns the results.
     pub fn run(&mut self) -> Result<Snapshot, HydraulicsError> {
+        let sol = self.solve()?;
+        let warnings = crate::warnings(&self.m, &self.s, &sol);
+        Ok(crate::snapshot(&self.m, &self.s, self.htime, &sol, warnings))
+    }
+
+    /// Solves the network at the current time without gathering results
+    /// (the span EPANET's `EN_runH` covers; for timing and scenario runs).
+    pub fn solve_only(&mut self) -> Result<(), HydraulicsError> {
+        self.solve().map(|_| ())
+    }
+
+    fn solve(&mut self) -> Result<crate::gga::Solution, HydraulicsError> {
         let t = self.htime;
         crate::apply_patterns(&self.m, &mut self.s, t, self.clock.pattern_start, self.clock.pattern_step);
         crate::apply_controls(&self.m, &mut self.s, t, self.clock.start_clock);
@@ -136,7 +149,7 @@ impl<'a> Simulation<'a> {
         if let Some(w) = warnings.last() {
             self.warning_flag = w.code();
         }
-        Ok(crate::snapshot(&self.m, &self.s, t, &sol, warnings))
+        Ok(sol)
     }
 
     /// Advances to the next time (EPANET's `nexthyd`); returns the step taken,

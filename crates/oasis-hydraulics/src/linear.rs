@@ -7,8 +7,9 @@ use crate::setup::Model;
 
 pub(crate) struct LinearSystem {
     n: usize,
-    /// `[0..=n]`: diagonal by matrix row (1-based); `[n+1..]`: off-diagonal
-    /// coefficient slots (1-based after the offset), EPANET's `Aii` and `Aij`.
+    /// `[0..=n]`: diagonal by matrix row (1-based); `[n+1..]`: the
+    /// off-diagonal entries in the factor's column order, 1-based (EPANET's
+    /// `Aij` stored where its `LNZ` points, so the solve reads them in sequence).
     pub values: Vec<f64>,
     /// Index in `values` of each junction's diagonal.
     pub diag_slot: Vec<usize>,
@@ -33,11 +34,11 @@ impl LinearSystem {
             .links
             .iter()
             .enumerate()
-            .map(|(k, l)| (l.n1 < n && l.n2 < n).then(|| n + 1 + factor.link_coeff[k + 1]))
+            .map(|(k, l)| (l.n1 < n && l.n2 < n).then(|| n + 1 + factor.slot_position[factor.link_coeff[k + 1]]))
             .collect();
         LinearSystem {
             n,
-            values: vec![0.0; n + 1 + factor.ncoeffs + 1],
+            values: vec![0.0; n + 2 + factor.factor_len()],
             diag_slot,
             link_slot,
             rhs: vec![0.0; n + 1],
@@ -52,6 +53,7 @@ impl LinearSystem {
         for (j, &v) in rhs.iter().enumerate().take(n) {
             self.rhs[self.factor.row[j + 1]] = v;
         }
+        // Both halves are 1-based; aij[0] is unused.
         let (aii, aij) = self.values.split_at_mut(n + 1);
         self.factor
             .solve(aii, aij, &mut self.rhs)
