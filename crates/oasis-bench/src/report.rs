@@ -47,7 +47,7 @@ impl Measured {
 pub struct Row {
     pub network: String,
     pub junctions: Option<usize>,
-    /// Hydraulic periods Oasis solved; EPANET's count if it differs is noted.
+    /// Hydraulic periods Oasis solved; EPANET's count (2.2 when it ran) is noted if it differs.
     pub periods: Option<usize>,
     pub epanet_periods: Option<usize>,
     pub oasis_parse: Measured,
