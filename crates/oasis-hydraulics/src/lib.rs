@@ -14,7 +14,7 @@ mod energy;
 mod eps;
 
 pub use eps::Simulation;
-pub use quality::{Constituent, MassBalance, QualityResults, QualitySnapshot, simulate, water_quality};
+pub use quality::{Constituent, MassBalance, QualityResults, QualitySnapshot, ReactionTotals, simulate, water_quality};
 mod gga;
 mod linear;
 #[doc(hidden)]

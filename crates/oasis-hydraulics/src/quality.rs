@@ -56,6 +56,20 @@ pub struct QualitySnapshot {
     pub time_s: i64,
     pub nodes: Vec<f64>,
     pub links: Vec<f64>,
+    /// Each pipe's volume-weighted reaction rate over the last quality step
+    /// (mass per ft³ per day, internal units; 0 unless a chemical reacts), as
+    /// EPANET keeps it for its output file.
+    pub link_reaction_rates: Vec<f64>,
+}
+
+/// Mass reacted or added over the reporting span, as EPANET totals it for
+/// the average reaction rates of its output file (internal mass units).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ReactionTotals {
+    pub bulk: f64,
+    pub wall: f64,
+    pub tank: f64,
+    pub source: f64,
 }
 
 /// A whole water-quality run.
@@ -65,6 +79,7 @@ pub struct QualityResults {
     /// Quality at every hydraulic time (EPANET's `EN_runQ` times).
     pub steps: Vec<QualitySnapshot>,
     pub mass_balance: MassBalance,
+    pub reaction_totals: ReactionTotals,
 }
 
 /// Hydraulic results of one period as EPANET saves them for quality
@@ -143,7 +158,12 @@ pub fn simulate(
         engine.next(h.step_s);
     }
     engine.update_mass_balance();
-    let quality = QualityResults { constituent: engine.kind, steps, mass_balance: engine.balance };
+    let quality = QualityResults {
+        constituent: engine.kind,
+        steps,
+        mass_balance: engine.balance,
+        reaction_totals: engine.totals,
+    };
     drop(engine);
     Ok((sim.finish(periods), quality))
 }
@@ -191,6 +211,11 @@ struct Engine<'a> {
     htime: i64,
     source_qual: f64,
     balance: MassBalance,
+    /// Per pipe: reaction rate of the last quality step (EPANET's PipeRateCoeff).
+    pipe_rate_coeff: Vec<f64>,
+    /// The rates as they stood when the current period began (what EPANET saves).
+    reported_rates: Vec<f64>,
+    totals: ReactionTotals,
 }
 
 impl<'a> Engine<'a> {
@@ -430,6 +455,9 @@ impl<'a> Engine<'a> {
             htime: 0,
             source_qual: 0.0,
             balance: MassBalance::default(),
+            pipe_rate_coeff: vec![0.0; nlinks],
+            reported_rates: vec![0.0; nlinks],
+            totals: ReactionTotals::default(),
         };
         if let Constituent::Trace(n) = kind {
             engine.node_qual[n] = 100.0;
@@ -469,6 +497,7 @@ impl<'a> Engine<'a> {
     /// update rate coefficients and, if flows changed direction, the order.
     fn run(&mut self, h: &SavedHydraulics) {
         self.htime = h.time_s;
+        self.reported_rates.clone_from(&self.pipe_rate_coeff);
         self.demand.clone_from(&h.demand);
         for (k, q) in self.flow.iter_mut().enumerate() {
             *q = if h.status[k] <= Status::Closed { 0.0 } else { h.flow[k] };
@@ -503,7 +532,7 @@ impl<'a> Engine<'a> {
         let m = self.m;
         let nodes = self.node_qual.iter().map(|c| c * self.ucf).collect();
         let links = (0..m.links.len()).map(|k| self.link_quality(k) * self.ucf).collect();
-        QualitySnapshot { time_s, nodes, links }
+        QualitySnapshot { time_s, nodes, links, link_reaction_rates: self.reported_rates.clone() }
     }
 
     fn link_quality(&self, k: usize) -> f64 {
@@ -763,6 +792,9 @@ impl<'a> Engine<'a> {
             SourceKind::Setpoint => c = (c - self.node_qual[n]).max(0.0),
             SourceKind::FlowPaced => {}
         }
+        if self.htime >= self.report_start {
+            self.totals.source += c * volout;
+        }
         c
     }
 
@@ -773,6 +805,7 @@ impl<'a> Engine<'a> {
                 kw = self.pipe_rate(k);
             }
             self.rc[k] = kw;
+            self.pipe_rate_coeff[k] = 0.0;
         }
     }
 
@@ -811,23 +844,34 @@ impl<'a> Engine<'a> {
                 continue;
             }
             let mut chain = std::mem::take(&mut self.segs[k]);
+            let (mut rsum, mut vsum) = (0.0, 0.0);
             for seg in chain.iter_mut() {
                 let c = seg.c;
-                seg.c = self.pipe_react(k, seg.c, dt);
+                seg.c = self.pipe_react(k, seg.c, seg.v, dt);
                 self.balance.reacted += (c - seg.c) * seg.v;
+                if self.kind == Constituent::Chemical {
+                    rsum += (seg.c - c).abs() * seg.v;
+                    vsum += seg.v;
+                }
             }
             self.segs[k] = chain;
+            self.pipe_rate_coeff[k] = if vsum > 0.0 { rsum / vsum / dt as f64 * SEC_PER_DAY } else { 0.0 };
         }
     }
 
-    fn pipe_react(&self, k: usize, c: f64, dt: i64) -> f64 {
+    fn pipe_react(&mut self, k: usize, c: f64, v: f64, dt: i64) -> f64 {
         if self.kind == Constituent::Age {
             return cmax(0.0, c + dt as f64 / 3600.0);
         }
         let rbulk = self.bulk_rate(c, self.kb[k], self.bulk_order) * self.bucf;
         let rwall = self.wall_rate(c, self.m.links[k].diameter_ft, self.kw[k], self.rc[k]);
-        let dc = rbulk * dt as f64 + rwall * dt as f64;
-        cmax(0.0, c + dc)
+        let dcbulk = rbulk * dt as f64;
+        let dcwall = rwall * dt as f64;
+        if self.htime >= self.report_start {
+            self.totals.bulk += dcbulk.abs() * v;
+            self.totals.wall += dcwall.abs() * v;
+        }
+        cmax(0.0, c + (dcbulk + dcwall))
     }
 
     fn react_tanks(&mut self, dt: i64) {
@@ -839,18 +883,22 @@ impl<'a> Engine<'a> {
             let mut chain = std::mem::take(&mut self.segs[nlinks + j]);
             for seg in chain.iter_mut() {
                 let c = seg.c;
-                seg.c = self.tank_react(seg.c, self.tank_kb[j], dt);
+                seg.c = self.tank_react(seg.c, seg.v, self.tank_kb[j], dt);
                 self.balance.reacted += (c - seg.c) * seg.v;
             }
             self.segs[nlinks + j] = chain;
         }
     }
 
-    fn tank_react(&self, c: f64, kb: f64, dt: i64) -> f64 {
+    fn tank_react(&mut self, c: f64, v: f64, kb: f64, dt: i64) -> f64 {
         let dc = if self.kind == Constituent::Age {
             dt as f64 / 3600.0
         } else {
-            self.bulk_rate(c, kb, self.tank_order) * self.tucf * dt as f64
+            let dc = self.bulk_rate(c, kb, self.tank_order) * self.tucf * dt as f64;
+            if self.htime >= self.report_start {
+                self.totals.tank += dc.abs() * v;
+            }
+            dc
         };
         cmax(0.0, c + dc)
     }
@@ -1088,7 +1136,6 @@ impl<'a> Engine<'a> {
             massin -= self.balance.reacted;
         }
         self.balance.ratio = if massin == 0.0 { 1.0 } else { massout / massin };
-        let _ = self.report_start;
     }
 }
 
