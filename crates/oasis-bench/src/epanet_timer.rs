@@ -9,7 +9,8 @@
 use std::ffi::CString;
 use std::os::raw::{c_char, c_int, c_long, c_void};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+
+use crate::clock::{Span, Stopwatch};
 
 type Project = *mut c_void;
 
@@ -55,9 +56,9 @@ pub struct EpanetLib {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EpanetTiming {
     /// `EN_open`: reading the `.inp` file.
-    pub open_s: f64,
+    pub open: Span,
     /// `EN_openH` through `EN_closeH`.
-    pub hydraulics_s: f64,
+    pub hydraulics: Span,
     /// `EN_runH` calls.
     pub periods: usize,
 }
@@ -157,13 +158,13 @@ impl EpanetLib {
         check("EN_createproject", unsafe { (api.createproject)(&mut ph) })?;
         let mut hyd_open = false;
         let result = (|| {
-            let start = Instant::now();
+            let watch = Stopwatch::start();
             // SAFETY: valid handle, NUL-terminated paths alive for the call.
             check("EN_open", unsafe {
                 (api.open)(ph, inp_c.as_ptr(), rpt_c.as_ptr(), out_c.as_ptr())
             })?;
-            let open_s = start.elapsed().as_secs_f64();
-            let start = Instant::now();
+            let open = watch.stop();
+            let watch = Stopwatch::start();
             // SAFETY: the project is open; t and step are valid longs.
             unsafe {
                 check("EN_openH", (api.open_h)(ph))?;
@@ -183,8 +184,8 @@ impl EpanetLib {
                 (api.close_h)(ph);
                 hyd_open = false;
                 Ok(EpanetTiming {
-                    open_s,
-                    hydraulics_s: start.elapsed().as_secs_f64(),
+                    open,
+                    hydraulics: watch.stop(),
                     periods,
                 })
             }

@@ -7,8 +7,10 @@
 //! Only the binary reads files, starts the child processes that isolate each
 //! measurement, and prints; these modules take bytes and paths and return numbers.
 
+pub mod clock;
 pub mod epanet_timer;
 pub mod report;
 pub mod timing;
 
+pub use clock::{Span, Stopwatch};
 pub use timing::{Timing, TimingError, time_hydraulics, time_oasis};

@@ -37,6 +37,12 @@ enum Cmd {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Clock {
+    Wall,
+    Cpu,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Engine {
     Oasis,
     V235,
@@ -57,6 +63,10 @@ struct CompareArgs {
     /// Give up on one engine and network after this many seconds.
     #[arg(long, default_value_t = 300)]
     timeout_s: u64,
+    /// Which time to report: `wall` (elapsed) or `cpu` (the engine thread's CPU
+    /// time, which other processes on a shared machine do not stretch).
+    #[arg(long, value_enum, default_value = "wall")]
+    clock: Clock,
     /// Networks at least this large enter the summary median.
     #[arg(long, default_value_t = 1000)]
     min_junctions: usize,
@@ -162,14 +172,17 @@ fn child(a: ChildArgs) -> Res<()> {
     let mut parse_peak_kb = None;
     match a.engine {
         Engine::Oasis => {
-            let bytes =
-                std::fs::read(&a.network).map_err(|e| format!("cannot read {name}: {e}"))?;
             for rep in 0..a.repeat.max(1) {
-                let start = Instant::now();
+                // Read outside the clock, and dropped once parsed (as `oasis run`
+                // does), so the peak memory is the model's and the solver's.
+                let bytes =
+                    std::fs::read(&a.network).map_err(|e| format!("cannot read {name}: {e}"))?;
+                let watch = oasis_bench::Stopwatch::start();
                 let net = oasis_network::read_inp(&bytes, &name)?;
-                parse.push(start.elapsed().as_secs_f64());
+                parse.push(watch.stop());
+                drop(bytes);
                 if rep == 0 {
-                    // Peak so far: the file's bytes and the parsed model, before any solving.
+                    // Peak so far: reading and the parsed model, before any solving.
                     parse_peak_kb = vm_hwm_kb();
                 }
                 let (s, n) = oasis_bench::time_hydraulics(&net)?;
@@ -189,8 +202,8 @@ fn child(a: ChildArgs) -> Res<()> {
             let result = (|| {
                 for _ in 0..a.repeat.max(1) {
                     let t = lib.time_run(&a.network, &rpt, &out)?;
-                    parse.push(t.open_s);
-                    hyd.push(t.hydraulics_s);
+                    parse.push(t.open);
+                    hyd.push(t.hydraulics);
                     periods = t.periods;
                 }
                 Ok::<(), oasis_bench::epanet_timer::EpanetTimerError>(())
@@ -200,12 +213,16 @@ fn child(a: ChildArgs) -> Res<()> {
             result?;
         }
     }
-    let med = |v: &[f64]| oasis_bench::report::median(v).unwrap_or(f64::NAN);
+    let med = |v: &[oasis_bench::Span], f: fn(&oasis_bench::Span) -> f64| {
+        oasis_bench::report::median(&v.iter().map(f).collect::<Vec<_>>()).unwrap_or(f64::NAN)
+    };
     println!(
-        "RESULT junctions={} periods={periods} parse_s={} hyd_s={} vmhwm_kb={} parse_vmhwm_kb={}",
+        "RESULT junctions={} periods={periods} parse_s={} hyd_s={} parse_cpu_s={} hyd_cpu_s={} vmhwm_kb={} parse_vmhwm_kb={}",
         junctions.map_or("-".into(), |j| j.to_string()),
-        med(&parse),
-        med(&hyd),
+        med(&parse, |s| s.wall_s),
+        med(&hyd, |s| s.wall_s),
+        med(&parse, |s| s.cpu_s),
+        med(&hyd, |s| s.cpu_s),
         vm_hwm_kb().map_or("-".into(), |k| k.to_string()),
         parse_peak_kb.map_or("-".into(), |k| k.to_string()),
     );
@@ -228,6 +245,7 @@ fn run_child(
     repeat: usize,
     net: &Path,
     timeout: Duration,
+    cpu: bool,
 ) -> Result<ChildResult, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut cmd = Command::new(exe);
@@ -288,8 +306,10 @@ fn run_child(
         match k {
             "junctions" => r.junctions = v.parse().ok(),
             "periods" => r.periods = v.parse().ok(),
-            "parse_s" => r.parse_s = v.parse().ok(),
-            "hyd_s" => r.hyd_s = v.parse().ok(),
+            "parse_s" if !cpu => r.parse_s = v.parse().ok(),
+            "hyd_s" if !cpu => r.hyd_s = v.parse().ok(),
+            "parse_cpu_s" if cpu => r.parse_s = v.parse().ok(),
+            "hyd_cpu_s" if cpu => r.hyd_s = v.parse().ok(),
             "vmhwm_kb" => r.vmhwm_kb = v.parse().ok(),
             _ => {}
         }
@@ -361,6 +381,16 @@ fn compare(a: CompareArgs) -> Res<()> {
     };
     let (lib235, lib22) = (find(Engine::V235)?, find(Engine::V22)?);
     let timeout = Duration::from_secs(a.timeout_s);
+    let cpu = a.clock == Clock::Cpu;
+    println!(
+        "Times: median of {} runs, {}.\n",
+        a.repeat.max(1),
+        if cpu {
+            "CPU time of the engine's thread"
+        } else {
+            "wall-clock"
+        }
+    );
     println!("{HEADER}");
     let mut rows = Vec::new();
     for (i, f) in files.iter().enumerate() {
@@ -378,7 +408,7 @@ fn compare(a: CompareArgs) -> Res<()> {
             oasis_peak_mb: None,
         };
         if a.engines.contains(&Engine::Oasis) {
-            match run_child("oasis", None, a.repeat, f, timeout) {
+            match run_child("oasis", None, a.repeat, f, timeout, cpu) {
                 Ok(r) => {
                     row.junctions = r.junctions;
                     row.periods = r.periods;
@@ -401,7 +431,7 @@ fn compare(a: CompareArgs) -> Res<()> {
             ("v22", &lib22, &mut row.v22),
         ] {
             let Some(lib) = lib else { continue };
-            *slot = match run_child(engine, Some(lib), a.repeat, f, timeout) {
+            *slot = match run_child(engine, Some(lib), a.repeat, f, timeout, cpu) {
                 Ok(r) => {
                     // EPANET 2.2 is the parity reference: its count wins.
                     if engine == "v22" || row.epanet_periods.is_none() {

@@ -6,29 +6,29 @@
 //! hydraulic period to the end of the duration. No result is written or kept:
 //! each period's snapshot is dropped as soon as it exists.
 
-use std::time::Instant;
-
 use oasis_hydraulics::{HydraulicsError, Simulation};
 use oasis_network::{Network, ReadError, read_inp};
+
+use crate::clock::{Span, Stopwatch};
 
 /// One timed Oasis run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Timing {
     /// Reading the `.inp` bytes into the model.
-    pub parse_s: f64,
+    pub parse: Span,
     /// The whole hydraulic run.
-    pub hydraulics_s: f64,
+    pub hydraulics: Span,
     /// Hydraulic periods solved (EPANET's `EN_runH` calls).
     pub periods: usize,
     pub junctions: usize,
 }
 
 impl Timing {
-    /// The two lines `oasis run --timing` prints.
+    /// The two lines `oasis run --timing` prints (wall-clock seconds).
     pub fn lines(&self) -> String {
         format!(
             "parse: {:.6} s\nhydraulics: {:.6} s",
-            self.parse_s, self.hydraulics_s
+            self.parse.wall_s, self.hydraulics.wall_s
         )
     }
 }
@@ -44,21 +44,21 @@ pub enum TimingError {
 /// Reads `bytes` (named `source_name` in errors) and runs the hydraulics, timing
 /// each step separately.
 pub fn time_oasis(bytes: &[u8], source_name: &str) -> Result<Timing, TimingError> {
-    let start = Instant::now();
+    let watch = Stopwatch::start();
     let net = read_inp(bytes, source_name)?;
-    let parse_s = start.elapsed().as_secs_f64();
-    let (hydraulics_s, periods) = time_hydraulics(&net)?;
+    let parse = watch.stop();
+    let (hydraulics, periods) = time_hydraulics(&net)?;
     Ok(Timing {
-        parse_s,
-        hydraulics_s,
+        parse,
+        hydraulics,
         periods,
         junctions: net.junction_count(),
     })
 }
 
-/// Times the whole hydraulic run of `net`; returns (seconds, hydraulic periods).
-pub fn time_hydraulics(net: &Network) -> Result<(f64, usize), HydraulicsError> {
-    let start = Instant::now();
+/// Times the whole hydraulic run of `net`; returns (span, hydraulic periods).
+pub fn time_hydraulics(net: &Network) -> Result<(Span, usize), HydraulicsError> {
+    let watch = Stopwatch::start();
     let mut sim = Simulation::new(net)?;
     let mut periods = 0;
     loop {
@@ -69,7 +69,7 @@ pub fn time_hydraulics(net: &Network) -> Result<(f64, usize), HydraulicsError> {
             break;
         }
     }
-    Ok((start.elapsed().as_secs_f64(), periods))
+    Ok((watch.stop(), periods))
 }
 
 #[cfg(test)]
@@ -86,14 +86,20 @@ mod tests {
         // 3 h at 1 h steps, no tanks or controls: periods at 0, 1, 2, 3 h.
         assert_eq!(t.periods, 4);
         assert_eq!(t.junctions, 2);
-        assert!(t.parse_s >= 0.0 && t.hydraulics_s > 0.0);
+        assert!(t.parse.wall_s >= 0.0 && t.hydraulics.wall_s > 0.0 && t.hydraulics.cpu_s > 0.0);
     }
 
     #[test]
     fn lines_are_the_two_documented_lines() {
         let t = Timing {
-            parse_s: 0.25,
-            hydraulics_s: 1.5,
+            parse: Span {
+                wall_s: 0.25,
+                cpu_s: 0.2,
+            },
+            hydraulics: Span {
+                wall_s: 1.5,
+                cpu_s: 1.0,
+            },
             periods: 1,
             junctions: 1,
         };
