@@ -100,7 +100,7 @@ impl CityLayout {
     }
 
     fn is_trunk(i: usize) -> bool {
-        i % 8 == 0
+        i.is_multiple_of(8)
     }
 
     fn prv_columns(&self) -> impl Iterator<Item = usize> + '_ {
