@@ -12,10 +12,10 @@
 use oasis_hydraulics::{LinkStatus, MassBalance, RunResults, Snapshot, Warning};
 use oasis_network::pump_curve::PumpCurve;
 use oasis_network::units::HeadlossFormula;
-use oasis_network::{DemandModel, LinkKind, Network, Unbalanced};
+use oasis_network::{ControlCondition, DemandModel, InitialStatus, LinkKind, Network, Unbalanced};
 
 use crate::binary::{pump_energy, stored_periods};
-use crate::info::{Run, RunInfo};
+use crate::info::{ControlCause, ControlEvent, Run, RunInfo};
 use crate::model::{Model, Statistic, link_type};
 use crate::values::PeriodValues;
 
@@ -49,7 +49,7 @@ const FIELD_NAMES: [&str; NFIELDS] = [
     "F-Factor",
 ];
 
-const STATUS_TEXT: [&str; 8] = [
+const STATUS_TEXT: [&str; 10] = [
     "closed because cannot deliver head",
     "temporarily closed",
     "closed",
@@ -58,7 +58,14 @@ const STATUS_TEXT: [&str; 8] = [
     "open but exceeds maximum flow",
     "open but cannot deliver flow",
     "open but cannot deliver pressure",
+    "filling",
+    "emptying",
 ];
+
+// Tank states in EPANET's status numbering (after the link states).
+const TANK_CLOSED: u8 = 2;
+const TANK_FILLING: u8 = 8;
+const TANK_EMPTYING: u8 = 9;
 
 const LINK_TEXT: [&str; 9] = [
     "CV", "Pipe", "Pump", "PRV", "PSV", "PBV", "FCV", "TCV", "GPV",
@@ -346,8 +353,21 @@ pub fn write_report_bytes(net: &Network, run: &Run, info: &RunInfo) -> Vec<u8> {
         summary(&mut r, &m, &o, info);
     }
     r.line(format!("Analysis begun {}\n", info.started));
-    if o.messages {
-        for s in run.steps.unwrap_or(&results.periods) {
+    // Status lines need every hydraulic step.
+    let mut status = run
+        .steps
+        .filter(|_| o.status > 0)
+        .map(|_| StatusLog::new(&m));
+    if status.is_some() {
+        r.table_start();
+        r.line("Hydraulic Status:");
+        r.line("-".repeat(71));
+    }
+    for s in run.steps.unwrap_or(&results.periods) {
+        if let Some(log) = &mut status {
+            log.step(&mut r, &m, s, run.events.unwrap_or(&[]), info);
+        }
+        if o.messages {
             warnings(&mut r, &m, s, info);
         }
     }
@@ -552,6 +572,151 @@ fn limits(r: &mut Report, o: &Options, from: usize, to: usize) {
                 FIELD_NAMES[j], f.above, f.units
             ));
         }
+    }
+}
+
+/// EPANET's status report (`STATUS YES`): per hydraulic step the control and
+/// rule actions, the balance reached, and the tanks and links whose state
+/// changed since the last step.
+struct StatusLog {
+    links: Vec<u8>,
+    tanks: Vec<u8>,
+}
+
+impl StatusLog {
+    fn new(m: &Model) -> StatusLog {
+        // Tanks start "temporarily closed" so that time 0 reports every one.
+        StatusLog {
+            links: (0..m.nlinks()).map(|k| initial_status(m.net, k)).collect(),
+            tanks: vec![1; m.tanks.len()],
+        }
+    }
+
+    fn step(
+        &mut self,
+        r: &mut Report,
+        m: &Model,
+        s: &Snapshot,
+        events: &[ControlEvent],
+        info: &RunInfo,
+    ) {
+        let net = m.net;
+        let at = format!("{:>10}", clock(s.time_s));
+        for e in events.iter().filter(|e| e.time_s == s.time_s) {
+            let k = e.link;
+            let mut line = format!("{at}: {} ", LINK_TEXT[m.link_type[k] as usize]).into_bytes();
+            line.extend(info.bytes_of(&net.links[k].id));
+            match &e.cause {
+                ControlCause::Control(i) => match net.controls.get(*i).map(|c| &c.condition) {
+                    Some(
+                        ControlCondition::Above { node, .. } | ControlCondition::Below { node, .. },
+                    ) => {
+                        let n = net.node_index(node).unwrap_or(0);
+                        let kind = if n < m.njuncs {
+                            "Junction"
+                        } else if m.is_reservoir(n) {
+                            "Reservoir"
+                        } else {
+                            "Tank"
+                        };
+                        line.extend(format!(" changed by {kind} ").bytes());
+                        line.extend(info.bytes_of(node));
+                        line.extend(b" control");
+                    }
+                    _ => line.extend(b" changed by timer control"),
+                },
+                ControlCause::Rule(id) => {
+                    line.extend(b" changed by rule ");
+                    line.extend(info.bytes_of(id));
+                }
+            }
+            r.line(line);
+        }
+        if s.iterations > 0 {
+            if s.relative_error <= net.options.accuracy {
+                r.line(format!("{at}: Balanced after {} trials", s.iterations));
+            } else {
+                r.line(format!(
+                    "{at}: Unbalanced after {} trials (flow change = {:.6})",
+                    s.iterations, s.relative_error
+                ));
+            }
+        }
+        for (i, &(n, area)) in m.tanks.iter().enumerate() {
+            let inflow_cfs = s.nodes[n].demand / m.ucf.flow;
+            let state = if inflow_cfs.abs() < 0.001 {
+                TANK_CLOSED
+            } else if inflow_cfs > 0.0 {
+                TANK_FILLING
+            } else {
+                TANK_EMPTYING
+            };
+            if state == self.tanks[i] {
+                continue;
+            }
+            self.tanks[i] = state;
+            let text = STATUS_TEXT[state as usize];
+            let mut line =
+                format!("{at}: {} ", if area > 0.0 { "Tank" } else { "Reservoir" }).into_bytes();
+            line.extend(info.bytes_of(&net.nodes[n].id));
+            if area > 0.0 {
+                let level = (s.nodes[n].head / m.ucf.head - m.elevation_ft[n]) * m.ucf.head;
+                line.extend(
+                    format!(
+                        " is {text} at {level:.2} {}",
+                        if m.ucf.si { "m" } else { "ft" }
+                    )
+                    .bytes(),
+                );
+            } else {
+                line.extend(format!(" is {text}").bytes());
+            }
+            r.line(line);
+        }
+        for (k, l) in s.links.iter().enumerate() {
+            let new = l.status_code.code();
+            let old = self.links[k];
+            if new == old {
+                continue;
+            }
+            let mut line = format!("{at}: {} ", LINK_TEXT[m.link_type[k] as usize]).into_bytes();
+            line.extend(info.bytes_of(&net.links[k].id));
+            if s.time_s == 0 {
+                line.extend(format!(" {}", STATUS_TEXT[new as usize]).bytes());
+            } else {
+                line.extend(
+                    format!(
+                        " changed from {} to {}",
+                        STATUS_TEXT[old as usize], STATUS_TEXT[new as usize]
+                    )
+                    .bytes(),
+                );
+            }
+            r.line(line);
+            self.links[k] = new;
+        }
+        r.line(" ");
+    }
+}
+
+/// A link's status before the first solution, as EPANET sets it up: pipes
+/// and pumps open unless closed, valves active unless given a fixed status,
+/// except general-purpose valves, which start open.
+fn initial_status(net: &Network, k: usize) -> u8 {
+    let l = &net.links[k];
+    let (open, closed, active) = (
+        LinkStatus::Open.code(),
+        LinkStatus::Closed.code(),
+        LinkStatus::Active.code(),
+    );
+    match (&l.kind, l.initial_status) {
+        (_, Some(InitialStatus::Closed)) => closed,
+        (LinkKind::Pipe(p), _) if p.closed_on_line && l.initial_status.is_none() => closed,
+        (LinkKind::Valve(_), Some(InitialStatus::Open)) => open,
+        (LinkKind::Valve(v), _) if v.valve == oasis_network::ValveKind::Gpv => open,
+        (LinkKind::Valve(_), _) => active,
+        (LinkKind::Pump(_), Some(InitialStatus::Value(v))) if v == 0.0 => closed,
+        _ => open,
     }
 }
 
