@@ -38,6 +38,9 @@ pub(crate) struct QualityInfo {
     pub trace_node: i32,
     pub chem_name: String,
     pub chem_units: String,
+    /// EPANET's `ChemUnits`, shown under the quality column of node tables:
+    /// the units, except for a trace, where it is the source node's ID.
+    pub header_units: String,
 }
 
 /// Time parameters after EPANET 2.2's `adjustdata`, in seconds.
@@ -277,6 +280,7 @@ fn quality_info(net: &Network) -> QualityInfo {
         trace_node: 0,
         chem_name: "Chemical".into(),
         chem_units: "mg/L".into(),
+        header_units: String::new(),
     };
     if q.is_empty() || starts("NONE") {
     } else if starts("CHEM") {
@@ -287,6 +291,7 @@ fn quality_info(net: &Network) -> QualityInfo {
             trace_node: 0,
             chem_name: "AGE".into(),
             chem_units: "hrs".into(),
+            header_units: String::new(),
         };
     } else if starts("TRACE") {
         let node = q
@@ -298,6 +303,7 @@ fn quality_info(net: &Network) -> QualityInfo {
             trace_node: node,
             chem_name: "% from".into(),
             chem_units: "% from".into(),
+            header_units: q.get(1).cloned().unwrap_or_default(),
         };
     } else {
         info.flag = 1;
@@ -305,6 +311,9 @@ fn quality_info(net: &Network) -> QualityInfo {
         if let Some(u) = q.get(1) {
             info.chem_units = u.clone();
         }
+    }
+    if info.header_units.is_empty() {
+        info.header_units = info.chem_units.clone();
     }
     // A single-period run has no quality analysis in EPANET, and then the
     // quality field has no units.

@@ -895,8 +895,8 @@ fn mass_balance(r: &mut Report, m: &Model, b: &MassBalance) {
         // EPANET labels trace mass in mg.
         3 => " (mg)",
         2 => " (hrs)",
-        _ if starts_ci(&m.quality.chem_units, "mg") => " (mg)",
-        _ if starts_ci(&m.quality.chem_units, "ug") => " (ug)",
+        _ if starts_ci(&m.quality.header_units, "mg") => " (mg)",
+        _ if starts_ci(&m.quality.header_units, "ug") => " (ug)",
         _ => "",
     };
     r.line(format!("Water Quality Mass Balance{units}"));
@@ -1014,7 +1014,7 @@ fn header(r: &mut Report, m: &Model, o: &Options, node: bool, t: i64, continued:
         }
         if node && j == QUALITY {
             names.push_str(&format!("{:>10}", m.quality.chem_name));
-            units.push_str(&format!("{:>10}", m.quality.chem_units));
+            units.push_str(&format!("{:>10}", m.quality.header_units));
         } else {
             names.push_str(&format!("{:>10}", FIELD_NAMES[j]));
             units.push_str(&format!("{:>10}", f.units));

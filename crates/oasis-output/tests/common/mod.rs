@@ -23,12 +23,17 @@ pub fn epanet() -> Option<Toolkit> {
     }
 }
 
-/// `.inp` files of `tests/networks` and `examples`, then those of
+/// `.inp` files of `tests/networks`, `examples` and this crate's own report
+/// fixtures (`crates/oasis-output/tests/networks`), then those of
 /// `../shared/networks` that EPANET 2.2 runs without error (from its manifest).
 pub fn networks() -> Vec<PathBuf> {
     let root = workspace_root();
     let mut out = Vec::new();
-    for dir in ["tests/networks", "examples"] {
+    for dir in [
+        "tests/networks",
+        "examples",
+        "crates/oasis-output/tests/networks",
+    ] {
         let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
             .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
             .unwrap_or_default();
