@@ -12,7 +12,7 @@
 use oasis_hydraulics::RunResults;
 use oasis_network::Network;
 
-use crate::info::{Run, RunInfo};
+use crate::info::{OutputError, Run, RunInfo};
 use crate::model::{GPM_PER_CFS, LPS_PER_CFS, Model, Statistic};
 use crate::values::{LINK_VARS, NODE_VARS, PeriodValues, period_values, time_statistic};
 
@@ -119,8 +119,10 @@ pub(crate) fn stored_periods(m: &Model, run: &Run) -> Vec<PeriodValues> {
 }
 
 /// Writes EPANET 2.2's binary output file for a run. `info` gives the input
-/// file name and title lines EPANET records in the prolog.
-pub fn write_out(net: &Network, run: &Run, info: &RunInfo) -> Vec<u8> {
+/// file name and title lines EPANET records in the prolog. Fails only when
+/// the results do not belong to `net`.
+pub fn write_out(net: &Network, run: &Run, info: &RunInfo) -> Result<Vec<u8>, OutputError> {
+    run.check(net)?;
     let results = run.results;
     let m = Model::new(net);
     let periods = stored_periods(&m, run);
@@ -238,7 +240,7 @@ pub fn write_out(net: &Network, run: &Run, info: &RunInfo) -> Vec<u8> {
     w.int(periods.len() as i32);
     w.int(results.warning_flag);
     w.int(MAGIC_NUMBER);
-    w.0
+    Ok(w.0)
 }
 
 struct Writer(Vec<u8>);

@@ -52,6 +52,66 @@ pub fn hydraulic_steps(net: &oasis_network::Network) -> Result<Vec<Snapshot>, Hy
     }
 }
 
+/// Results that do not belong to the network they are written with.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum OutputError {
+    #[error("{what} at time {time_s} s has {found} values, but the network has {expected}")]
+    CountMismatch {
+        what: &'static str,
+        time_s: i64,
+        found: usize,
+        expected: usize,
+    },
+    #[error("pump energy refers to link {link}, but the network has {links} links")]
+    NoSuchLink { link: usize, links: usize },
+}
+
+impl Run<'_> {
+    /// Checks that every result matches the network's node and link counts,
+    /// so that the writers never index out of range.
+    pub(crate) fn check(&self, net: &oasis_network::Network) -> Result<(), OutputError> {
+        let (nn, nl) = (net.nodes.len(), net.links.len());
+        let count = |what, time_s, found, expected| {
+            if found == expected {
+                Ok(())
+            } else {
+                Err(OutputError::CountMismatch {
+                    what,
+                    time_s,
+                    found,
+                    expected,
+                })
+            }
+        };
+        let snapshots = self.results.periods.iter().chain(self.steps.unwrap_or(&[]));
+        for s in snapshots {
+            count("node results", s.time_s, s.nodes.len(), nn)?;
+            count("link results", s.time_s, s.links.len(), nl)?;
+        }
+        for q in self.quality.iter().flat_map(|q| &q.steps) {
+            count("node quality", q.time_s, q.nodes.len(), nn)?;
+            count("link quality", q.time_s, q.links.len(), nl)?;
+        }
+        for e in &self.results.energy {
+            if e.link >= nl {
+                return Err(OutputError::NoSuchLink {
+                    link: e.link,
+                    links: nl,
+                });
+            }
+        }
+        for e in self.events.unwrap_or(&[]) {
+            if e.link >= nl {
+                return Err(OutputError::NoSuchLink {
+                    link: e.link,
+                    links: nl,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
 impl<'a> Run<'a> {
     /// A run known only by its reporting times.
     pub fn new(results: &'a RunResults) -> Run<'a> {

@@ -15,7 +15,7 @@ use oasis_network::units::HeadlossFormula;
 use oasis_network::{ControlCondition, DemandModel, InitialStatus, LinkKind, Network, Unbalanced};
 
 use crate::binary::{pump_energy, stored_periods};
-use crate::info::{ControlCause, ControlEvent, Run, RunInfo};
+use crate::info::{ControlCause, ControlEvent, OutputError, Run, RunInfo};
 use crate::model::{Model, Statistic, link_type};
 use crate::values::PeriodValues;
 
@@ -243,7 +243,8 @@ fn options(m: &Model) -> Options {
                     f.above = y;
                 } else if starts_ci(&t[1], "PREC") {
                     f.enabled = true;
-                    f.precision = y.round().max(0.0) as usize;
+                    // Beyond 30 decimals a float32 has nothing more to show.
+                    f.precision = y.round().clamp(0.0, 30.0) as usize;
                 }
             }
         }
@@ -323,7 +324,12 @@ fn value10(v: f64, precision: usize) -> String {
 
 /// Writes EPANET 2.2's report for a run, as bytes (IDs and title lines are
 /// EPANET's bytes; a Latin-1 input gives a Latin-1 report, as EPANET's).
-pub fn write_report_bytes(net: &Network, run: &Run, info: &RunInfo) -> Vec<u8> {
+pub fn write_report_bytes(
+    net: &Network,
+    run: &Run,
+    info: &RunInfo,
+) -> Result<Vec<u8>, OutputError> {
+    run.check(net)?;
     let results = run.results;
     let m = Model::new(net);
     let o = options(&m);
@@ -380,17 +386,17 @@ pub fn write_report_bytes(net: &Network, run: &Run, info: &RunInfo) -> Vec<u8> {
     }
     tables(&mut r, &m, &o, &stored_periods(&m, run), info);
     r.line(format!("Analysis ended {}\n", info.ended));
-    r.buf
+    Ok(r.buf)
 }
 
 /// As [`write_report_bytes`], as text (bytes that are not UTF-8 are read as
 /// Latin-1, one character per byte).
-pub fn write_report(net: &Network, run: &Run, info: &RunInfo) -> String {
-    let bytes = write_report_bytes(net, run, info);
-    match String::from_utf8(bytes) {
+pub fn write_report(net: &Network, run: &Run, info: &RunInfo) -> Result<String, OutputError> {
+    let bytes = write_report_bytes(net, run, info)?;
+    Ok(match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => e.into_bytes().iter().map(|&b| b as char).collect(),
-    }
+    })
 }
 
 fn summary(r: &mut Report, m: &Model, o: &Options, info: &RunInfo) {

@@ -74,8 +74,10 @@ fn compare(tk: &oasis_epanet::Toolkit, inp: &Path, dir: &Path, i: usize) -> Outc
         steps: Some(&steps),
         events: None,
     };
-    let ours = oasis_output::read_out(&oasis_output::write_out(&net, &run, &info))
-        .expect("our file reads back");
+    let ours = oasis_output::read_out(
+        &oasis_output::write_out(&net, &run, &info).expect("results match the network"),
+    )
+    .expect("our file reads back");
     o.out_diffs = out_differences(&ours, &read_out_file(&out), 5);
     let (no_status, had_status) = without_status_lines(&bytes);
     // Status lines are not written yet: compare such networks on a copy
@@ -100,7 +102,8 @@ fn compare(tk: &oasis_epanet::Toolkit, inp: &Path, dir: &Path, i: usize) -> Outc
     };
     // The time stamps are the only lines allowed to differ: take EPANET's.
     (info.started, info.ended) = stamps(&theirs);
-    let ours = oasis_output::write_report_bytes(&report_net, &run, &info);
+    let ours = oasis_output::write_report_bytes(&report_net, &run, &info)
+        .expect("results match the network");
     o.rpt_diffs = line_differences(&ours, &theirs, 3);
     o
 }
