@@ -161,8 +161,13 @@ fn city(a: CityArgs) -> Res<()> {
 
 /// Peak resident set size of this process (VmHWM), kB.
 fn vm_hwm_kb() -> Option<u64> {
+    proc_status_kb("VmHWM:")
+}
+
+/// A `kB` line of `/proc/self/status` (`VmHWM:` peak, `VmRSS:` current).
+fn proc_status_kb(key: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
@@ -170,6 +175,7 @@ fn child(a: ChildArgs) -> Res<()> {
     let name = a.network.display().to_string();
     let (mut parse, mut hyd, mut periods, mut junctions) = (Vec::new(), Vec::new(), 0, None);
     let mut parse_peak_kb = None;
+    let mut parse_rss_kb = None;
     match a.engine {
         Engine::Oasis => {
             for rep in 0..a.repeat.max(1) {
@@ -184,6 +190,8 @@ fn child(a: ChildArgs) -> Res<()> {
                 if rep == 0 {
                     // Peak so far: reading and the parsed model, before any solving.
                     parse_peak_kb = vm_hwm_kb();
+                    // Resident now: the model itself (plus what the allocator keeps).
+                    parse_rss_kb = proc_status_kb("VmRSS:");
                 }
                 let (s, n) = oasis_bench::time_hydraulics(&net)?;
                 hyd.push(s);
@@ -217,7 +225,7 @@ fn child(a: ChildArgs) -> Res<()> {
         oasis_bench::report::median(&v.iter().map(f).collect::<Vec<_>>()).unwrap_or(f64::NAN)
     };
     println!(
-        "RESULT junctions={} periods={periods} parse_s={} hyd_s={} parse_cpu_s={} hyd_cpu_s={} vmhwm_kb={} parse_vmhwm_kb={}",
+        "RESULT junctions={} periods={periods} parse_s={} hyd_s={} parse_cpu_s={} hyd_cpu_s={} vmhwm_kb={} parse_vmhwm_kb={} parse_rss_kb={}",
         junctions.map_or("-".into(), |j| j.to_string()),
         med(&parse, |s| s.wall_s),
         med(&hyd, |s| s.wall_s),
@@ -225,6 +233,7 @@ fn child(a: ChildArgs) -> Res<()> {
         med(&hyd, |s| s.cpu_s),
         vm_hwm_kb().map_or("-".into(), |k| k.to_string()),
         parse_peak_kb.map_or("-".into(), |k| k.to_string()),
+        parse_rss_kb.map_or("-".into(), |k| k.to_string()),
     );
     Ok(())
 }
