@@ -141,6 +141,38 @@ pub struct RunInfo {
     pub ended: String,
 }
 
+/// A time as C's `ctime` writes it (without its line feed), for UTC:
+/// `Sun Nov 29 07:47:14 2026`. EPANET stamps its report with the local time;
+/// callers that want that pass their UTC offset added to `unix_s`.
+pub fn ctime(unix_s: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = unix_s.div_euclid(86400);
+    let secs = unix_s.rem_euclid(86400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{} {} {:2} {:02}:{:02}:{:02} {}",
+        DAYS[days.rem_euclid(7) as usize],
+        MONTHS[(month - 1) as usize],
+        day,
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60,
+        year
+    )
+}
+
 /// EPANET's `TITLELEN`.
 const TITLE_MAX_BYTES: usize = 79;
 
@@ -188,6 +220,15 @@ impl RunInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ctime_matches_c() {
+        // Checked against C's asctime(gmtime(t)) (Python's time.asctime).
+        assert_eq!(ctime(0), "Thu Jan  1 00:00:00 1970");
+        assert_eq!(ctime(1_795_937_234), "Sun Nov 29 07:27:14 2026");
+        assert_eq!(ctime(951_782_400), "Tue Feb 29 00:00:00 2000");
+        assert_eq!(ctime(4_102_444_799), "Thu Dec 31 23:59:59 2099");
+    }
 
     #[test]
     fn title_lines_as_epanet_keeps_them() {
