@@ -9,7 +9,7 @@ use crate::energy::EnergyLedger;
 use crate::linear::LinearSystem;
 use crate::rules::RuleSet;
 use crate::setup::*;
-use crate::{HydraulicsError, PumpEnergy, RunResults, Snapshot, State};
+use crate::{ActionCause, HydraulicsError, LinkAction, PumpEnergy, RunResults, Snapshot, State};
 
 /// EPANET's time settings after its own adjustments (seconds).
 #[derive(Debug, Clone)]
@@ -82,6 +82,7 @@ pub struct Simulation<'a> {
     warning_flag: i32,
     /// Relative error of the last solution (for rules' SYSTEM checks).
     last_relerr: f64,
+    actions: Vec<LinkAction>,
 }
 
 impl<'a> Simulation<'a> {
@@ -108,6 +109,7 @@ impl<'a> Simulation<'a> {
             energy,
             warning_flag: 0,
             last_relerr: 0.0,
+            actions: Vec::new(),
         })
     }
 
@@ -136,7 +138,9 @@ impl<'a> Simulation<'a> {
     fn solve(&mut self) -> Result<crate::gga::Solution, HydraulicsError> {
         let t = self.htime;
         crate::apply_patterns(&self.m, &mut self.s, t, self.clock.pattern_start, self.clock.pattern_step);
-        crate::apply_controls(&self.m, &mut self.s, t, self.clock.start_clock);
+        for i in crate::apply_controls(&self.m, &mut self.s, t, self.clock.start_clock) {
+            self.actions.push(LinkAction { time_s: t, link: self.m.controls[i].link, cause: ActionCause::Control(i) });
+        }
         let sol = crate::gga::hydsolve(&self.m, &mut self.s, &mut self.sys);
         if let Some(j) = sol.singular_at {
             return Err(HydraulicsError::Unsolvable { junction: self.net.nodes[j].id.clone() });
@@ -301,9 +305,12 @@ impl<'a> Simulation<'a> {
             dt,
         };
         let rules = std::mem::take(&mut self.rules);
-        let fired = rules.check(&ctx, &mut self.s);
+        let taken = rules.check(&ctx, &mut self.s);
+        for &(i, link) in &taken {
+            self.actions.push(LinkAction { time_s: self.htime, link, cause: ActionCause::Rule(rules.id(i).to_string()) });
+        }
         self.rules = rules;
-        fired
+        !taken.is_empty()
     }
 
     pub(crate) fn tank_levels(&mut self, tstep: i64) {
@@ -343,6 +350,11 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    /// The control and rule actions taken so far.
+    pub fn actions(&self) -> &[LinkAction] {
+        &self.actions
+    }
+
     pub fn finish(self, periods: Vec<Snapshot>) -> RunResults {
         let (energy, peak_kw) = self.energy.totals();
         RunResults {
@@ -352,6 +364,7 @@ impl<'a> Simulation<'a> {
             demand_charge_rate: self.energy.demand_charge_rate(),
             duration_s: self.clock.duration,
             warning_flag: self.warning_flag,
+            actions: self.actions,
         }
     }
 }

@@ -145,6 +145,24 @@ pub struct PumpEnergy {
     pub total_cost: f64,
 }
 
+/// What made a link change during a run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionCause {
+    /// A simple control (index into `Network::controls`).
+    Control(usize),
+    /// A rule-based control (its ID).
+    Rule(String),
+}
+
+/// A control or rule that changed a link's status or setting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkAction {
+    /// The time it acted at: the start of the hydraulic step it begins.
+    pub time_s: i64,
+    pub link: usize,
+    pub cause: ActionCause,
+}
+
 /// A whole hydraulic run: the results at every reporting time and the
 /// run's totals.
 #[derive(Debug, Clone, PartialEq)]
@@ -161,6 +179,8 @@ pub struct RunResults {
     pub duration_s: i64,
     /// The last warning code of the run (EPANET's `Warnflag`), 0 if none.
     pub warning_flag: i32,
+    /// Every control and rule action, in the order they were taken.
+    pub actions: Vec<LinkAction>,
 }
 
 /// The state of the network at one time.
@@ -344,9 +364,11 @@ pub(crate) fn set_link_setting(m: &Model, s: &mut State, k: usize, value: f64) {
     }
 }
 
-/// Simple controls on tank levels and times (EPANET's `controls`).
-pub(crate) fn apply_controls(m: &Model, s: &mut State, t: i64, start_clock: i64) {
-    for c in &m.controls {
+/// Simple controls on tank levels and times (EPANET's `controls`); returns
+/// the indices of the controls that changed their link.
+pub(crate) fn apply_controls(m: &Model, s: &mut State, t: i64, start_clock: i64) -> Vec<usize> {
+    let mut acted = Vec::new();
+    for (i, c) in m.controls.iter().enumerate() {
         let mut fire = false;
         if let Some(n) = c.node
             && n >= m.njuncs
@@ -379,8 +401,10 @@ pub(crate) fn apply_controls(m: &Model, s: &mut State, t: i64, start_clock: i64)
         if s1 != c.status || k1 != k2 {
             s.status[k] = c.status;
             s.setting[k] = k2;
+            acted.push(i);
         }
     }
+    acted
 }
 
 pub(crate) fn warnings(m: &Model, s: &State, sol: &gga::Solution) -> Vec<Warning> {

@@ -70,6 +70,7 @@ struct Action {
 
 #[derive(Debug, Clone)]
 struct CompiledRule {
+    id: String,
     premises: Vec<Premise>,
     then_actions: Vec<Action>,
     else_actions: Vec<Action>,
@@ -186,6 +187,7 @@ impl RuleSet {
                     .collect()
             };
             rules.push(CompiledRule {
+                id: r.id.clone(),
                 premises,
                 then_actions: actions(&r.then_actions)?,
                 else_actions: actions(&r.else_actions)?,
@@ -200,9 +202,10 @@ impl RuleSet {
         self.rules.is_empty()
     }
 
-    /// Evaluates every rule and takes the resulting actions; true if any
-    /// action changed a link.
-    pub fn check(&self, ctx: &Context, s: &mut State) -> bool {
+    /// Evaluates every rule and takes the resulting actions; returns the
+    /// (rule index, link) of every action that changed a link, in the order
+    /// they were taken.
+    pub fn check(&self, ctx: &Context, s: &mut State) -> Vec<(usize, usize)> {
         // Pending actions, most recent first: (rule index, action).
         let mut pending: Vec<(usize, &Action)> = Vec::new();
         for (i, rule) in self.rules.iter().enumerate() {
@@ -218,11 +221,12 @@ impl RuleSet {
                 }
             }
         }
-        let mut changed = 0;
-        for (_, a) in pending {
-            changed += take_action(ctx.m, s, a) as usize;
-        }
-        changed > 0
+        pending.into_iter().filter(|(_, a)| take_action(ctx.m, s, a)).map(|(i, a)| (i, a.link)).collect()
+    }
+
+    /// The ID of rule `i`.
+    pub fn id(&self, i: usize) -> &str {
+        &self.rules[i].id
     }
 
     fn premises_hold(&self, rule: &CompiledRule, ctx: &Context, s: &State) -> bool {
