@@ -21,6 +21,8 @@ enum Command {
     Run(network::RunArgs),
     /// Read an EPANET network and write it back out as .inp.
     Convert(network::ConvertArgs),
+    /// Run many variants of one network (leaks, demand multipliers, closures) on all cores.
+    Scenarios(oasis_scenarios::cli::ScenariosArgs),
     /// Air quality: hourly and daily AQI, period evaluation (HJ 633).
     #[command(subcommand)]
     Air(air::AirCommand),
@@ -44,6 +46,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Run(args) => network::run(args),
         Command::Convert(args) => network::convert(args),
+        Command::Scenarios(args) => oasis_scenarios::cli::run(args),
         Command::Air(cmd) => air::run(cmd),
         Command::Water(cmd) => water::run(cmd),
         Command::Tariff(cmd) => pricing::tariff(cmd),

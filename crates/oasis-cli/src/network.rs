@@ -20,6 +20,12 @@ pub struct RunArgs {
     /// gathered: the span of EPANET's EN_openH … EN_closeH).
     #[arg(long)]
     pub timing: bool,
+    /// Write EPANET's binary output file (readable by EPANET's output library and WNTR).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Write EPANET's text report, honouring the network's [REPORT] section.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
     /// Write every node and link result at every reporting time to this CSV file
     /// (EPANET toolkit units).
     #[arg(long)]
@@ -35,19 +41,25 @@ pub struct ConvertArgs {
 }
 
 fn load(path: Option<&Path>) -> anyhow::Result<(String, Network)> {
-    let (name, bytes) = match path {
-        Some(p) => (p.display().to_string(), std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?),
-        None => (DEMO_NAME.to_string(), DEMO_INP.as_bytes().to_vec()),
-    };
+    let (name, bytes) = read_bytes(path)?;
     let net = read_inp(&bytes, &name)?;
     Ok((name, net))
+}
+
+fn read_bytes(path: Option<&Path>) -> anyhow::Result<(String, Vec<u8>)> {
+    Ok(match path {
+        Some(p) => (p.display().to_string(), std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?),
+        None => (DEMO_NAME.to_string(), DEMO_INP.as_bytes().to_vec()),
+    })
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
     if args.timing {
         return timing(args.network.as_deref());
     }
-    let (name, net) = load(args.network.as_deref())?;
+    let started = now_ctime();
+    let (name, bytes) = read_bytes(args.network.as_deref())?;
+    let net = read_inp(&bytes, &name)?;
     let junctions = net.junction_count();
     let tanks = net.nodes.iter().filter(|n| matches!(n.kind, NodeKind::Tank(_))).count();
     let reservoirs = net.nodes.len() - junctions - tanks;
@@ -112,6 +124,40 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
             b.ratio
         );
     }
+    if args.out.is_some() || args.report.is_some() {
+        let steps = oasis_output::hydraulic_steps(&net)?;
+        let events: Vec<oasis_output::ControlEvent> = results
+            .actions
+            .iter()
+            .map(|a| oasis_output::ControlEvent {
+                time_s: a.time_s,
+                link: a.link,
+                cause: match &a.cause {
+                    oasis_hydraulics::ActionCause::Control(i) => oasis_output::ControlCause::Control(*i),
+                    oasis_hydraulics::ActionCause::Rule(id) => oasis_output::ControlCause::Rule(id.clone()),
+                },
+            })
+            .collect();
+        let run = oasis_output::Run {
+            results: &results,
+            quality: quality.as_ref(),
+            steps: Some(&steps),
+            events: Some(&events),
+        };
+        let mut info = oasis_output::RunInfo::from_inp(&name, &bytes);
+        info.started = started;
+        info.ended = now_ctime();
+        if let Some(path) = &args.out {
+            let out = oasis_output::write_out(&net, &run, &info)?;
+            std::fs::write(path, out).with_context(|| format!("cannot write {}", path.display()))?;
+            println!("output     {}", path.display());
+        }
+        if let Some(path) = &args.report {
+            let rpt = oasis_output::write_report_bytes(&net, &run, &info)?;
+            std::fs::write(path, rpt).with_context(|| format!("cannot write {}", path.display()))?;
+            println!("report     {}", path.display());
+        }
+    }
     if let Some(path) = args.csv {
         write_csv(&path, &net, &results.periods, quality.as_ref())
             .with_context(|| format!("cannot write {}", path.display()))?;
@@ -137,6 +183,12 @@ fn timing(path: Option<&Path>) -> anyhow::Result<()> {
     println!("parse: {:.6} s", parse.as_secs_f64());
     println!("hydraulics: {:.6} s", hydraulics.as_secs_f64());
     Ok(())
+}
+
+/// The current time as C's `ctime` prints it (for the report's header).
+fn now_ctime() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    oasis_output::ctime(secs)
 }
 
 /// h:mm:ss as EPANET prints times.

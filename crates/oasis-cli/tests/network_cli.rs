@@ -72,3 +72,45 @@ fn bad_input_names_file_line_and_field() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read /nonexistent/net.inp"));
     std::fs::remove_file(bad).ok();
 }
+
+#[test]
+fn extended_run_writes_every_period_and_epanet_files() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/jinchang-demo.inp");
+    let (csv, out, rpt) = (tmp("eps.csv"), tmp("eps.out"), tmp("eps.rpt"));
+    let o = oasis(&[
+        "run",
+        root,
+        "--csv",
+        csv.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--report",
+        rpt.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    // 24 h at 1 h reporting steps: 25 reporting times of 295 nodes and 521 links.
+    let times: std::collections::BTreeSet<&str> = text.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(times.len(), 25);
+    assert_eq!(text.lines().count() - 1, 25 * (295 + 521));
+    let bin = std::fs::read(&out).unwrap();
+    let magic = 516114521i32.to_le_bytes();
+    assert_eq!(&bin[..4], &magic, "EPANET output files start with its magic number");
+    assert_eq!(&bin[bin.len() - 4..], &magic, "and end with it");
+    let report = std::fs::read_to_string(&rpt).unwrap();
+    assert!(report.contains("E P A N E T") && report.contains("Analysis begun"), "{report}");
+    for p in [csv, out, rpt] {
+        std::fs::remove_file(p).ok();
+    }
+}
+
+#[test]
+fn scenarios_run_one_row_per_variant() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/jinchang-demo.inp");
+    let csv = tmp("scenarios.csv");
+    let o = oasis(&["scenarios", root, "--kind", "leak", "--steady", "--limit", "5", "--threads", "2", "--output", csv.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(text.lines().count(), 1 + 5, "{text}");
+    std::fs::remove_file(csv).ok();
+}
