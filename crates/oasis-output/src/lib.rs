@@ -20,4 +20,4 @@ pub use binary::{
 };
 pub use info::{ControlCause, ControlEvent, OutputError, Run, RunInfo, ctime, hydraulic_steps};
 pub use model::Statistic;
-pub use report::{write_report, write_report_bytes};
+pub use report::{write_failed_report_bytes, write_report, write_report_bytes};

@@ -9,7 +9,9 @@
 //! `.out` writer's. Lines are written the way EPANET's `writeline` does (a
 //! line feed, two blanks, the text), which also counts lines for page breaks.
 
-use oasis_hydraulics::{LinkStatus, MassBalance, RunResults, Snapshot, Warning};
+use oasis_hydraulics::{
+    HydraulicsError, LinkResult, LinkStatus, MassBalance, NodeResult, RunResults, Snapshot, Warning,
+};
 use oasis_network::pump_curve::PumpCurve;
 use oasis_network::units::HeadlossFormula;
 use oasis_network::{ControlCondition, DemandModel, InitialStatus, LinkKind, Network, Unbalanced};
@@ -333,32 +335,8 @@ pub fn write_report_bytes(
     let results = run.results;
     let m = Model::new(net);
     let o = options(&m);
-    let mut r = Report {
-        buf: Vec::new(),
-        line: 2,
-        page: 1,
-        page_size: o.page_size,
-        title0: info.title[0].clone(),
-    };
+    let mut r = begin(&m, &o, info);
 
-    // Logo.
-    r.buf
-        .extend_from_slice(format!("  Page 1{:36}{}\n", "", info.started).as_bytes());
-    for l in [
-        "******************************************************************",
-        "*                           E P A N E T                          *",
-        "*                   Hydraulic and Water Quality                  *",
-        "*                   Analysis for Pipe Networks                   *",
-        "*                         Version 2.2                            *",
-        "******************************************************************",
-        "",
-    ] {
-        r.line(l);
-    }
-    if o.summary {
-        summary(&mut r, &m, &o, info);
-    }
-    r.line(format!("Analysis begun {}\n", info.started));
     // Status lines need every hydraulic step.
     let mut status = run
         .steps
@@ -387,6 +365,154 @@ pub fn write_report_bytes(
     tables(&mut r, &m, &o, &stored_periods(&m, run), info);
     r.line(format!("Analysis ended {}\n", info.ended));
     Ok(r.buf)
+}
+
+/// The logo, the summary and the "Analysis begun" line.
+fn begin(m: &Model, o: &Options, info: &RunInfo) -> Report {
+    let mut r = Report {
+        buf: Vec::new(),
+        line: 2,
+        page: 1,
+        page_size: o.page_size,
+        title0: info.title[0].clone(),
+    };
+
+    // Logo.
+    r.buf
+        .extend_from_slice(format!("  Page 1{:36}{}\n", "", info.started).as_bytes());
+    for l in [
+        "******************************************************************",
+        "*                           E P A N E T                          *",
+        "*                   Hydraulic and Water Quality                  *",
+        "*                   Analysis for Pipe Networks                   *",
+        "*                         Version 2.2                            *",
+        "******************************************************************",
+        "",
+    ] {
+        r.line(l);
+    }
+    if o.summary {
+        summary(&mut r, m, o, info);
+    }
+    r.line(format!("Analysis begun {}\n", info.started));
+    r
+}
+
+/// The report of a run that EPANET could not solve in its first period
+/// (error 110, an ill-conditioned system): the summary, the node where the
+/// matrix became singular, the tanks' states, disconnected nodes, and the
+/// error. No results follow. Other errors, and failures after time 0, are
+/// not reproduced (their report needs the state at the failure).
+pub fn write_failed_report_bytes(
+    net: &Network,
+    error: &HydraulicsError,
+    info: &RunInfo,
+) -> Vec<u8> {
+    let m = Model::new(net);
+    let o = options(&m);
+    let mut r = begin(&m, &o, info);
+    if let HydraulicsError::Unsolvable { junction } = error {
+        let s = initial_snapshot(&m);
+        if o.messages {
+            let mut line =
+                format!("{:>10}: System ill-conditioned at node ", clock(0)).into_bytes();
+            line.extend(info.bytes_of(junction));
+            r.line(line);
+        }
+        // EPANET writes the status of the failed period whatever STATUS says.
+        StatusLog::new(&m).step(&mut r, &m, &s, &[], info);
+        if o.messages {
+            disconnected(&mut r, &m, &s, &clock(0), info);
+        }
+        r.line("Error 110: cannot solve network hydraulic equations");
+    } else {
+        r.line(format!("Error {}: {}", error.code(), error_text(error)));
+    }
+    r.line(format!("Analysis ended {}\n", info.ended));
+    r.buf
+}
+
+fn error_text(error: &HydraulicsError) -> String {
+    match error {
+        HydraulicsError::Input { message, .. } => message.clone(),
+        HydraulicsError::Unsolvable { .. } => "cannot solve network hydraulic equations".into(),
+    }
+}
+
+/// The state EPANET is in when its first solution fails: tanks at their
+/// initial levels with no flow, links in their initial status, junctions
+/// asking for their demand at time 0.
+fn initial_snapshot(m: &Model) -> Snapshot {
+    let net = m.net;
+    let t = &net.times;
+    let pattern_step = if t.pattern_step_s > 0 {
+        t.pattern_step_s
+    } else {
+        3600
+    };
+    let period = t.pattern_start_s / pattern_step;
+    let default_pattern = net.options.pattern.clone().unwrap_or_else(|| "1".into());
+    let factor = |id: Option<&String>| {
+        let id = id.unwrap_or(&default_pattern);
+        net.pattern(id)
+            .filter(|p| !p.factors.is_empty())
+            .map_or(1.0, |p| {
+                p.factors[(period % p.factors.len() as i64) as usize]
+            })
+    };
+    let nodes = net
+        .nodes
+        .iter()
+        .map(|n| {
+            let (head, demand) = match &n.kind {
+                oasis_network::NodeKind::Junction(j) => {
+                    let d: f64 = j
+                        .demands
+                        .iter()
+                        .map(|d| {
+                            d.base * factor(d.pattern.as_ref()) * net.options.demand_multiplier
+                        })
+                        .sum();
+                    (n.elevation, d)
+                }
+                oasis_network::NodeKind::Tank(tank) => (n.elevation + tank.initial_level, 0.0),
+                oasis_network::NodeKind::Reservoir(_) => (n.elevation, 0.0),
+            };
+            NodeResult {
+                head,
+                pressure: 0.0,
+                demand,
+            }
+        })
+        .collect();
+    let links = (0..m.nlinks())
+        .map(|k| {
+            let code = initial_status(net, k);
+            let status_code = [
+                LinkStatus::XHead,
+                LinkStatus::TempClosed,
+                LinkStatus::Closed,
+                LinkStatus::Open,
+                LinkStatus::Active,
+            ][code as usize];
+            LinkResult {
+                flow: 0.0,
+                velocity: 0.0,
+                headloss: 0.0,
+                status: 0.0,
+                setting: 0.0,
+                status_code,
+            }
+        })
+        .collect();
+    Snapshot {
+        time_s: 0,
+        nodes,
+        links,
+        iterations: 0,
+        relative_error: 0.0,
+        warnings: Vec::new(),
+    }
 }
 
 /// As [`write_report_bytes`], as text (bytes that are not UTF-8 are read as
