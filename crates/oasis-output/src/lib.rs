@@ -20,4 +20,6 @@ pub use binary::{
 };
 pub use info::{ControlCause, ControlEvent, OutputError, Run, RunInfo, ctime, hydraulic_steps};
 pub use model::Statistic;
-pub use report::{write_failed_report_bytes, write_report, write_report_bytes};
+pub use report::{
+    write_failed_report_bytes, write_report, write_report_bytes, write_secondary_report_bytes,
+};

@@ -93,6 +93,8 @@ struct Options {
     page_size: i64,
     /// `STATUS`: 0 no, 1 yes, 2 full.
     status: u8,
+    /// `FILE name`: the energy and result tables go to a second report.
+    file: Option<String>,
     summary: bool,
     messages: bool,
     energy: bool,
@@ -157,6 +159,7 @@ fn options(m: &Model) -> Options {
     let mut o = Options {
         page_size: 0,
         status: 0,
+        file: None,
         summary: true,
         messages: true,
         energy: false,
@@ -194,6 +197,8 @@ fn options(m: &Model) -> Options {
             if starts_ci(last, "FULL") {
                 o.status = 2;
             }
+        } else if starts_ci(first, "FILE") {
+            o.file = Some(t[1].clone());
         } else if starts_ci(first, "SUMM") {
             yes_no(&mut o.summary);
         } else if starts_ci(first, "MESS") {
@@ -359,16 +364,44 @@ pub fn write_report_bytes(
     if let Some(q) = run.quality.filter(|_| m.quality.flag != 0 && o.status > 0) {
         mass_balance(&mut r, &m, &q.mass_balance);
     }
-    if o.energy {
-        energy(&mut r, &m, results, info);
+    // With `[REPORT] FILE` the energy and result tables go to that file.
+    if o.file.is_none() {
+        if o.energy {
+            energy(&mut r, &m, results, info);
+        }
+        tables(&mut r, &m, &o, &stored_periods(&m, run), info);
     }
-    tables(&mut r, &m, &o, &stored_periods(&m, run), info);
     r.line(format!("Analysis ended {}\n", info.ended));
     Ok(r.buf)
 }
 
-/// The logo, the summary and the "Analysis begun" line.
-fn begin(m: &Model, o: &Options, info: &RunInfo) -> Report {
+/// The second report EPANET writes when `[REPORT] FILE name` asks for one:
+/// its name as given, and its contents (logo, summary, energy table, result
+/// tables; no warnings or status lines). `None` without a FILE line.
+pub fn write_secondary_report_bytes(
+    net: &Network,
+    run: &Run,
+    info: &RunInfo,
+) -> Result<Option<(String, Vec<u8>)>, OutputError> {
+    run.check(net)?;
+    let m = Model::new(net);
+    let o = options(&m);
+    let Some(name) = o.file.clone() else {
+        return Ok(None);
+    };
+    let mut r = logo(&o, info);
+    if o.summary {
+        summary(&mut r, &m, &o, info);
+    }
+    if o.energy {
+        energy(&mut r, &m, run.results, info);
+    }
+    tables(&mut r, &m, &o, &stored_periods(&m, run), info);
+    Ok(Some((name, r.buf)))
+}
+
+/// EPANET's logo, which starts every report (and resets the page count).
+fn logo(o: &Options, info: &RunInfo) -> Report {
     let mut r = Report {
         buf: Vec::new(),
         line: 2,
@@ -391,6 +424,12 @@ fn begin(m: &Model, o: &Options, info: &RunInfo) -> Report {
     ] {
         r.line(l);
     }
+    r
+}
+
+/// The logo, the summary and the "Analysis begun" line.
+fn begin(m: &Model, o: &Options, info: &RunInfo) -> Report {
+    let mut r = logo(o, info);
     if o.summary {
         summary(&mut r, m, o, info);
     }

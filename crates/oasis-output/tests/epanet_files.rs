@@ -124,6 +124,21 @@ fn compare(tk: &oasis_epanet::Toolkit, inp: &Path, dir: &Path, i: usize) -> Outc
     let ours = oasis_output::write_report_bytes(&report_net, &run, &info)
         .expect("results match the network");
     o.rpt_diffs = line_differences(&ours, &theirs, 3);
+    // `[REPORT] FILE name`: EPANET wrote the tables to that file (in the
+    // working folder, the scratch folder here).
+    let second = oasis_output::write_secondary_report_bytes(&report_net, &run, &info)
+        .expect("results match the network");
+    if let Some((name, ours)) = second {
+        match std::fs::read(dir.join(&name)) {
+            Ok(theirs) => o.rpt_diffs.extend(
+                line_differences(&ours, &theirs, 3)
+                    .into_iter()
+                    .map(|d| format!("{name}: {d}")),
+            ),
+            Err(e) => o.rpt_diffs.push(format!("EPANET wrote no {name}: {e}")),
+        }
+        let _ = std::fs::remove_file(dir.join(&name));
+    }
     o
 }
 
