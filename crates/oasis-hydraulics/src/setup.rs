@@ -217,7 +217,7 @@ impl Model {
                     // nominal diameter (or the volume curve), then converted.
                     let volume_curve = t.volume_curve.as_deref().and_then(|c| net.curve(c)).map(|c| c.points.clone());
                     let (vmin, v0, vmax, diameter) = match &volume_curve {
-                        Some(p) => {
+                        Some(p) if t.diameter != 0.0 => {
                             let n = p.len() - 1;
                             let slope = (p[n].1 - p[0].1) / (p[n].0 - p[0].0);
                             (
@@ -227,7 +227,7 @@ impl Model {
                                 (4.0 * slope / std::f64::consts::PI).sqrt(),
                             )
                         }
-                        None => {
+                        _ => {
                             let area = std::f64::consts::PI * (t.diameter * t.diameter) / 4.0;
                             let vmin = if t.min_volume > 0.0 { t.min_volume } else { area * t.min_level };
                             (

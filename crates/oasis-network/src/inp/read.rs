@@ -1484,7 +1484,17 @@ impl Reader {
         // Tank levels (225).
         for node in &net.nodes {
             let NodeKind::Tank(t) = &node.kind else { continue };
-            let bad = t.min_level > t.initial_level || t.initial_level > t.max_level || t.min_level < 0.0;
+            // A zero diameter makes the tank a reservoir, which EPANET does not check.
+            if t.diameter == 0.0 {
+                continue;
+            }
+            // EPANET's test: levels in order, and within the volume curve if any.
+            let mut bad = t.initial_level > t.max_level || t.min_level > t.max_level || t.initial_level < t.min_level;
+            if let Some(curve) = t.volume_curve.as_deref().and_then(|c| net.curve(c))
+                && let (Some(first), Some(last)) = (curve.points.first(), curve.points.last())
+            {
+                bad |= t.min_level < first.0 || t.max_level > last.0;
+            }
             if bad {
                 let line = self.tank_lines.get(&node.id).copied().unwrap_or(0);
                 errors.push(line_error(225, line, "TANKS", "levels", &node.id, format!("{} {}", describe(225), node.id)));
