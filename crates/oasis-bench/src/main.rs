@@ -347,7 +347,6 @@ fn collect_inp(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     } else if path
         .extension()
         .is_some_and(|x| x.eq_ignore_ascii_case("inp"))
-        || out.is_empty() && path.is_file()
     {
         out.push(path.to_path_buf());
     }
