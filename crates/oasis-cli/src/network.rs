@@ -126,23 +126,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     }
     if args.out.is_some() || args.report.is_some() {
         let steps = oasis_output::hydraulic_steps(&net)?;
-        let events: Vec<oasis_output::ControlEvent> = results
-            .actions
-            .iter()
-            .map(|a| oasis_output::ControlEvent {
-                time_s: a.time_s,
-                link: a.link,
-                cause: match &a.cause {
-                    oasis_hydraulics::ActionCause::Control(i) => oasis_output::ControlCause::Control(*i),
-                    oasis_hydraulics::ActionCause::Rule(id) => oasis_output::ControlCause::Rule(id.clone()),
-                },
-            })
-            .collect();
         let run = oasis_output::Run {
             results: &results,
             quality: quality.as_ref(),
             steps: Some(&steps),
-            events: Some(&events),
         };
         let mut info = oasis_output::RunInfo::from_inp(&name, &bytes);
         info.started = started;

@@ -15,7 +15,7 @@ fn check(tk: &oasis_epanet::Toolkit, path: &Path) -> Result<&'static str, String
         Ok(net) => net,
         // Files Oasis rejects are checked against EPANET in a child process
         // (EPANET 2.2 can crash on some broken files).
-        Err(e) => return check_rejected(path, e.code() as i32).map(|_| "rejected"),
+        Err(e) => return check_rejected(path, &e).map(|_| "rejected"),
     };
     let reference = tk.steady_state(path);
     let oasis = oasis_hydraulics::steady_state(&net);
@@ -40,7 +40,14 @@ fn check(tk: &oasis_epanet::Toolkit, path: &Path) -> Result<&'static str, String
     }
 }
 
-fn check_rejected(path: &Path, oasis_code: i32) -> Result<(), String> {
+/// Oasis's error number and its first line's number must be EPANET's
+/// (`EN_open`'s return and the first "Error NNN" of its report).
+fn check_rejected(path: &Path, oasis: &oasis_network::ReadError) -> Result<(), String> {
+    let oasis_code = oasis.code() as i32;
+    let oasis_detail = match oasis {
+        oasis_network::ReadError::Input { errors, .. } => errors.first().map(|e| e.code as i32),
+        oasis_network::ReadError::Network { .. } => None,
+    };
     let Some(exe) = oasis_epanet::find_ref_exe() else {
         if std::env::var_os("CI").is_some() {
             return Err("epanet-ref is not built (cargo build -p oasis-epanet)".into());
@@ -49,7 +56,17 @@ fn check_rejected(path: &Path, oasis_code: i32) -> Result<(), String> {
         return Ok(());
     };
     match oasis_epanet::run_isolated(&exe, &oasis_epanet::Reference::V22, path, true) {
-        Err(oasis_epanet::IsolatedError::Epanet(e)) if e.code == oasis_code => Ok(()),
+        Err(oasis_epanet::IsolatedError::Epanet(e)) if e.code == oasis_code => {
+            let epanet_detail = e.detail_codes().first().copied();
+            if oasis_detail.is_some() && epanet_detail.is_some() && oasis_detail != epanet_detail {
+                return Err(format!(
+                    "{}: first line error: oasis {oasis_detail:?}, epanet {epanet_detail:?} ({})",
+                    path.display(),
+                    e.details.first().map(String::as_str).unwrap_or("")
+                ));
+            }
+            Ok(())
+        }
         // EPANET 2.2 crashes on some broken files; any clear error from Oasis is better.
         Err(oasis_epanet::IsolatedError::Crashed { .. }) => Ok(()),
         other => Err(format!("{}: oasis rejects with {oasis_code}, epanet gives {other:?}", path.display())),

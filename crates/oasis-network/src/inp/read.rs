@@ -459,10 +459,7 @@ impl Reader {
             Section::Emitters => self.emitter(t),
             Section::Quality => self.quality(t),
             Section::Sources => self.source(t),
-            Section::Reactions => {
-                self.net.reactions.lines.push(t.to_vec());
-                Ok(())
-            }
+            Section::Reactions => self.reaction(t),
             Section::Mixing => self.mixing(t),
             Section::Times => self.time(t),
             Section::Report => {
@@ -675,11 +672,12 @@ impl Reader {
     }
 
     fn pump(&mut self, t: &[String], line_no: usize) -> LineResult {
-        need(t, 4)?;
+        // A pump with no curve or power is error 226, found after reading.
+        need(t, 3)?;
         self.link_ends(t)?;
         let mut pump = Pump::default();
         // EPANET 1.x format: numbers after the nodes define the curve inline.
-        if number(&t[3]).is_some() {
+        if t.len() > 3 && number(&t[3]).is_some() {
             let mut values = Vec::new();
             for i in 3..t.len() {
                 values.push(num(t, i, "curve value")?);
@@ -1126,6 +1124,41 @@ impl Reader {
         Ok(())
     }
 
+    /// `[REACTIONS]` lines are kept as written, after EPANET's checks.
+    fn reaction(&mut self, t: &[String]) -> LineResult {
+        // EPANET ignores lines with fewer than three fields.
+        if t.len() >= 3 {
+            let n = t.len() - 1;
+            let value = number(&t[n]);
+            let w = &t[0];
+            if kw(w, "ORDER") {
+                let y = value.ok_or_else(|| problem(202, "order", &t[n]))?;
+                if kw(&t[1], "WALL") {
+                    if y != 0.0 && y != 1.0 {
+                        return Err(problem(213, "order", &t[n]));
+                    }
+                } else if !kw(&t[1], "BULK") && !kw(&t[1], "TANK") {
+                    return Err(problem(213, "keyword", &t[1]));
+                }
+            } else if kw(w, "ROUGH") || kw(w, "LIMIT") {
+                value.ok_or_else(|| problem(202, "value", &t[n]))?;
+            } else if kw(w, "GLOBAL") {
+                value.ok_or_else(|| problem(202, "value", &t[n]))?;
+                if !kw(&t[1], "BULK") && !kw(&t[1], "WALL") {
+                    return Err(problem(201, "keyword", &t[1]));
+                }
+            } else if kw(w, "BULK") || kw(w, "WALL") {
+                value.ok_or_else(|| problem(202, "coefficient", &t[n]))?;
+            } else if kw(w, "TANK") {
+                value.ok_or_else(|| problem(202, "coefficient", &t[n]))?;
+            } else {
+                return Err(problem(201, "keyword", w));
+            }
+        }
+        self.net.reactions.lines.push(t.to_vec());
+        Ok(())
+    }
+
     fn emitter(&mut self, t: &[String]) -> LineResult {
         need(t, 2)?;
         let (class, pos) = self.node_ref(t, 0, "junction")?;
@@ -1297,7 +1330,14 @@ impl Reader {
             return Ok(());
         }
         if kw(w, "QUAL") {
-            o.quality = t[1..].to_vec();
+            if n >= 1 && kw(&t[1], "TRACE") {
+                // The trace node must exist (error 212).
+                let node = t.get(2).map(String::as_str).unwrap_or("");
+                if !self.node_class.contains_key(node) {
+                    return Err(problem(212, "trace node", node));
+                }
+            }
+            self.net.options.quality = t[1..].to_vec();
             return Ok(());
         }
         if kw(w, "MAP") {
