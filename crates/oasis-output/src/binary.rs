@@ -233,9 +233,19 @@ pub fn write_out(net: &Network, run: &Run, info: &RunInfo) -> Result<Vec<u8>, Ou
         }
     }
 
-    // Epilog: no quality, so no reaction rates.
-    for _ in 0..4 {
-        w.float(0.0);
+    // Epilog: the average reaction rates (mass per hour) over the run.
+    let totals = run
+        .quality
+        .filter(|_| m.quality.flag != 0)
+        .map(|q| q.reaction_totals)
+        .unwrap_or_default();
+    let hours = if results.duration_s > 0 {
+        results.duration_s as f64 / 3600.0
+    } else {
+        1.0
+    };
+    for w_total in [totals.bulk, totals.wall, totals.tank, totals.source] {
+        w.float((w_total / hours) as f32);
     }
     w.int(periods.len() as i32);
     w.int(results.warning_flag);
@@ -346,6 +356,15 @@ pub fn read_out(bytes: &[u8]) -> Result<OutFile, OutReadError> {
     }
     let [nn, nt, nl, np, nv] =
         [counts[0], counts[1], counts[2], counts[3], counts[4]].map(|c| c as usize);
+    // The counts decide the sizes: check them against the file before
+    // allocating anything from them.
+    let needed = prolog_bytes(nn, nl, nt) as u64 + 28 * np as u64 + 4 + 28;
+    if needed > bytes.len() as u64 {
+        return Err(OutReadError::Truncated(format!(
+            "{nn} nodes, {nl} links, {nt} tanks and {np} pumps need {needed} bytes, the file has {}",
+            bytes.len()
+        )));
+    }
     let quality_flag = r.int()?;
     let trace_node = r.int()?;
     let flow_units = r.int()?;
@@ -377,7 +396,7 @@ pub fn read_out(bytes: &[u8]) -> Result<OutFile, OutReadError> {
     let elevations = r.floats(nn)?;
     let lengths = r.floats(nl)?;
     let diameters = r.floats(nl)?;
-    let mut pump_energy = Vec::with_capacity(np);
+    let mut pump_energy = Vec::new();
     for _ in 0..np {
         let link = r.int()?;
         let v = r.floats(6)?;
@@ -394,7 +413,7 @@ pub fn read_out(bytes: &[u8]) -> Result<OutFile, OutReadError> {
             "{nperiods} periods of {period_bytes} bytes after byte {results_start} do not fill {end} bytes"
         )));
     }
-    let mut periods = Vec::with_capacity(nperiods as usize);
+    let mut periods = Vec::new();
     for _ in 0..nperiods {
         let mut node: [Vec<f32>; NODE_VARS] = Default::default();
         for v in &mut node {

@@ -16,27 +16,6 @@ pub struct Run<'a> {
     /// writes its warnings after every step; without these the report can only
     /// show those of the reporting times.
     pub steps: Option<&'a [Snapshot]>,
-    /// The links that simple controls and rules changed, in the order they
-    /// acted, for the status report (`[REPORT] STATUS YES`).
-    pub events: Option<&'a [ControlEvent]>,
-}
-
-/// A simple control or a rule changing a link's status or setting.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ControlEvent {
-    /// The hydraulic time it acted at (the time of the step it starts).
-    pub time_s: i64,
-    /// Index of the link.
-    pub link: usize,
-    pub cause: ControlCause,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum ControlCause {
-    /// Index into `Network::controls`.
-    Control(usize),
-    /// The rule's ID.
-    Rule(String),
 }
 
 /// Runs the hydraulics once more keeping every step, reporting or not, for
@@ -100,7 +79,7 @@ impl Run<'_> {
                 });
             }
         }
-        for e in self.events.unwrap_or(&[]) {
+        for e in &self.results.actions {
             if e.link >= nl {
                 return Err(OutputError::NoSuchLink {
                     link: e.link,
@@ -119,7 +98,6 @@ impl<'a> Run<'a> {
             results,
             quality: None,
             steps: None,
-            events: None,
         }
     }
 }

@@ -18,7 +18,7 @@ pub use binary::{
     FILE_VERSION, MAGIC_NUMBER, OutFile, OutReadError, PumpEnergyReport, prolog_bytes, pump_energy,
     read_out, write_out,
 };
-pub use info::{ControlCause, ControlEvent, OutputError, Run, RunInfo, ctime, hydraulic_steps};
+pub use info::{OutputError, Run, RunInfo, ctime, hydraulic_steps};
 pub use model::Statistic;
 pub use report::{
     write_failed_report_bytes, write_report, write_report_bytes, write_secondary_report_bytes,

@@ -78,7 +78,8 @@ pub(crate) struct Model<'a> {
     pub initial_quality: Vec<f32>,
 }
 
-/// EPANET's `MPERFT`-style constant for energy per volume in SI (L/s per cfs).
+/// EPANET's litres per cubic foot (and L/s per cfs), for energy per volume
+/// in SI and for concentrations per litre.
 pub(crate) const LPS_PER_CFS: f64 = 28.317;
 pub(crate) const GPM_PER_CFS: f64 = 448.831;
 

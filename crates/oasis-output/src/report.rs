@@ -10,14 +10,15 @@
 //! line feed, two blanks, the text), which also counts lines for page breaks.
 
 use oasis_hydraulics::{
-    HydraulicsError, LinkResult, LinkStatus, MassBalance, NodeResult, RunResults, Snapshot, Warning,
+    ActionCause, HydraulicsError, LinkAction, LinkResult, LinkStatus, MassBalance, NodeResult,
+    RunResults, Snapshot, Warning,
 };
 use oasis_network::pump_curve::PumpCurve;
 use oasis_network::units::HeadlossFormula;
 use oasis_network::{ControlCondition, DemandModel, InitialStatus, LinkKind, Network, Unbalanced};
 
 use crate::binary::{pump_energy, stored_periods};
-use crate::info::{ControlCause, ControlEvent, OutputError, Run, RunInfo};
+use crate::info::{OutputError, Run, RunInfo};
 use crate::model::{Model, Statistic, link_type};
 use crate::values::PeriodValues;
 
@@ -354,7 +355,7 @@ pub fn write_report_bytes(
     }
     for s in run.steps.unwrap_or(&results.periods) {
         if let Some(log) = &mut status {
-            log.step(&mut r, &m, s, run.events.unwrap_or(&[]), info);
+            log.step(&mut r, &m, s, &results.actions, info);
         }
         if o.messages {
             warnings(&mut r, &m, s, info);
@@ -478,18 +479,17 @@ fn error_text(error: &HydraulicsError) -> String {
     }
 }
 
-/// The state EPANET is in when its first solution fails: tanks at their
-/// initial levels with no flow, links in their initial status, junctions
-/// asking for their demand at time 0.
-fn initial_snapshot(m: &Model) -> Snapshot {
-    let net = m.net;
-    let t = &net.times;
-    let pattern_step = if t.pattern_step_s > 0 {
-        t.pattern_step_s
+/// Each junction's full demand at time `t` (the file's units): base demands
+/// times their pattern's factor (the default pattern when none is named)
+/// times the demand multiplier; 0 for tanks and reservoirs.
+fn full_demands(net: &Network, t: i64) -> Vec<f64> {
+    let times = &net.times;
+    let pattern_step = if times.pattern_step_s > 0 {
+        times.pattern_step_s
     } else {
         3600
     };
-    let period = t.pattern_start_s / pattern_step;
+    let period = (t + times.pattern_start_s) / pattern_step;
     let default_pattern = net.options.pattern.clone().unwrap_or_else(|| "1".into());
     let factor = |id: Option<&String>| {
         let id = id.unwrap_or(&default_pattern);
@@ -499,28 +499,38 @@ fn initial_snapshot(m: &Model) -> Snapshot {
                 p.factors[(period % p.factors.len() as i64) as usize]
             })
     };
+    net.nodes
+        .iter()
+        .map(|n| match &n.kind {
+            oasis_network::NodeKind::Junction(j) => j
+                .demands
+                .iter()
+                .map(|d| d.base * factor(d.pattern.as_ref()) * net.options.demand_multiplier)
+                .sum(),
+            _ => 0.0,
+        })
+        .collect()
+}
+
+/// The state EPANET is in when its first solution fails: tanks at their
+/// initial levels with no flow, links in their initial status, junctions
+/// asking for their demand at time 0.
+fn initial_snapshot(m: &Model) -> Snapshot {
+    let net = m.net;
+    let full = full_demands(net, 0);
     let nodes = net
         .nodes
         .iter()
-        .map(|n| {
-            let (head, demand) = match &n.kind {
-                oasis_network::NodeKind::Junction(j) => {
-                    let d: f64 = j
-                        .demands
-                        .iter()
-                        .map(|d| {
-                            d.base * factor(d.pattern.as_ref()) * net.options.demand_multiplier
-                        })
-                        .sum();
-                    (n.elevation, d)
-                }
-                oasis_network::NodeKind::Tank(tank) => (n.elevation + tank.initial_level, 0.0),
-                oasis_network::NodeKind::Reservoir(_) => (n.elevation, 0.0),
+        .enumerate()
+        .map(|(i, n)| {
+            let head = match &n.kind {
+                oasis_network::NodeKind::Tank(tank) => n.elevation + tank.initial_level,
+                _ => n.elevation,
             };
             NodeResult {
                 head,
                 pressure: 0.0,
-                demand,
+                demand: full[i],
             }
         })
         .collect();
@@ -768,7 +778,7 @@ impl StatusLog {
         r: &mut Report,
         m: &Model,
         s: &Snapshot,
-        events: &[ControlEvent],
+        events: &[LinkAction],
         info: &RunInfo,
     ) {
         let net = m.net;
@@ -778,7 +788,7 @@ impl StatusLog {
             let mut line = format!("{at}: {} ", LINK_TEXT[m.link_type[k] as usize]).into_bytes();
             line.extend(info.bytes_of(&net.links[k].id));
             match &e.cause {
-                ControlCause::Control(i) => match net.controls.get(*i).map(|c| &c.condition) {
+                ActionCause::Control(i) => match net.controls.get(*i).map(|c| &c.condition) {
                     Some(
                         ControlCondition::Above { node, .. } | ControlCondition::Below { node, .. },
                     ) => {
@@ -796,7 +806,7 @@ impl StatusLog {
                     }
                     _ => line.extend(b" changed by timer control"),
                 },
-                ControlCause::Rule(id) => {
+                ActionCause::Rule(id) => {
                     line.extend(b" changed by rule ");
                     line.extend(info.bytes_of(id));
                 }
@@ -813,6 +823,9 @@ impl StatusLog {
                     "{at}: Unbalanced after {} trials (flow change = {:.6})",
                     s.iterations, s.relative_error
                 ));
+            }
+            if net.options.demand_model == DemandModel::Pda {
+                pressure_deficits(r, m, s);
             }
         }
         for (i, &(n, area)) in m.tanks.iter().enumerate() {
@@ -869,6 +882,33 @@ impl StatusLog {
             self.links[k] = new;
         }
         r.line(" ");
+    }
+}
+
+/// EPANET's line on junctions that got less than their demand under a
+/// pressure-driven analysis (more than 0.0001 cfs short), with the total
+/// shortfall as a percent of their demand.
+fn pressure_deficits(r: &mut Report, m: &Model, s: &Snapshot) {
+    let full = full_demands(m.net, s.time_s);
+    let (mut count, mut total, mut short) = (0, 0.0, 0.0);
+    for i in 0..m.njuncs {
+        let wanted = full[i] / m.ucf.flow;
+        let got = s.nodes[i].demand / m.ucf.flow;
+        if wanted > 0.0 && got + 0.0001 < wanted {
+            count += 1;
+            total += wanted;
+            short += wanted - got;
+        }
+    }
+    let percent = short / total * 100.0;
+    if count == 1 {
+        r.line(format!(
+            "            1 node had its demand reduced by a total of {percent:.2}%"
+        ));
+    } else if count > 1 {
+        r.line(format!(
+            "            {count} nodes had demands reduced by a total of {percent:.2}%"
+        ));
     }
 }
 

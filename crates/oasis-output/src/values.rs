@@ -108,10 +108,28 @@ pub(crate) fn period_values(m: &Model, s: &Snapshot, q: Option<&QualitySnapshot>
         ),
         status,
         setting,
-        vec![0.0; nl],
+        reaction_rates(m, q, nl),
         friction,
     ];
     PeriodValues { node, link }
+}
+
+/// Pipe reaction rates as EPANET writes them: its internal rate (mass per ft³
+/// per day) converted to per litre for a chemical (× 1/28.317), as is for
+/// age and trace; 0 without a quality analysis.
+fn reaction_rates(m: &Model, q: Option<&QualitySnapshot>, nl: usize) -> Vec<f32> {
+    let Some(q) = q.filter(|q| q.link_reaction_rates.len() == nl) else {
+        return vec![0.0; nl];
+    };
+    let ccf = if m.quality.flag == 1 {
+        1.0 / crate::model::LPS_PER_CFS
+    } else {
+        1.0
+    };
+    q.link_reaction_rates
+        .iter()
+        .map(|&r| (r * ccf) as f32)
+        .collect()
 }
 
 /// The setting EPANET writes: its internal setting (float32 round trip), then
