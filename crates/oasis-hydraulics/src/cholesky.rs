@@ -177,6 +177,8 @@ impl Cholesky {
     /// pivot. The operations are EPANET's, in its order.
     pub(crate) fn solve(&mut self, aii: &mut [f64], aij: &mut [f64], b: &mut [f64]) -> Result<(), usize> {
         let n = self.n;
+        // The unchecked accesses below rely on these lengths.
+        assert!(aii.len() > n && b.len() > n && self.temp.len() > n, "factor arrays too short");
         let (xlnz, nzsub) = (&self.xlnz, &self.nzsub);
         let (temp, link, first) = (&mut self.temp, &mut self.link, &mut self.first);
         temp.iter_mut().for_each(|x| *x = 0.0);
@@ -199,7 +201,9 @@ impl Cholesky {
                     link[k] = link[isub];
                     link[isub] = k;
                     for (&isub, &a) in nzsub[istart..=istop].iter().zip(&aij[istart..=istop]) {
-                        temp[isub] += a * ljk;
+                        debug_assert!(isub <= n);
+                        // SAFETY: row indices are 1..=n by construction and temp has n + 1 entries.
+                        unsafe { *temp.get_unchecked_mut(isub) += a * ljk };
                     }
                 }
                 k = newk;
@@ -218,8 +222,11 @@ impl Cholesky {
                 link[j] = link[isub];
                 link[isub] = j;
                 for (&isub, a) in nzsub[istart..=istop].iter().zip(&mut aij[istart..=istop]) {
-                    *a = (*a - temp[isub]) / d;
-                    temp[isub] = 0.0;
+                    debug_assert!(isub <= n);
+                    // SAFETY: as above.
+                    let t = unsafe { temp.get_unchecked_mut(isub) };
+                    *a = (*a - *t) / d;
+                    *t = 0.0;
                 }
             }
         }
@@ -229,7 +236,9 @@ impl Cholesky {
             b[j] = bj;
             let (lo, hi) = (xlnz[j], xlnz[j + 1]);
             for (&isub, &a) in nzsub[lo..hi].iter().zip(&aij[lo..hi]) {
-                b[isub] -= a * bj;
+                debug_assert!(isub <= n);
+                // SAFETY: as above; b has n + 1 entries.
+                unsafe { *b.get_unchecked_mut(isub) -= a * bj };
             }
         }
         // Backward substitution.
@@ -237,7 +246,9 @@ impl Cholesky {
             let mut bj = b[j];
             let (lo, hi) = (xlnz[j], xlnz[j + 1]);
             for (&isub, &a) in nzsub[lo..hi].iter().zip(&aij[lo..hi]) {
-                bj -= a * b[isub];
+                debug_assert!(isub <= n);
+                // SAFETY: as above.
+                bj -= a * unsafe { *b.get_unchecked(isub) };
             }
             b[j] = bj / aii[j];
         }

@@ -251,6 +251,9 @@ struct Reader {
     tank_lines: HashMap<String, usize>,
     curve_lines: HashMap<String, usize>,
     rule_state: RuleState,
+    /// Indices of the valves read so far (the checks against fighting valves
+    /// look at valves only, as EPANET's do).
+    valves: Vec<usize>,
 }
 
 #[derive(Default, PartialEq)]
@@ -287,6 +290,7 @@ pub fn read_inp(bytes: &[u8], source_name: &str) -> Result<Network, ReadError> {
         tank_lines: HashMap::new(),
         curve_lines: HashMap::new(),
         rule_state: RuleState::None,
+        valves: Vec::new(),
     };
     let mut junction_count = 0usize;
     let mut fixed_count = 0usize;
@@ -771,13 +775,16 @@ impl Reader {
             kind: LinkKind::Valve(Valve { valve: kind, diameter, setting, curve, minor_loss }),
             initial_status: None,
         };
-        self.add_link(link, line_no)
+        self.add_link(link, line_no)?;
+        self.valves.push(self.net.links.len() - 1);
+        Ok(())
     }
 
     /// EPANET's rules against pressure/flow control valves that would fight.
     fn check_valve_pair(&self, kind: ValveKind, j1: &str, j2: &str) -> LineResult {
         use ValveKind::*;
-        for link in &self.net.links {
+        for &k in &self.valves {
+            let link = &self.net.links[k];
             let LinkKind::Valve(v) = &link.kind else { continue };
             let (v1, v2) = (link.from.as_str(), link.to.as_str());
             let bad = match (v.valve, kind) {
