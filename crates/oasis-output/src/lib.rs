@@ -19,7 +19,6 @@ pub use binary::{
     read_out, write_out,
 };
 pub use info::{OutputError, Run, RunInfo, ctime, hydraulic_steps};
-pub use model::Statistic;
 pub use report::{
     write_failed_report_bytes, write_report, write_report_bytes, write_secondary_report_bytes,
 };
