@@ -16,8 +16,6 @@ use crate::{ActionCause, HydraulicsError, LinkAction, PumpEnergy, RunResults, Sn
 pub(crate) struct Clock {
     pub duration: i64,
     pub hydraulic_step: i64,
-    /// The hydraulic step before it is cut to the pattern and report steps.
-    pub given_hydraulic_step: i64,
     pub pattern_step: i64,
     pub pattern_start: i64,
     pub report_step: i64,
@@ -36,13 +34,14 @@ impl Clock {
         if report_step == 0 {
             report_step = pattern_step;
         }
+        // The hydraulic step is cut to the pattern and report steps first; the
+        // rule and quality steps default to a tenth of the result.
+        hydraulic_step = hydraulic_step.min(pattern_step).min(report_step);
         let mut rule_step = if given("RULE TIMESTEP") { t.rule_step_s } else { 0 };
         if rule_step == 0 {
             rule_step = hydraulic_step / 10;
         }
         rule_step = rule_step.min(hydraulic_step);
-        let given_hydraulic_step = hydraulic_step;
-        hydraulic_step = hydraulic_step.min(pattern_step).min(report_step);
         let mut report_start = t.report_start_s;
         if report_start > t.duration_s {
             report_start = 0;
@@ -50,7 +49,6 @@ impl Clock {
         Clock {
             duration: t.duration_s,
             hydraulic_step,
-            given_hydraulic_step,
             pattern_step,
             pattern_start: t.pattern_start_s,
             report_step,

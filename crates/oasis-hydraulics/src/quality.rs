@@ -390,13 +390,13 @@ impl<'a> Engine<'a> {
 
         let t = &net.times;
         let given = |k: &str| t.given.iter().any(|g| g == k);
-        // As EPANET: derived from the hydraulic step as given, before that is
-        // cut to the pattern and report steps.
+        // As EPANET: a tenth of the hydraulic step (after that is cut to the
+        // pattern and report steps) unless given, and never longer than it.
         let mut qstep = if given("QUALITY TIMESTEP") { t.quality_step_s } else { 0 };
         if qstep == 0 {
-            qstep = sim.clock.given_hydraulic_step / 10;
+            qstep = sim.clock.hydraulic_step / 10;
         }
-        qstep = qstep.min(sim.clock.given_hydraulic_step).max(1);
+        qstep = qstep.min(sim.clock.hydraulic_step).max(1);
         // Like viscosity: a value above 1e-4 is relative to chlorine, a smaller
         // one is in ft²/s (m²/s in SI files).
         let diffus = if o.diffusivity > 1e-4 {

@@ -339,9 +339,10 @@ impl Model {
                         Some(c) => net.curves.iter().position(|x| &x.id == c).map_or(0.0, |i| (i + 1) as f64),
                         None => convert(v.setting),
                     };
-                    // Valves start OPEN; EPANET makes PRVs, PSVs and FCVs with a
-                    // setting ACTIVE when the run starts.
-                    let (mut kc, mut status) = (setting, Status::Open);
+                    // EPANET's starting statuses: a GPV is OPEN, other valves ACTIVE
+                    // (as its output files show).
+                    let start = if kind == LinkType::Gpv { Status::Open } else { Status::Active };
+                    let (mut kc, mut status) = (setting, start);
                     match l.initial_status {
                         Some(InitialStatus::Open) if kind != LinkType::Gpv => (kc, status) = (MISSING, Status::Open),
                         Some(InitialStatus::Closed) if kind != LinkType::Gpv => (kc, status) = (MISSING, Status::Closed),

@@ -72,6 +72,8 @@ fn shared_networks_quality_matches_epanet22() {
 #[test]
 fn own_networks_quality_matches_epanet22() {
     run_all(&workspace().join("tests/networks"));
+    // The output crate's report fixtures include age, trace and chlorine runs.
+    run_all(&workspace().join("crates/oasis-output/tests/networks"));
 }
 
 /// Random extended-period networks from `oasis-netgen`, each run with one of
