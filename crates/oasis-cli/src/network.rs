@@ -74,13 +74,26 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let duration = net.times.duration_s;
     let has_quality = duration > 0 && net.options.quality.first().is_some_and(|q| !q.eq_ignore_ascii_case("NONE"));
     let mut bar = Progress::new(duration);
-    let (results, quality) = if has_quality {
-        let (r, q) = oasis_hydraulics::simulate(&net, |t, d| bar.show(t, d))?;
-        (r, Some(q))
+    let outcome = if has_quality {
+        oasis_hydraulics::simulate(&net, |t, d| bar.show(t, d)).map(|(r, q)| (r, Some(q)))
     } else {
-        (oasis_hydraulics::extended_period_with_progress(&net, |t, d| bar.show(t, d))?, None)
+        oasis_hydraulics::extended_period_with_progress(&net, |t, d| bar.show(t, d)).map(|r| (r, None))
     };
     bar.finish();
+    let (results, quality) = match outcome {
+        Ok(r) => r,
+        Err(err) => {
+            // EPANET still writes a report that says why the run failed.
+            if let Some(path) = &args.report {
+                let mut info = oasis_output::RunInfo::from_inp(&name, &bytes);
+                info.started = started;
+                info.ended = now_ctime();
+                let rpt = oasis_output::write_failed_report_bytes(&net, &err, &info);
+                std::fs::write(path, rpt).with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            return Err(err.into());
+        }
+    };
     let Some(first) = results.periods.first() else { anyhow::bail!("the run produced no reporting period") };
     if duration > 0 {
         println!("duration   {} ({} reporting periods)", clock(duration), results.periods.len());
@@ -143,6 +156,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
             let rpt = oasis_output::write_report_bytes(&net, &run, &info)?;
             std::fs::write(path, rpt).with_context(|| format!("cannot write {}", path.display()))?;
             println!("report     {}", path.display());
+            // [REPORT] FILE sends the energy and result tables to a second file.
+            if let Some((second, rpt2)) = oasis_output::write_secondary_report_bytes(&net, &run, &info)? {
+                std::fs::write(&second, rpt2).with_context(|| format!("cannot write {second}"))?;
+                println!("report     {second}");
+            }
         }
     }
     if let Some(path) = args.csv {
