@@ -51,6 +51,7 @@ enum Var {
     Setting,
     FillTime,
     DrainTime,
+    Never,
 }
 
 #[derive(Debug, Clone)]
@@ -159,6 +160,9 @@ impl RuleSet {
                     } else if kw(v, "DRAINTIME") {
                         value *= 3600.0;
                         (Var::DrainTime, node(&p.id).unwrap_or(0))
+                    } else if kw(v, "POWER") {
+                        // EPANET reads POWER but never evaluates it: the premise is false.
+                        (Var::Never, 0)
                     } else {
                         return Err(bad(r, &format!("unknown variable {v}")));
                     };
@@ -301,6 +305,7 @@ fn variable(var: Var, i: usize, ctx: &Context, s: &State) -> Option<f64> {
     let m = ctx.m;
     let u = &m.ucf;
     Some(match var {
+        Var::Never => return None,
         Var::SystemDemand => s.dsystem * u.flow,
         Var::Demand => s.demand[i] * u.flow,
         Var::Head => s.head[i] * u.head,
