@@ -722,13 +722,18 @@ fn valve_setting(
 fn make_eps(net: &mut Network, rng: &mut Rng, free_loops: &[usize], tank_nodes: &[usize]) {
     let _ = tank_nodes;
     let u = Units(net.units);
+    // Mostly hourly, but the steps sometimes disagree so that EPANET's cuts of
+    // the hydraulic step (and the rule and quality steps derived from it) and a
+    // non-midnight start are exercised too.
+    let varied = rng.chance(0.3);
+    let pick = |rng: &mut Rng, options: &[&str]| if varied { rng.pick(options).to_string() } else { options[0].to_string() };
     net.times = vec![
         "Duration 24:00".into(),
-        "Hydraulic Timestep 1:00".into(),
-        "Pattern Timestep 1:00".into(),
-        "Report Timestep 1:00".into(),
-        "Report Start 0:00".into(),
-        "Start ClockTime 12 am".into(),
+        format!("Hydraulic Timestep {}", pick(rng, &["1:00", "2:00", "0:45"])),
+        format!("Pattern Timestep {}", pick(rng, &["1:00", "0:30", "3:00"])),
+        format!("Report Timestep {}", pick(rng, &["1:00", "2:00", "0:20"])),
+        format!("Report Start {}", pick(rng, &["0:00", "1:00"])),
+        format!("Start ClockTime {}", pick(rng, &["12 am", "6 am", "3:30 pm"])),
     ];
     if let Some(t) = net.tanks.first() {
         let (tid, lo, hi) = (t.id.clone(), t.min_m + 1.0, t.max_m - 1.0);
