@@ -9,13 +9,17 @@ use crate::State;
 use crate::linear::LinearSystem;
 use crate::setup::*;
 
-// Darcy-Weisbach constants as EPANET defines them.
-const A1: f64 = 3.14159265358979323850e+03; // 1000*PI
-const A2: f64 = 1.57079632679489661930e+03; // 500*PI
-const A8: f64 = 4.61841319859066668690e+00; // 5.74*(PI/4)^.9
-const A9: f64 = -8.68588963806503655300e-01; // -2/ln(10)
-const AB: f64 = 3.28895476345399058690e-03; // 5.74/(4000^.9)
-const AC: f64 = -5.14214965799093883760e-03; // AA*AB
+// Darcy-Weisbach constants exactly as EPANET writes them.
+#[allow(clippy::excessive_precision)]
+mod dw {
+    pub const A1: f64 = 3.14159265358979323850e+03; // 1000*PI
+    pub const A2: f64 = 1.57079632679489661930e+03; // 500*PI
+    pub const A8: f64 = 4.61841319859066668690e+00; // 5.74*(PI/4)^.9
+    pub const A9: f64 = -8.68588963806503655300e-01; // -2/ln(10)
+    pub const AB: f64 = 3.28895476345399058690e-03; // 5.74/(4000^.9)
+    pub const AC: f64 = -5.14214965799093883760e-03; // AA*AB
+}
+use dw::*;
 
 /// Sets `P` and `Y` of every link from the current flows and statuses.
 pub(crate) fn headloss_coeffs(m: &Model, s: &mut State) {

@@ -473,6 +473,8 @@ impl<'a> Engine<'a> {
         let m = self.m;
         for (k, l) in m.links.iter().enumerate() {
             if l.kind == LinkType::Pipe {
+                // EPANET's pipe volume uses this rounded π/4, not the constant.
+                #[allow(clippy::approx_constant)]
                 let v = 0.785398 * l.length_ft * (l.diameter_ft * l.diameter_ft);
                 self.segs[k].push_back(Segment { v, c: self.node_qual[l.n2] });
             }
