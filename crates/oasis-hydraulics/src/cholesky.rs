@@ -40,7 +40,9 @@ pub fn junction_graph(njuncs: usize, nnodes: usize, links: &[(usize, usize)]) ->
     graph_of(njuncs, &adj)
 }
 
-type Adjacency = Vec<Vec<(usize, usize)>>;
+/// Per node: (neighbour, coefficient slot), 1-based, in 32 bits to keep
+/// the symbolic phase small on large networks.
+type Adjacency = Vec<Vec<(u32, u32)>>;
 
 /// Adjacency lists (most recent entry last) and each link's coefficient slot.
 fn adjacency(nnodes: usize, links: &[(usize, usize)]) -> (Adjacency, Vec<usize>) {
@@ -49,12 +51,12 @@ fn adjacency(nnodes: usize, links: &[(usize, usize)]) -> (Adjacency, Vec<usize>)
     for (k0, &(a, b)) in links.iter().enumerate() {
         let k = k0 + 1;
         let (i, j) = (a + 1, b + 1);
-        match adj[i].iter().rev().find(|&&(node, _)| node == j) {
-            Some(&(_, first)) => link_coeff[k] = first,
+        match adj[i].iter().rev().find(|&&(node, _)| node as usize == j) {
+            Some(&(_, first)) => link_coeff[k] = first as usize,
             None => {
                 link_coeff[k] = k;
-                adj[i].push((j, k));
-                adj[j].push((i, k));
+                adj[i].push((j as u32, k as u32));
+                adj[j].push((i as u32, k as u32));
             }
         }
     }
@@ -67,7 +69,7 @@ fn graph_of(n: usize, adj: &Adjacency) -> (Vec<i64>, Vec<i64>) {
     xadj[1] = 1;
     for k in 1..=n {
         for &(node, _) in adj[k].iter().rev() {
-            if node <= n {
+            if (node as usize) <= n {
                 adjncy.push(node as i64);
             }
         }
@@ -84,6 +86,8 @@ impl Cholesky {
         let nlinks = m.links.len();
         // Adjacency lists (EPANET's linked lists, head = last element);
         // parallel links share the first one's coefficient.
+        // The symbolic phase stores node and slot numbers in 32 bits.
+        assert!(nnodes < (u32::MAX / 4) as usize && nlinks < (u32::MAX / 4) as usize, "network too large");
         let pairs: Vec<(usize, usize)> = m.links.iter().map(|l| (l.n1, l.n2)).collect();
         let (mut adj, link_coeff) = adjacency(nnodes, &pairs);
         let (xadj, mut adjncy) = graph_of(n, &adj);
@@ -108,17 +112,17 @@ impl Cholesky {
             let knode = order[k];
             let len = adj[knode].len();
             for a in (0..len).rev() {
-                let (inode, _) = adj[knode][a];
+                let inode = adj[knode][a].0 as usize;
                 if degree[inode] <= 0 {
                     continue;
                 }
                 degree[inode] -= 1;
                 for b in (0..a).rev() {
-                    let (jnode, _) = adj[knode][b];
-                    if degree[jnode] > 0 && !adj[inode].iter().any(|&(x, _)| x == jnode) {
+                    let jnode = adj[knode][b].0 as usize;
+                    if degree[jnode] > 0 && !adj[inode].iter().any(|&(x, _)| x as usize == jnode) {
                         ncoeffs += 1;
-                        adj[inode].push((jnode, ncoeffs));
-                        adj[jnode].push((inode, ncoeffs));
+                        adj[inode].push((jnode as u32, ncoeffs as u32));
+                        adj[jnode].push((inode as u32, ncoeffs as u32));
                         degree[inode] += 1;
                         degree[jnode] += 1;
                     }
@@ -136,8 +140,8 @@ impl Cholesky {
             let mut column: Vec<(usize, usize)> = adj[order[i]]
                 .iter()
                 .rev()
-                .filter(|&&(node, _)| node <= n)
-                .map(|&(node, l)| (row[node], l))
+                .filter(|&&(node, _)| node as usize <= n)
+                .map(|&(node, l)| (row[node as usize], l as usize))
                 .filter(|&(j, _)| j > i)
                 .collect();
             column.sort_by_key(|&(j, _)| j);
@@ -147,6 +151,7 @@ impl Cholesky {
             }
             xlnz[i + 1] = nzsub.len();
         }
+        drop(adj);
         let mut slot_position = vec![0usize; ncoeffs + 1];
         for (i, &slot) in lnz.iter().enumerate().skip(1) {
             slot_position[slot] = i;

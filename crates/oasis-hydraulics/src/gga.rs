@@ -112,7 +112,7 @@ fn new_flows(m: &Model, s: &mut State) -> (f64, f64) {
         let dh = s.head[n1] - s.head[n2];
         let mut dq = s.y[k] - s.p[k] * dh;
         dq *= s.relax;
-        if let Some(PumpData { kind: PumpKind::ConstPower { .. }, .. }) = &link.pump
+        if let Some(PumpData { kind: PumpKind::ConstPower { .. }, .. }) = link.pump.as_deref()
             && dq > s.flow[k]
         {
             dq = s.flow[k] / 2.0;

@@ -79,7 +79,8 @@ pub(crate) struct LinkData {
     /// Resistance coefficient.
     pub r: f64,
     pub status: Status,
-    pub pump: Option<PumpData>,
+    /// Boxed: most links are not pumps, and links are many.
+    pub pump: Option<Box<PumpData>>,
     /// Head-loss curve points for a GPV (file units).
     pub gpv_curve: Option<Vec<(f64, f64)>>,
 }
@@ -315,7 +316,7 @@ impl Model {
                         km: 0.0,
                         r: CBIG,
                         status,
-                        pump: Some(data),
+                        pump: Some(Box::new(data)),
                         gpv_curve: None,
                     }
                 }
@@ -581,3 +582,4 @@ fn pump_data(net: &Network, p: &Pump, ucf: &UnitFactors, id: &str) -> Result<Pum
         },
     }
 }
+
