@@ -115,3 +115,48 @@ pub fn label(path: &Path) -> String {
         p
     }
 }
+
+/// `../shared/networks`, or `None` with a note when this checkout has none.
+pub fn shared_networks() -> Option<PathBuf> {
+    let dir = workspace().join("../shared/networks");
+    if dir.exists() {
+        Some(dir)
+    } else {
+        eprintln!("note: ../shared/networks is absent; skipped");
+        None
+    }
+}
+
+/// Runs `check` on every `.inp` under `dir` (only those whose path contains
+/// `OASIS_PARITY_FILTER`, if set) and fails on any difference that
+/// `known-differences.txt` does not list, and on listed networks that now
+/// match. `check` returns `Ok(Some(kind))` for a network compared (`kind` is
+/// tallied in the summary), `Ok(None)` for one it does not apply to.
+pub fn check_directory(
+    dir: &Path,
+    what: &str,
+    check: impl Fn(&Toolkit, &Path) -> Result<Option<&'static str>, String>,
+) {
+    let Some(tk) = epanet22() else { return };
+    let filter = std::env::var("OASIS_PARITY_FILTER").unwrap_or_default();
+    let known = known_differences();
+    let mut counts = std::collections::BTreeMap::new();
+    let mut failures = Vec::new();
+    for f in inp_files(dir).iter().filter(|f| f.display().to_string().contains(&filter)) {
+        let listed = known.contains(&label(f));
+        match (check(&tk, f), listed) {
+            (Ok(None), _) => {}
+            (Ok(Some(_)), true) => {
+                failures.push(format!("{} now matches EPANET 2.2: remove it from known-differences.txt", label(f)))
+            }
+            (Ok(Some(kind)), false) => *counts.entry(kind).or_insert(0) += 1,
+            (Err(e), true) => {
+                *counts.entry("known difference").or_insert(0) += 1;
+                eprintln!("known difference: {e}");
+            }
+            (Err(e), false) => failures.push(e),
+        }
+    }
+    eprintln!("{} ({what}): {counts:?}, {} differ", dir.display(), failures.len());
+    assert!(failures.is_empty(), "{} differ from EPANET 2.2 ({what}):\n{}", failures.len(), failures.join("\n"));
+}

@@ -7,11 +7,11 @@ use std::path::Path;
 
 use oasis_parity::*;
 
-fn check(tk: &oasis_epanet::Toolkit, path: &Path) -> Result<bool, String> {
+fn check(tk: &oasis_epanet::Toolkit, path: &Path) -> Result<Option<&'static str>, String> {
     let name = path.display().to_string();
-    let Ok(net) = oasis_network::read_inp(&std::fs::read(path).unwrap(), &name) else { return Ok(false) };
+    let Ok(net) = oasis_network::read_inp(&std::fs::read(path).unwrap(), &name) else { return Ok(None) };
     if net.times.duration_s == 0 {
-        return Ok(false);
+        return Ok(None);
     }
     let reference = match tk.extended_period(path) {
         Ok(r) => r,
@@ -40,36 +40,18 @@ fn check(tk: &oasis_epanet::Toolkit, path: &Path) -> Result<bool, String> {
             return Err(format!("{name}: oasis stops after step {step}, epanet has {} steps", reference.len()));
         }
     }
-    Ok(true)
+    Ok(Some("same"))
 }
 
 fn run_all(dir: &Path) {
-    let Some(tk) = epanet22() else { return };
-    let filter = std::env::var("OASIS_PARITY_FILTER").unwrap_or_default();
-    let known = known_differences();
-    let (mut same, mut failures) = (0, Vec::new());
-    for f in inp_files(dir).iter().filter(|f| f.display().to_string().contains(&filter)) {
-        let listed = known.contains(&label(f));
-        match (check(&tk, f), listed) {
-            (Ok(true), true) => failures.push(format!("{} now matches EPANET 2.2: remove it from known-differences.txt", label(f))),
-            (Ok(true), false) => same += 1,
-            (Ok(false), _) => {}
-            (Err(e), true) => eprintln!("known difference: {e}"),
-            (Err(e), false) => failures.push(e),
-        }
-    }
-    eprintln!("{}: {same} extended-period runs match", dir.display());
-    assert!(failures.is_empty(), "{} runs differ from EPANET 2.2:\n{}", failures.len(), failures.join("\n"));
+    check_directory(dir, "every hydraulic step", check);
 }
 
 #[test]
 fn shared_networks_match_epanet22_over_time() {
-    let dir = workspace().join("../shared/networks");
-    if !dir.exists() {
-        eprintln!("note: ../shared/networks is absent; skipped");
-        return;
+    if let Some(dir) = shared_networks() {
+        run_all(&dir);
     }
-    run_all(&dir);
 }
 
 #[test]
@@ -93,8 +75,8 @@ fn random_extended_period_networks_match_epanet22() {
         let path = dir.join(format!("random-eps-{seed}.inp"));
         std::fs::write(&path, oasis_netgen::random_eps_network(seed, &opts)).unwrap();
         match check(&tk, &path) {
-            Ok(true) => same += 1,
-            Ok(false) => failures.push(format!("seed {seed}: not an extended-period network")),
+            Ok(Some(_)) => same += 1,
+            Ok(None) => failures.push(format!("seed {seed}: not an extended-period network")),
             Err(e) => failures.push(format!("seed {seed}: {e}")),
         }
         std::fs::remove_file(&path).ok();

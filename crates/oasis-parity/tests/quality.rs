@@ -9,12 +9,12 @@ use oasis_parity::*;
 
 const QTOL: f64 = 1e-4;
 
-fn check(tk: &oasis_epanet::Toolkit, path: &Path) -> Result<bool, String> {
+fn check(tk: &oasis_epanet::Toolkit, path: &Path) -> Result<Option<&'static str>, String> {
     let name = path.display().to_string();
-    let Ok(net) = oasis_network::read_inp(&std::fs::read(path).unwrap(), &name) else { return Ok(false) };
+    let Ok(net) = oasis_network::read_inp(&std::fs::read(path).unwrap(), &name) else { return Ok(None) };
     let has_quality = net.options.quality.first().is_some_and(|q| !q.eq_ignore_ascii_case("NONE"));
     if net.times.duration_s == 0 || !has_quality {
-        return Ok(false);
+        return Ok(None);
     }
     let reference = tk.water_quality(path).map_err(|e| format!("{name}: EPANET fails: {e}"))?;
     let ours = oasis_hydraulics::water_quality(&net).map_err(|e| format!("{name}: oasis fails: {e}"))?;
@@ -37,36 +37,18 @@ fn check(tk: &oasis_epanet::Toolkit, path: &Path) -> Result<bool, String> {
             }
         }
     }
-    Ok(true)
+    Ok(Some("same"))
 }
 
 fn run_all(dir: &Path) {
-    let Some(tk) = epanet22() else { return };
-    let filter = std::env::var("OASIS_PARITY_FILTER").unwrap_or_default();
-    let known = known_differences();
-    let (mut same, mut failures) = (0, Vec::new());
-    for f in inp_files(dir).iter().filter(|f| f.display().to_string().contains(&filter)) {
-        let listed = known.contains(&label(f));
-        match (check(&tk, f), listed) {
-            (Ok(true), true) => failures.push(format!("{} now matches EPANET 2.2: remove it from known-differences.txt", label(f))),
-            (Ok(true), false) => same += 1,
-            (Ok(false), _) => {}
-            (Err(e), true) => eprintln!("known difference: {e}"),
-            (Err(e), false) => failures.push(e),
-        }
-    }
-    eprintln!("{}: {same} water-quality runs match", dir.display());
-    assert!(failures.is_empty(), "{} quality runs differ from EPANET 2.2:\n{}", failures.len(), failures.join("\n"));
+    check_directory(dir, "water quality", check);
 }
 
 #[test]
 fn shared_networks_quality_matches_epanet22() {
-    let dir = workspace().join("../shared/networks");
-    if !dir.exists() {
-        eprintln!("note: ../shared/networks is absent; skipped");
-        return;
+    if let Some(dir) = shared_networks() {
+        run_all(&dir);
     }
-    run_all(&dir);
 }
 
 #[test]
@@ -138,8 +120,8 @@ fn random_networks_quality_matches_epanet22() {
         let path = dir.join(format!("random-quality-{seed}.inp"));
         std::fs::write(&path, oasis_network::write_inp(&net)).unwrap();
         match check(&tk, &path) {
-            Ok(true) => same += 1,
-            Ok(false) => failures.push(format!("seed {seed}: no quality run")),
+            Ok(Some(_)) => same += 1,
+            Ok(None) => failures.push(format!("seed {seed}: no quality run")),
             Err(e) => failures.push(format!("seed {seed} (variant {variant}): {e}")),
         }
         std::fs::remove_file(&path).ok();

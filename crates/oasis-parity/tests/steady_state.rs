@@ -8,14 +8,14 @@ use std::path::Path;
 
 use oasis_parity::*;
 
-fn check(tk: &oasis_epanet::Toolkit, path: &Path) -> Result<&'static str, String> {
+fn check(tk: &oasis_epanet::Toolkit, path: &Path) -> Result<Option<&'static str>, String> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
     let net = match oasis_network::read_inp(&bytes, &name) {
         Ok(net) => net,
         // Files Oasis rejects are checked against EPANET in a child process
         // (EPANET 2.2 can crash on some broken files).
-        Err(e) => return check_rejected(path, &e).map(|_| "rejected"),
+        Err(e) => return check_rejected(path, &e).map(|_| Some("rejected")),
     };
     let reference = tk.steady_state(path);
     let oasis = oasis_hydraulics::steady_state(&net);
@@ -25,13 +25,13 @@ fn check(tk: &oasis_epanet::Toolkit, path: &Path) -> Result<&'static str, String
             let link_ids: Vec<String> = net.links.iter().map(|l| l.id.clone()).collect();
             let diffs = compare(&o, &r, (&node_ids, &link_ids));
             if diffs.is_empty() {
-                Ok("same")
+                Ok(Some("same"))
             } else {
                 let n = diffs.len();
                 Err(format!("{name}: {n} differences:\n    {}", diffs.into_iter().take(if std::env::var_os("OASIS_PARITY_VERBOSE").is_some() { usize::MAX } else { 8 }).collect::<Vec<_>>().join("\n    ")))
             }
         }
-        (Err(o), Err(r)) if o.code() as i32 == r.code => Ok("same error"),
+        (Err(o), Err(r)) if o.code() as i32 == r.code => Ok(Some("same error")),
         (o, r) => Err(format!(
             "{name}: outcomes differ: oasis {:?} epanet {:?}",
             o.map(|s| s.iterations),
@@ -74,36 +74,14 @@ fn check_rejected(path: &Path, oasis: &oasis_network::ReadError) -> Result<(), S
 }
 
 fn run_all(dir: &Path) {
-    let Some(tk) = epanet22() else { return };
-    let known = known_differences();
-    let files = inp_files(dir);
-    let filter = std::env::var("OASIS_PARITY_FILTER").unwrap_or_default();
-    let mut failures = Vec::new();
-    let mut counts = std::collections::BTreeMap::new();
-    for f in files.iter().filter(|f| f.display().to_string().contains(&filter)) {
-        let listed = known.contains(&label(f));
-        match (check(&tk, f), listed) {
-            (Ok(_), true) => failures.push(format!("{} now matches EPANET 2.2: remove it from known-differences.txt", label(f))),
-            (Ok(kind), false) => *counts.entry(kind).or_insert(0) += 1,
-            (Err(e), true) => {
-                *counts.entry("known difference").or_insert(0) += 1;
-                eprintln!("known difference: {e}");
-            }
-            (Err(e), false) => failures.push(e),
-        }
-    }
-    eprintln!("{}: {counts:?}, {} differ", dir.display(), failures.len());
-    assert!(failures.is_empty(), "{} networks differ from EPANET 2.2:\n{}", failures.len(), failures.join("\n"));
+    check_directory(dir, "time 0", check);
 }
 
 #[test]
 fn shared_networks_match_epanet22_at_time_zero() {
-    let dir = workspace().join("../shared/networks");
-    if !dir.exists() {
-        eprintln!("note: ../shared/networks is absent; skipped");
-        return;
+    if let Some(dir) = shared_networks() {
+        run_all(&dir);
     }
-    run_all(&dir);
 }
 
 #[test]
