@@ -78,8 +78,6 @@ pub struct Simulation<'a> {
     rules: RuleSet,
     energy: EnergyLedger,
     warning_flag: i32,
-    /// Relative error of the last solution (for rules' SYSTEM checks).
-    last_relerr: f64,
     actions: Vec<LinkAction>,
 }
 
@@ -90,7 +88,7 @@ impl<'a> Simulation<'a> {
         let s = crate::initial_state(&m);
         let clock = Clock::new(net);
         let (volume, vmax) = m.fixed.iter().map(|t| (t.v0, t.vmax)).unzip();
-        let rules = RuleSet::new(net, &m)?;
+        let rules = RuleSet::new(net)?;
         let energy = EnergyLedger::new(net, &m);
         Ok(Simulation {
             net,
@@ -106,7 +104,6 @@ impl<'a> Simulation<'a> {
             rules,
             energy,
             warning_flag: 0,
-            last_relerr: 0.0,
             actions: Vec::new(),
         })
     }
@@ -146,7 +143,6 @@ impl<'a> Simulation<'a> {
         if sol.relative_error > self.m.hacc && self.m.extra_iter == -1 {
             self.halt = true;
         }
-        self.last_relerr = sol.relative_error;
         let warnings = crate::warnings(&self.m, &self.s, &sol);
         if let Some(w) = warnings.last() {
             self.warning_flag = w.code();

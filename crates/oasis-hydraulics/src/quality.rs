@@ -155,7 +155,7 @@ pub fn simulate(
     for h in &saved {
         engine.run(h);
         steps.push(engine.snapshot(h.time_s));
-        engine.next(h.step_s);
+        engine.next();
     }
     engine.update_mass_balance();
     let quality = QualityResults {
@@ -516,7 +516,7 @@ impl<'a> Engine<'a> {
     }
 
     /// EPANET's `nextqual`: route over the period in quality steps.
-    fn next(&mut self, step: i64) {
+    fn next(&mut self) {
         let hydstep = if self.htime <= self.duration { self.htime - self.qtime } else { 0 };
         if self.kind != Constituent::None && hydstep > 0 {
             let mut qt = 0;
@@ -527,7 +527,6 @@ impl<'a> Engine<'a> {
             }
         }
         self.qtime += hydstep;
-        let _ = step;
     }
 
     fn snapshot(&self, time_s: i64) -> QualitySnapshot {

@@ -98,7 +98,7 @@ fn bad(rule: &Rule, what: &str) -> HydraulicsError {
 }
 
 impl RuleSet {
-    pub fn new(net: &Network, m: &Model) -> Result<RuleSet, HydraulicsError> {
+    pub fn new(net: &Network) -> Result<RuleSet, HydraulicsError> {
         let node = |id: &str| net.nodes.iter().position(|n| n.id == id);
         let link = |id: &str| net.links.iter().position(|l| l.id == id);
         let kw = oasis_network::inp::read::kw;
@@ -198,7 +198,6 @@ impl RuleSet {
                 priority: r.priority.unwrap_or(0.0),
             });
         }
-        let _ = m;
         Ok(RuleSet { rules })
     }
 
