@@ -29,8 +29,15 @@ pub struct Cholesky {
     /// LNZ inverted), so that values are assembled directly in factor order.
     pub slot_position: Vec<usize>,
     temp: Vec<f64>,
-    link: Vec<usize>,
-    first: Vec<usize>,
+    /// The column updates of the factorisation in EPANET's order: for column
+    /// j, `updates[update_start[j]..update_start[j + 1]]` holds, for each
+    /// earlier column k that modifies it, the position of L(j,k) and the last
+    /// position of column k. EPANET finds these with linked lists while it
+    /// factorises; they depend on the structure only, so they are found once.
+    update_start: Vec<usize>,
+    updates: Vec<(u32, u32)>,
+    /// `temp` is not all zero (a factorisation stopped at a bad pivot).
+    temp_dirty: bool,
 }
 
 /// EPANET's junction graph in compressed 1-based form (`xadj`, `adjncy`),
@@ -77,6 +84,49 @@ fn graph_of(n: usize, adj: &Adjacency) -> (Vec<i64>, Vec<i64>) {
     }
     adjncy.push(0);
     (xadj, adjncy)
+}
+
+/// Replays, on the structure alone, the linked lists with which EPANET's
+/// factorisation finds the columns that update each column (George & Liu's
+/// `link`/`first` arrays), recording for column j each (position of L(j,k),
+/// last position of column k) in the order EPANET visits them.
+fn update_schedule(n: usize, xlnz: &[usize], nzsub: &[usize]) -> (Vec<usize>, Vec<(u32, u32)>) {
+    // Positions are stored as u32 to halve the schedule's memory; 4e9 factor
+    // entries would need far more memory than a machine has.
+    assert!(xlnz[n + 1] <= u32::MAX as usize, "factor too large for u32 positions");
+    let mut link = vec![0usize; n + 1];
+    let mut first = vec![0usize; n + 1];
+    let mut start = Vec::with_capacity(n + 2);
+    let mut updates = Vec::new();
+    start.push(0);
+    start.push(0);
+    for j in 1..=n {
+        let mut k = link[j];
+        while k != 0 {
+            let newk = link[k];
+            let kfirst = first[k];
+            let kstop = xlnz[k + 1] - 1;
+            updates.push((kfirst as u32, kstop as u32));
+            let istart = kfirst + 1;
+            if kstop >= istart {
+                first[k] = istart;
+                let isub = nzsub[istart];
+                link[k] = link[isub];
+                link[isub] = k;
+            }
+            k = newk;
+        }
+        let istart = xlnz[j];
+        let istop = xlnz[j + 1] - 1;
+        if istop >= istart {
+            first[j] = istart;
+            let isub = nzsub[istart];
+            link[j] = link[isub];
+            link[isub] = j;
+        }
+        start.push(updates.len());
+    }
+    (start, updates)
 }
 
 impl Cholesky {
@@ -156,6 +206,7 @@ impl Cholesky {
         for (i, &slot) in lnz.iter().enumerate().skip(1) {
             slot_position[slot] = i;
         }
+        let (update_start, updates) = update_schedule(n, &xlnz, &nzsub);
         Cholesky {
             n,
             row,
@@ -166,8 +217,9 @@ impl Cholesky {
             nzsub,
             slot_position,
             temp: vec![0.0; n + 1],
-            link: vec![0; n + 1],
-            first: vec![0; n + 1],
+            update_start,
+            updates,
+            temp_dirty: false,
         }
     }
 
@@ -185,36 +237,30 @@ impl Cholesky {
         // The unchecked accesses below rely on these lengths.
         assert!(aii.len() > n && b.len() > n && self.temp.len() > n, "factor arrays too short");
         let (xlnz, nzsub) = (&self.xlnz, &self.nzsub);
-        let (temp, link, first) = (&mut self.temp, &mut self.link, &mut self.first);
-        temp.iter_mut().for_each(|x| *x = 0.0);
-        link.iter_mut().for_each(|x| *x = 0);
-        first.iter_mut().for_each(|x| *x = 0);
+        let temp = &mut self.temp;
+        if self.temp_dirty {
+            temp.iter_mut().for_each(|x| *x = 0.0);
+            self.temp_dirty = false;
+        }
         for j in 1..=n {
-            // Columns k that modify column j are chained through `link`.
+            // The columns k that modify column j, in EPANET's order.
             let mut diagj = 0.0;
-            let mut k = link[j];
-            while k != 0 {
-                let newk = link[k];
-                let kfirst = first[k];
+            for &(kfirst, kstop) in &self.updates[self.update_start[j]..self.update_start[j + 1]] {
+                let (kfirst, kstop) = (kfirst as usize, kstop as usize);
                 let ljk = aij[kfirst];
                 diagj += ljk * ljk;
                 let istart = kfirst + 1;
-                let istop = xlnz[k + 1] - 1;
-                if istop >= istart {
-                    first[k] = istart;
-                    let isub = nzsub[istart];
-                    link[k] = link[isub];
-                    link[isub] = k;
-                    for (&isub, &a) in nzsub[istart..=istop].iter().zip(&aij[istart..=istop]) {
+                if kstop >= istart {
+                    for (&isub, &a) in nzsub[istart..=kstop].iter().zip(&aij[istart..=kstop]) {
                         debug_assert!(isub <= n);
                         // SAFETY: row indices are 1..=n by construction and temp has n + 1 entries.
                         unsafe { *temp.get_unchecked_mut(isub) += a * ljk };
                     }
                 }
-                k = newk;
             }
             let d = aii[j] - diagj;
             if d <= 0.0 {
+                self.temp_dirty = true;
                 return Err(j);
             }
             let d = d.sqrt();
@@ -222,10 +268,6 @@ impl Cholesky {
             let istart = xlnz[j];
             let istop = xlnz[j + 1] - 1;
             if istop >= istart {
-                first[j] = istart;
-                let isub = nzsub[istart];
-                link[j] = link[isub];
-                link[isub] = j;
                 for (&isub, a) in nzsub[istart..=istop].iter().zip(&mut aij[istart..=istop]) {
                     debug_assert!(isub <= n);
                     // SAFETY: as above.
