@@ -28,7 +28,10 @@ pub struct Cholesky {
     /// Position in the factor's storage of each coefficient slot (EPANET's
     /// LNZ inverted), so that values are assembled directly in factor order.
     pub slot_position: Vec<usize>,
-    temp: Vec<f64>,
+    /// The ends of every link the structure was built for (matrix node
+    /// numbers, 0-based), to tell whether another network can share it.
+    link_ends: Vec<(u32, u32)>,
+    nnodes: usize,
     /// The column updates of the factorisation in EPANET's order: for column
     /// j, `updates[update_start[j]..update_start[j + 1]]` holds, for each
     /// earlier column k that modifies it, the position of L(j,k) and the last
@@ -36,8 +39,14 @@ pub struct Cholesky {
     /// factorises; they depend on the structure only, so they are found once.
     update_start: Vec<usize>,
     updates: Vec<(u32, u32)>,
-    /// `temp` is not all zero (a factorisation stopped at a bad pivot).
-    temp_dirty: bool,
+}
+
+/// The per-solve working column of the factorisation. It is all zero
+/// between columns, so it is only cleared after a factorisation that stopped
+/// at a bad pivot.
+pub(crate) struct Scratch {
+    temp: Vec<f64>,
+    dirty: bool,
 }
 
 /// EPANET's junction graph in compressed 1-based form (`xadj`, `adjncy`),
@@ -216,11 +225,25 @@ impl Cholesky {
             xlnz,
             nzsub,
             slot_position,
-            temp: vec![0.0; n + 1],
+            link_ends: m.links.iter().map(|l| (l.n1 as u32, l.n2 as u32)).collect(),
+            nnodes,
             update_start,
             updates,
-            temp_dirty: false,
         }
+    }
+
+    /// Whether this structure is the one `Cholesky::new(m)` would build:
+    /// it depends on the node counts and the link ends only (link status,
+    /// demands, emitters and settings change values, never the structure).
+    pub(crate) fn fits(&self, m: &Model) -> bool {
+        self.n == m.njuncs
+            && self.nnodes == m.nnodes
+            && self.link_ends.len() == m.links.len()
+            && self.link_ends.iter().zip(&m.links).all(|(&(a, b), l)| a as usize == l.n1 && b as usize == l.n2)
+    }
+
+    pub(crate) fn scratch(&self) -> Scratch {
+        Scratch { temp: vec![0.0; self.n + 1], dirty: false }
     }
 
     /// Number of off-diagonal entries of the factor.
@@ -232,15 +255,15 @@ impl Cholesky {
     /// (in factor order, 1-based: see `slot_position`) are overwritten by the
     /// factor; `b` (by row) becomes the solution. Err(row) at a non-positive
     /// pivot. The operations are EPANET's, in its order.
-    pub(crate) fn solve(&mut self, aii: &mut [f64], aij: &mut [f64], b: &mut [f64]) -> Result<(), usize> {
+    pub(crate) fn solve(&self, scratch: &mut Scratch, aii: &mut [f64], aij: &mut [f64], b: &mut [f64]) -> Result<(), usize> {
         let n = self.n;
         // The unchecked accesses below rely on these lengths.
-        assert!(aii.len() > n && b.len() > n && self.temp.len() > n, "factor arrays too short");
+        assert!(aii.len() > n && b.len() > n && scratch.temp.len() > n, "factor arrays too short");
         let (xlnz, nzsub) = (&self.xlnz, &self.nzsub);
-        let temp = &mut self.temp;
-        if self.temp_dirty {
+        let temp = &mut scratch.temp;
+        if scratch.dirty {
             temp.iter_mut().for_each(|x| *x = 0.0);
-            self.temp_dirty = false;
+            scratch.dirty = false;
         }
         for j in 1..=n {
             // The columns k that modify column j, in EPANET's order.
@@ -260,7 +283,7 @@ impl Cholesky {
             }
             let d = aii[j] - diagj;
             if d <= 0.0 {
-                self.temp_dirty = true;
+                scratch.dirty = true;
                 return Err(j);
             }
             let d = d.sqrt();

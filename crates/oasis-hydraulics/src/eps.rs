@@ -3,8 +3,11 @@
 //! times, tank fill/drain times, simple-control times and rule firings),
 //! update tank levels, accumulate pump energy, and move on.
 
+use std::sync::Arc;
+
 use oasis_network::Network;
 
+use crate::cholesky::Cholesky;
 use crate::energy::EnergyLedger;
 use crate::linear::LinearSystem;
 use crate::rules::RuleSet;
@@ -59,6 +62,18 @@ impl Clock {
     }
 }
 
+/// The matrix ordering and symbolic factorisation of one network layout,
+/// shareable across threads (see `Simulation::with_structure`).
+#[derive(Clone)]
+pub struct SolverStructure(Arc<Cholesky>);
+
+impl SolverStructure {
+    /// Whether both are the one structure (not merely equal ones).
+    pub fn is_same(&self, other: &SolverStructure) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// A running extended-period simulation, stepped like EPANET's toolkit:
 /// `run` solves the current time (`EN_runH`), `next` advances (`EN_nextH`).
 pub struct Simulation<'a> {
@@ -83,8 +98,26 @@ pub struct Simulation<'a> {
 
 impl<'a> Simulation<'a> {
     pub fn new(net: &'a Network) -> Result<Simulation<'a>, HydraulicsError> {
+        Self::build(net, None)
+    }
+
+    /// Like `new`, but reuses `structure` (the ordering and symbolic
+    /// factorisation, the costliest part of setting up) when `net` has the
+    /// same nodes and link ends as the network it came from, as variants of
+    /// one network do (demands, emitters, statuses, settings). Otherwise a new
+    /// structure is built, so the results never depend on what was passed.
+    pub fn with_structure(net: &'a Network, structure: &SolverStructure) -> Result<Simulation<'a>, HydraulicsError> {
+        Self::build(net, Some(&structure.0))
+    }
+
+    /// This run's solver structure, to share with runs of variants.
+    pub fn structure(&self) -> SolverStructure {
+        SolverStructure(Arc::clone(self.sys.structure()))
+    }
+
+    fn build(net: &'a Network, shared: Option<&Arc<Cholesky>>) -> Result<Simulation<'a>, HydraulicsError> {
         let m = Model::new(net)?;
-        let sys = LinearSystem::new(&m);
+        let sys = LinearSystem::new(&m, shared);
         let s = crate::initial_state(&m);
         let clock = Clock::new(net);
         let (volume, vmax) = m.fixed.iter().map(|t| (t.v0, t.vmax)).unzip();

@@ -13,7 +13,7 @@ mod coefficients;
 mod energy;
 mod eps;
 
-pub use eps::Simulation;
+pub use eps::{Simulation, SolverStructure};
 pub use quality::{Constituent, MassBalance, QualityResults, QualitySnapshot, ReactionTotals, simulate, water_quality};
 mod gga;
 mod linear;

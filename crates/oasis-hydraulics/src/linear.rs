@@ -2,7 +2,9 @@
 //! The structure (ordering, symbolic factor) is built once per network; each
 //! iteration refills the values and factorises them in EPANET's order.
 
-use crate::cholesky::Cholesky;
+use std::sync::Arc;
+
+use crate::cholesky::{Cholesky, Scratch};
 use crate::setup::Model;
 
 pub(crate) struct LinearSystem {
@@ -16,7 +18,8 @@ pub(crate) struct LinearSystem {
     /// Index in `values` of each link's off-diagonal entry (parallel links
     /// share one), `None` when an end is a tank or reservoir.
     pub link_slot: Vec<Option<usize>>,
-    factor: Cholesky,
+    factor: Arc<Cholesky>,
+    scratch: Scratch,
     rhs: Vec<f64>,
 }
 
@@ -26,9 +29,14 @@ pub(crate) struct Singular {
 }
 
 impl LinearSystem {
-    pub fn new(model: &Model) -> LinearSystem {
+    /// Builds the system on `shared`'s structure when it fits this model,
+    /// else on a new one.
+    pub fn new(model: &Model, shared: Option<&Arc<Cholesky>>) -> LinearSystem {
         let n = model.njuncs;
-        let factor = Cholesky::new(model);
+        let factor = match shared {
+            Some(f) if f.fits(model) => Arc::clone(f),
+            _ => Arc::new(Cholesky::new(model)),
+        };
         let diag_slot = (0..n).map(|j| factor.row[j + 1]).collect();
         let link_slot = model
             .links
@@ -42,6 +50,7 @@ impl LinearSystem {
             diag_slot,
             link_slot,
             rhs: vec![0.0; n + 1],
+            scratch: factor.scratch(),
             factor,
         }
     }
@@ -56,11 +65,15 @@ impl LinearSystem {
         // Both halves are 1-based; aij[0] is unused.
         let (aii, aij) = self.values.split_at_mut(n + 1);
         self.factor
-            .solve(aii, aij, &mut self.rhs)
+            .solve(&mut self.scratch, aii, aij, &mut self.rhs)
             .map_err(|row| Singular { junction: self.factor.order[row] - 1 })?;
         for (j, v) in rhs.iter_mut().enumerate().take(n) {
             *v = self.rhs[self.factor.row[j + 1]];
         }
         Ok(())
+    }
+
+    pub fn structure(&self) -> &Arc<Cholesky> {
+        &self.factor
     }
 }

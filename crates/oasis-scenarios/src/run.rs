@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use oasis_hydraulics::{Simulation, Snapshot};
+use oasis_hydraulics::{Simulation, Snapshot, SolverStructure};
 use oasis_network::{Network, NodeKind};
 
 use crate::{Scenario, apply};
@@ -110,6 +110,12 @@ impl Tally {
 
 /// Solves one scenario on its own.
 pub fn run_one(net: &Network, s: &Scenario, settings: &Settings) -> Summary {
+    run_on(net, s, settings, None)
+}
+
+/// Solves one scenario, on the base network's solver structure when given
+/// (the simulation checks that it fits the variant).
+fn run_on(net: &Network, s: &Scenario, settings: &Settings, structure: Option<&SolverStructure>) -> Summary {
     let variant = match apply(net, s) {
         Ok(v) => v,
         Err(e) => return Summary::failed(net, s, e.to_string()),
@@ -122,7 +128,10 @@ pub fn run_one(net: &Network, s: &Scenario, settings: &Settings) -> Summary {
         .count();
     let mut tally = Tally::new(junctions);
     let solved = (|| -> Result<(), oasis_hydraulics::HydraulicsError> {
-        let mut sim = Simulation::new(&variant)?;
+        let mut sim = match structure {
+            Some(st) => Simulation::with_structure(&variant, st)?,
+            None => Simulation::new(&variant)?,
+        };
         loop {
             let snap = sim.run()?;
             if settings.steady || sim.is_reporting_time(snap.time_s) {
@@ -171,6 +180,10 @@ pub fn run_all(
     threads: usize,
     mut on_row: impl FnMut(&Summary, usize),
 ) {
+    // The ordering and symbolic factorisation are built once for all
+    // scenarios: no variant moves a node or a link end.
+    let structure = Simulation::new(net).ok().map(|sim| sim.structure());
+    let structure = structure.as_ref();
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(usize, Summary)>();
     std::thread::scope(|scope| {
@@ -183,7 +196,7 @@ pub fn run_all(
                     // (a closure can need many more trials), so no fixed split.
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(s) = scenarios.get(i) else { break };
-                    if tx.send((i, run_one(net, s, settings))).is_err() {
+                    if tx.send((i, run_on(net, s, settings, structure))).is_err() {
                         break;
                     }
                 }

@@ -1,7 +1,7 @@
 //! Scenario results against hand-computed values, against runs of the same
 //! variant alone, and the CSV's shape.
 
-use oasis_hydraulics::extended_period;
+use oasis_hydraulics::{Simulation, Snapshot, extended_period};
 use oasis_netgen::city::{CityOptions, city_network};
 use oasis_network::{Network, NodeKind, read_inp};
 use oasis_scenarios::cli::{Kind, ScenariosArgs, csv_header, run};
@@ -257,4 +257,41 @@ fn csv_has_a_header_and_one_full_row_per_scenario_in_order() {
     std::fs::remove_file(&inp).ok();
     std::fs::remove_file(&out).ok();
     let _ = Kind::Leak;
+}
+
+fn every_period(mut sim: Simulation) -> Vec<Snapshot> {
+    let mut periods = Vec::new();
+    loop {
+        periods.push(sim.run().unwrap());
+        if sim.next().unwrap() == 0 {
+            return periods;
+        }
+    }
+}
+
+/// Scenarios share the base network's ordering and symbolic factorisation:
+/// the variants use it and get exactly the results of a run that builds its own;
+/// a network of another layout is given a structure of its own.
+#[test]
+fn a_shared_solver_structure_changes_no_result() {
+    let net = small_city();
+    let base = Simulation::new(&net).unwrap().structure();
+    let mut variants = leak_scenarios(&net, 2.0);
+    variants.truncate(4);
+    variants.extend(closure_scenarios(&net).into_iter().take(4));
+    variants.extend(demand_scenarios(&[1.7]));
+    for s in &variants {
+        let v = apply(&net, s).unwrap();
+        let shared = Simulation::with_structure(&v, &base).unwrap();
+        assert!(shared.structure().is_same(&base), "scenario {} built its own structure", s.index);
+        assert_eq!(every_period(shared), every_period(Simulation::new(&v).unwrap()), "scenario {}", s.index);
+    }
+    let other = read_inp(
+        city_network(&CityOptions { junctions: 200, seed: 6, duration_h: 2, ..Default::default() }).as_bytes(),
+        "city200.inp",
+    )
+    .unwrap();
+    let sim = Simulation::with_structure(&other, &base).unwrap();
+    assert!(!sim.structure().is_same(&base), "another layout must not reuse the structure");
+    assert_eq!(every_period(sim), every_period(Simulation::new(&other).unwrap()));
 }
