@@ -153,7 +153,7 @@ pub fn hours(time: &str, units: &str) -> Option<f64> {
 
 /// Reads the time value at the end of `tokens` (value or value+units),
 /// returning hours.
-fn trailing_hours(tokens: &[String]) -> Option<f64> {
+fn trailing_hours(tokens: &[&str]) -> Option<f64> {
     let n = tokens.len() - 1;
     if let Some(y) = number(&tokens[n]) {
         return Some(y);
@@ -169,39 +169,35 @@ fn trailing_hours(tokens: &[String]) -> Option<f64> {
 
 /// Splits a line into EPANET tokens (blank-separated, `"quoted"` allowed) and
 /// the comment after `;`.
-fn tokenize(line: &str) -> (Vec<String>, Option<String>) {
+fn tokenize(line: &str) -> (Vec<&str>, Option<&str>) {
     let (body, comment) = match line.find(';') {
-        Some(i) => (&line[..i], Some(line[i + 1..].trim().to_string())),
+        Some(i) => (&line[..i], Some(line[i + 1..].trim())),
         None => (line, None),
     };
+    // Tokens borrow from the line: no allocation per token.
     let mut tokens = Vec::new();
-    let mut chars = body.chars().peekable();
-    while let Some(&c) = chars.peek() {
-        if c.is_whitespace() {
-            chars.next();
-            continue;
+    let mut rest = body;
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            break;
         }
-        let mut tok = String::new();
-        if c == '"' {
-            chars.next();
-            for c in chars.by_ref() {
-                if c == '"' {
-                    break;
-                }
-                tok.push(c);
-            }
+        if let Some(quoted) = rest.strip_prefix('"') {
+            // Up to the closing quote, or the end of the line without one.
+            let end = quoted.find('"').unwrap_or(quoted.len());
+            tokens.push(&quoted[..end]);
+            rest = &quoted[(end + 1).min(quoted.len())..];
         } else {
-            while let Some(&c) = chars.peek() {
-                if c.is_whitespace() {
-                    break;
-                }
-                tok.push(c);
-                chars.next();
-            }
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            tokens.push(&rest[..end]);
+            rest = &rest[end..];
         }
-        tokens.push(tok);
     }
     (tokens, comment)
+}
+
+fn owned(t: &[&str]) -> Vec<String> {
+    t.iter().map(|s| s.to_string()).collect()
 }
 
 /// Text of an `.inp` file: UTF-8 when it is valid UTF-8, else Latin-1 (every
@@ -310,10 +306,10 @@ pub fn read_inp(bytes: &[u8], source_name: &str) -> Result<Network, ReadError> {
                 Some(Section::Junctions) => junction_count += 1,
                 Some(Section::Reservoirs) | Some(Section::Tanks) => fixed_count += 1,
                 Some(Section::Patterns) => {
-                    reader.pattern_ids.insert(first.clone());
+                    reader.pattern_ids.insert(first.to_string());
                 }
                 Some(Section::Curves) => {
-                    reader.curve_ids.insert(first.clone());
+                    reader.curve_ids.insert(first.to_string());
                 }
                 _ => {}
             }
@@ -377,7 +373,7 @@ pub fn read_inp(bytes: &[u8], source_name: &str) -> Result<Network, ReadError> {
                         line: line_no,
                         section: String::new(),
                         field: "section".into(),
-                        token: first.clone(),
+                        token: first.to_string(),
                         message: format!("{}: unknown section {first}", describe(201)),
                     });
                     section = None;
@@ -427,7 +423,7 @@ fn find_section(token: &str) -> Result<Section, ()> {
     Err(())
 }
 
-fn need(tokens: &[String], n: usize) -> LineResult {
+fn need(tokens: &[&str], n: usize) -> LineResult {
     if tokens.len() < n {
         return Err(Problem {
             code: 201,
@@ -439,12 +435,12 @@ fn need(tokens: &[String], n: usize) -> LineResult {
     Ok(())
 }
 
-fn num(tokens: &[String], i: usize, field: &'static str) -> Result<f64, Problem> {
+fn num(tokens: &[&str], i: usize, field: &'static str) -> Result<f64, Problem> {
     number(&tokens[i]).ok_or_else(|| problem(202, field, &tokens[i]))
 }
 
 impl Reader {
-    fn line(&mut self, sect: Section, line_no: usize, t: &[String], comment: Option<&str>) -> LineResult {
+    fn line(&mut self, sect: Section, line_no: usize, t: &[&str], comment: Option<&str>) -> LineResult {
         match sect {
             Section::Title | Section::End => Ok(()),
             Section::Junctions => self.junction(t),
@@ -467,22 +463,22 @@ impl Reader {
             Section::Mixing => self.mixing(t),
             Section::Times => self.time(t),
             Section::Report => {
-                self.net.report.push(t.to_vec());
+                self.net.report.push(owned(t));
                 Ok(())
             }
             Section::Options => self.option(t),
             Section::Coordinates => self.coordinate(t),
             Section::Vertices => self.vertex(t),
             Section::Labels => {
-                self.net.labels.push(t.to_vec());
+                self.net.labels.push(owned(t));
                 Ok(())
             }
             Section::Backdrop => {
-                self.net.backdrop.push(t.to_vec());
+                self.net.backdrop.push(owned(t));
                 Ok(())
             }
             Section::Later(_) => {
-                self.net.other_sections.last_mut().expect("section pushed on its header").lines.push(t.to_vec());
+                self.net.other_sections.last_mut().expect("section pushed on its header").lines.push(owned(t));
                 Ok(())
             }
         }
@@ -500,14 +496,14 @@ impl Reader {
         Ok(())
     }
 
-    fn pattern_ref(&self, t: &[String], i: usize) -> Result<Option<String>, Problem> {
+    fn pattern_ref(&self, t: &[&str], i: usize) -> Result<Option<String>, Problem> {
         if t.len() <= i {
             return Ok(None);
         }
-        if !self.pattern_ids.contains(&t[i]) {
+        if !self.pattern_ids.contains(t[i]) {
             return Err(problem(205, "pattern", &t[i]));
         }
-        Ok(Some(t[i].clone()))
+        Ok(Some(t[i].to_string()))
     }
 
     fn add_node(&mut self, id: &str, class: NodeClass, node: Node) -> LineResult {
@@ -529,17 +525,17 @@ impl Reader {
         Ok(())
     }
 
-    fn node_ref(&self, t: &[String], i: usize, field: &'static str) -> Result<(NodeClass, usize), Problem> {
-        self.node_class.get(&t[i]).copied().ok_or_else(|| problem(203, field, &t[i]))
+    fn node_ref(&self, t: &[&str], i: usize, field: &'static str) -> Result<(NodeClass, usize), Problem> {
+        self.node_class.get(t[i]).copied().ok_or_else(|| problem(203, field, &t[i]))
     }
 
-    fn junction(&mut self, t: &[String]) -> LineResult {
+    fn junction(&mut self, t: &[&str]) -> LineResult {
         need(t, 2)?;
         let elevation = num(t, 1, "elevation")?;
         let base = if t.len() > 2 { num(t, 2, "demand")? } else { 0.0 };
         let pattern = self.pattern_ref(t, 3)?;
         let node = Node {
-            id: t[0].clone(),
+            id: t[0].to_string(),
             elevation,
             kind: NodeKind::Junction(Junction {
                 demands: vec![Demand { base, pattern, category: None }],
@@ -549,13 +545,13 @@ impl Reader {
         self.add_node(&t[0], NodeClass::Junction, node)
     }
 
-    fn tank(&mut self, t: &[String], line_no: usize) -> LineResult {
+    fn tank(&mut self, t: &[&str], line_no: usize) -> LineResult {
         need(t, 2)?;
         let elevation = num(t, 1, "elevation")?;
         // EPANET treats a line of at most 3 fields as a reservoir, in either section.
         if t.len() <= 3 {
             let pattern = self.pattern_ref(t, 2)?;
-            let node = Node { id: t[0].clone(), elevation, kind: NodeKind::Reservoir(Reservoir { pattern }) };
+            let node = Node { id: t[0].to_string(), elevation, kind: NodeKind::Reservoir(Reservoir { pattern }) };
             return self.add_node(&t[0], NodeClass::Reservoir, node);
         }
         need(t, 6)?;
@@ -572,10 +568,10 @@ impl Reader {
         }
         let mut volume_curve = None;
         if t.len() > 7 && !t[7].starts_with('*') {
-            if !self.curve_ids.contains(&t[7]) {
+            if !self.curve_ids.contains(t[7]) {
                 return Err(problem(206, "volume curve", &t[7]));
             }
-            volume_curve = Some(t[7].clone());
+            volume_curve = Some(t[7].to_string());
         }
         let mut overflow = false;
         if t.len() > 8 {
@@ -585,9 +581,9 @@ impl Reader {
                 return Err(problem(213, "overflow", &t[8]));
             }
         }
-        self.tank_lines.insert(t[0].clone(), line_no);
+        self.tank_lines.insert(t[0].to_string(), line_no);
         let node = Node {
-            id: t[0].clone(),
+            id: t[0].to_string(),
             elevation,
             kind: NodeKind::Tank(Tank {
                 initial_level,
@@ -602,7 +598,7 @@ impl Reader {
         self.add_node(&t[0], NodeClass::Tank, node)
     }
 
-    fn link_ends(&self, t: &[String]) -> Result<((NodeClass, usize), (NodeClass, usize)), Problem> {
+    fn link_ends(&self, t: &[&str]) -> Result<((NodeClass, usize), (NodeClass, usize)), Problem> {
         let a = self.node_ref(t, 1, "start node")?;
         let b = self.node_ref(t, 2, "end node")?;
         if t[1] == t[2] {
@@ -622,7 +618,7 @@ impl Reader {
         Ok(())
     }
 
-    fn pipe(&mut self, t: &[String], line_no: usize) -> LineResult {
+    fn pipe(&mut self, t: &[&str], line_no: usize) -> LineResult {
         need(t, 6)?;
         self.link_ends(t)?;
         let length = num(t, 3, "length")?;
@@ -671,11 +667,11 @@ impl Reader {
         if pipe.minor_loss < 0.0 {
             return Err(problem(211, "minor loss", &t[6]));
         }
-        let link = Link { id: t[0].clone(), from: t[1].clone(), to: t[2].clone(), kind: LinkKind::Pipe(pipe), initial_status: None };
+        let link = Link { id: t[0].to_string(), from: t[1].to_string(), to: t[2].to_string(), kind: LinkKind::Pipe(pipe), initial_status: None };
         self.add_link(link, line_no)
     }
 
-    fn pump(&mut self, t: &[String], line_no: usize) -> LineResult {
+    fn pump(&mut self, t: &[&str], line_no: usize) -> LineResult {
         // A pump with no curve or power is error 226, found after reading.
         need(t, 3)?;
         self.link_ends(t)?;
@@ -690,7 +686,7 @@ impl Reader {
                 return Err(problem(202, "curve value", &t[3]));
             }
             pump.inline_curve = Some(values);
-            let link = Link { id: t[0].clone(), from: t[1].clone(), to: t[2].clone(), kind: LinkKind::Pump(pump), initial_status: None };
+            let link = Link { id: t[0].to_string(), from: t[1].to_string(), to: t[2].to_string(), kind: LinkKind::Pump(pump), initial_status: None };
             return self.add_link(link, line_no);
         }
         let mut i = 3;
@@ -701,10 +697,10 @@ impl Reader {
             }
             let value = &t[i + 1];
             if kw(key, "HEAD") {
-                if !self.curve_ids.contains(value) {
+                if !self.curve_ids.contains(*value) {
                     return Err(problem(206, "head curve", value));
                 }
-                pump.head_curve = Some(value.clone());
+                pump.head_curve = Some(value.to_string());
             } else if kw(key, "POWER") {
                 let y = number(value).ok_or_else(|| problem(202, "power", value))?;
                 if y <= 0.0 {
@@ -712,10 +708,10 @@ impl Reader {
                 }
                 pump.power = Some(y);
             } else if kw(key, "PATTERN") {
-                if !self.pattern_ids.contains(value) {
+                if !self.pattern_ids.contains(*value) {
                     return Err(problem(205, "pattern", value));
                 }
-                pump.pattern = Some(value.clone());
+                pump.pattern = Some(value.to_string());
             } else if kw(key, "SPEED") {
                 let y = number(value).ok_or_else(|| problem(202, "speed", value))?;
                 if y < 0.0 {
@@ -727,11 +723,11 @@ impl Reader {
             }
             i += 2;
         }
-        let link = Link { id: t[0].clone(), from: t[1].clone(), to: t[2].clone(), kind: LinkKind::Pump(pump), initial_status: None };
+        let link = Link { id: t[0].to_string(), from: t[1].to_string(), to: t[2].to_string(), kind: LinkKind::Pump(pump), initial_status: None };
         self.add_link(link, line_no)
     }
 
-    fn valve(&mut self, t: &[String], line_no: usize) -> LineResult {
+    fn valve(&mut self, t: &[&str], line_no: usize) -> LineResult {
         need(t, 6)?;
         let (a, b) = self.link_ends(t)?;
         let diameter = num(t, 3, "diameter")?;
@@ -751,10 +747,10 @@ impl Reader {
         .map(|(_, k)| k)
         .ok_or_else(|| problem(201, "valve type", &t[4]))?;
         let (setting, curve) = if kind == ValveKind::Gpv {
-            if !self.curve_ids.contains(&t[5]) {
+            if !self.curve_ids.contains(t[5]) {
                 return Err(problem(206, "head loss curve", &t[5]));
             }
-            (0.0, Some(t[5].clone()))
+            (0.0, Some(t[5].to_string()))
         } else {
             (num(t, 5, "setting")?, None)
         };
@@ -769,9 +765,9 @@ impl Reader {
             self.check_valve_pair(kind, &t[1], &t[2])?;
         }
         let link = Link {
-            id: t[0].clone(),
-            from: t[1].clone(),
-            to: t[2].clone(),
+            id: t[0].to_string(),
+            from: t[1].to_string(),
+            to: t[2].to_string(),
             kind: LinkKind::Valve(Valve { valve: kind, diameter, setting, curve, minor_loss }),
             initial_status: None,
         };
@@ -810,24 +806,24 @@ impl Reader {
         Ok(())
     }
 
-    fn tag(&mut self, t: &[String]) -> LineResult {
+    fn tag(&mut self, t: &[&str]) -> LineResult {
         need(t, 3)?;
         let object = if kw(&t[0], "NODE") {
             self.node_ref(t, 1, "id")?;
             "NODE"
         } else if kw(&t[0], "LINK") {
-            if !self.link_ids.contains_key(&t[1]) {
+            if !self.link_ids.contains_key(t[1]) {
                 return Err(problem(204, "id", &t[1]));
             }
             "LINK"
         } else {
             return Err(problem(201, "object", &t[0]));
         };
-        self.net.tags.push(Tag { object: object.into(), id: t[1].clone(), tag: t[2].clone() });
+        self.net.tags.push(Tag { object: object.into(), id: t[1].to_string(), tag: t[2].to_string() });
         Ok(())
     }
 
-    fn demand(&mut self, t: &[String], comment: Option<&str>) -> LineResult {
+    fn demand(&mut self, t: &[&str], comment: Option<&str>) -> LineResult {
         need(t, 2)?;
         let y = num(t, 1, "demand")?;
         if kw(&t[0], "MULTIPLY") {
@@ -853,7 +849,7 @@ impl Reader {
         Ok(())
     }
 
-    fn status(&mut self, t: &[String]) -> LineResult {
+    fn status(&mut self, t: &[&str]) -> LineResult {
         need(t, 2)?;
         let word = &t[t.len() - 1];
         let status = if kw(word, "OPEN") {
@@ -868,11 +864,11 @@ impl Reader {
             InitialStatus::Value(y)
         };
         let ids: Vec<usize> = if t.len() == 2 {
-            vec![*self.link_ids.get(&t[0]).ok_or_else(|| problem(204, "link", &t[0]))?]
+            vec![*self.link_ids.get(t[0]).ok_or_else(|| problem(204, "link", &t[0]))?]
         } else {
             // A range of link IDs (EPANET compares them as numbers when both are numeric).
-            let lo = self.link_ids.get(&t[0]).ok_or_else(|| problem(204, "link", &t[0]))?;
-            let hi = self.link_ids.get(&t[1]).ok_or_else(|| problem(204, "link", &t[1]))?;
+            let lo = self.link_ids.get(t[0]).ok_or_else(|| problem(204, "link", &t[0]))?;
+            let hi = self.link_ids.get(t[1]).ok_or_else(|| problem(204, "link", &t[1]))?;
             let (lo, hi) = (*lo.min(hi), *lo.max(hi));
             (lo..=hi).collect()
         };
@@ -891,44 +887,44 @@ impl Reader {
         Ok(())
     }
 
-    fn pattern(&mut self, t: &[String]) -> LineResult {
+    fn pattern(&mut self, t: &[&str]) -> LineResult {
         let mut factors = Vec::with_capacity(t.len() - 1);
         for i in 1..t.len() {
             factors.push(num(t, i, "multiplier")?);
         }
         self.check_id(&t[0], "id")?;
-        match self.pattern_pos.get(&t[0]) {
+        match self.pattern_pos.get(t[0]) {
             Some(&k) => self.net.patterns[k].factors.extend(factors),
             None => {
-                self.pattern_pos.insert(t[0].clone(), self.net.patterns.len());
-                self.net.patterns.push(Pattern { id: t[0].clone(), factors });
+                self.pattern_pos.insert(t[0].to_string(), self.net.patterns.len());
+                self.net.patterns.push(Pattern { id: t[0].to_string(), factors });
             }
         }
         Ok(())
     }
 
-    fn curve(&mut self, t: &[String], line_no: usize) -> LineResult {
+    fn curve(&mut self, t: &[&str], line_no: usize) -> LineResult {
         need(t, 3)?;
         let x = num(t, 1, "x")?;
         let y = num(t, 2, "y")?;
         self.check_id(&t[0], "id")?;
-        match self.curve_pos.get(&t[0]) {
+        match self.curve_pos.get(t[0]) {
             Some(&k) => self.net.curves[k].points.push((x, y)),
             None => {
-                self.curve_pos.insert(t[0].clone(), self.net.curves.len());
-                self.curve_lines.insert(t[0].clone(), line_no);
-                self.net.curves.push(Curve { id: t[0].clone(), points: vec![(x, y)] });
+                self.curve_pos.insert(t[0].to_string(), self.net.curves.len());
+                self.curve_lines.insert(t[0].to_string(), line_no);
+                self.net.curves.push(Curve { id: t[0].to_string(), points: vec![(x, y)] });
             }
         }
         Ok(())
     }
 
-    fn control(&mut self, t: &[String]) -> LineResult {
+    fn control(&mut self, t: &[&str]) -> LineResult {
         // LINK id action IF NODE id ABOVE|BELOW value
         // LINK id action AT TIME t | AT CLOCKTIME t [AM|PM]
         // EPANET reads the words by position only (`Pump P1 Open IF Tank T1 ...` works).
         need(t, 6)?;
-        let k = *self.link_ids.get(&t[1]).ok_or_else(|| problem(204, "link", &t[1]))?;
+        let k = *self.link_ids.get(t[1]).ok_or_else(|| problem(204, "link", &t[1]))?;
         let link = &self.net.links[k];
         match &link.kind {
             LinkKind::Pipe(p) if p.check_valve => return Err(problem(207, "link", &t[1])),
@@ -958,7 +954,7 @@ impl Reader {
             need(t, 8)?;
             self.node_ref(t, 5, "node")?;
             let value = num(t, 7, "value")?;
-            let node = t[5].clone();
+            let node = t[5].to_string();
             if kw(&t[6], "ABOVE") {
                 ControlCondition::Above { node, value }
             } else if kw(&t[6], "BELOW") {
@@ -967,11 +963,11 @@ impl Reader {
                 return Err(problem(201, "ABOVE/BELOW", &t[6]));
             }
         };
-        self.net.controls.push(Control { link: t[1].clone(), action, condition });
+        self.net.controls.push(Control { link: t[1].to_string(), action, condition });
         Ok(())
     }
 
-    fn rule(&mut self, t: &[String]) -> LineResult {
+    fn rule(&mut self, t: &[&str]) -> LineResult {
         let key = t[0].to_ascii_uppercase();
         let misplaced = |what: &str| Problem {
             code: 221,
@@ -983,7 +979,7 @@ impl Reader {
             "RULE" => {
                 need(t, 2)?;
                 self.net.rules.push(Rule {
-                    id: t[1].clone(),
+                    id: t[1].to_string(),
                     premises: vec![],
                     then_actions: vec![],
                     else_actions: vec![],
@@ -1050,14 +1046,14 @@ impl Reader {
         Ok(())
     }
 
-    fn premise(&self, conjunction: Conjunction, t: &[String]) -> Result<Premise, Problem> {
+    fn premise(&self, conjunction: Conjunction, t: &[&str]) -> Result<Premise, Problem> {
         // IF object id variable relation value  |  IF SYSTEM variable relation value
         let object = t.get(1).ok_or_else(|| problem(201, "object", ""))?.to_ascii_uppercase();
         let (id, rest) = if kw(&object, "SYSTEM") {
             (String::new(), &t[2..])
         } else {
             need(t, 6)?;
-            let id = t[2].clone();
+            let id = t[2].to_string();
             if is_node_object(&object) {
                 self.node_ref(t, 2, "node")?;
             } else if is_link_object(&object) {
@@ -1084,14 +1080,14 @@ impl Reader {
         })
     }
 
-    fn rule_action(&self, t: &[String]) -> Result<RuleAction, Problem> {
+    fn rule_action(&self, t: &[&str]) -> Result<RuleAction, Problem> {
         // THEN object id STATUS|SETTING = value
         need(t, 6)?;
         let object = t[1].to_ascii_uppercase();
         if !is_link_object(&object) {
             return Err(problem(201, "object", &t[1]));
         }
-        let k = *self.link_ids.get(&t[2]).ok_or_else(|| problem(204, "link", &t[2]))?;
+        let k = *self.link_ids.get(t[2]).ok_or_else(|| problem(204, "link", &t[2]))?;
         if matches!(&self.net.links[k].kind, LinkKind::Pipe(p) if p.check_valve) {
             return Err(problem(207, "link", &t[2]));
         }
@@ -1109,30 +1105,30 @@ impl Reader {
         } else {
             return Err(problem(201, "variable", &t[3]));
         }
-        Ok(RuleAction { object: canonical_object(&object), id: t[2].clone(), variable, value: value.clone() })
+        Ok(RuleAction { object: canonical_object(&object), id: t[2].to_string(), variable, value: value.to_string() })
     }
 
-    fn energy(&mut self, t: &[String]) -> LineResult {
+    fn energy(&mut self, t: &[&str]) -> LineResult {
         // PUMP id PRICE|PATTERN|EFFIC value; GLOBAL ...; DEMAND CHARGE value.
         if kw(&t[0], "PUMP") {
             need(t, 4)?;
-            match self.link_ids.get(&t[1]) {
+            match self.link_ids.get(t[1]) {
                 Some(&k) if matches!(self.net.links[k].kind, LinkKind::Pump(_)) => {}
                 _ => return Err(problem(216, "pump", &t[1])),
             }
         }
-        if t.len() >= 3 && kw(&t[t.len() - 2], "PATT") && !self.pattern_ids.contains(&t[t.len() - 1]) {
+        if t.len() >= 3 && kw(&t[t.len() - 2], "PATT") && !self.pattern_ids.contains(t[t.len() - 1]) {
             return Err(problem(205, "pattern", &t[t.len() - 1]));
         }
-        if t.len() >= 3 && kw(&t[t.len() - 2], "EFFI") && kw(&t[0], "PUMP") && !self.curve_ids.contains(&t[t.len() - 1]) {
+        if t.len() >= 3 && kw(&t[t.len() - 2], "EFFI") && kw(&t[0], "PUMP") && !self.curve_ids.contains(t[t.len() - 1]) {
             return Err(problem(206, "efficiency curve", &t[t.len() - 1]));
         }
-        self.net.energy.lines.push(t.to_vec());
+        self.net.energy.lines.push(owned(t));
         Ok(())
     }
 
     /// `[REACTIONS]` lines are kept as written, after EPANET's checks.
-    fn reaction(&mut self, t: &[String]) -> LineResult {
+    fn reaction(&mut self, t: &[&str]) -> LineResult {
         // EPANET ignores lines with fewer than three fields.
         if t.len() >= 3 {
             let n = t.len() - 1;
@@ -1162,11 +1158,11 @@ impl Reader {
                 return Err(problem(201, "keyword", w));
             }
         }
-        self.net.reactions.lines.push(t.to_vec());
+        self.net.reactions.lines.push(owned(t));
         Ok(())
     }
 
-    fn emitter(&mut self, t: &[String]) -> LineResult {
+    fn emitter(&mut self, t: &[&str]) -> LineResult {
         need(t, 2)?;
         let (class, pos) = self.node_ref(t, 0, "junction")?;
         let c = num(t, 1, "coefficient")?;
@@ -1180,12 +1176,12 @@ impl Reader {
         Ok(())
     }
 
-    fn quality(&mut self, t: &[String]) -> LineResult {
+    fn quality(&mut self, t: &[&str]) -> LineResult {
         need(t, 2)?;
         if t.len() == 2 {
             self.node_ref(t, 0, "node")?;
             let c = num(t, 1, "initial quality")?;
-            self.net.quality.push((t[0].clone(), c));
+            self.net.quality.push((t[0].to_string(), c));
         } else {
             // A node range with one value; kept as given.
             let c = num(t, 2, "initial quality")?;
@@ -1194,7 +1190,7 @@ impl Reader {
         Ok(())
     }
 
-    fn source(&mut self, t: &[String]) -> LineResult {
+    fn source(&mut self, t: &[&str]) -> LineResult {
         need(t, 3)?;
         self.node_ref(t, 0, "node")?;
         let known = ["CONCEN", "MASS", "SETPOINT", "FLOWPACED"];
@@ -1205,11 +1201,11 @@ impl Reader {
         need(t, value_at + 1)?;
         let strength = num(t, value_at, "strength")?;
         let pattern = self.pattern_ref(t, value_at + 1)?;
-        self.net.sources.push(Source { node: t[0].clone(), kind, strength, pattern });
+        self.net.sources.push(Source { node: t[0].to_string(), kind, strength, pattern });
         Ok(())
     }
 
-    fn mixing(&mut self, t: &[String]) -> LineResult {
+    fn mixing(&mut self, t: &[&str]) -> LineResult {
         need(t, 2)?;
         self.node_ref(t, 0, "tank")?;
         let model = ["MIXED", "2COMP", "FIFO", "LIFO"]
@@ -1217,11 +1213,11 @@ impl Reader {
             .find(|m| kw(&t[1], &m[..2]))
             .ok_or_else(|| problem(201, "model", &t[1]))?;
         let fraction = if t.len() > 2 { Some(num(t, 2, "fraction")?) } else { None };
-        self.net.mixing.push(Mixing { tank: t[0].clone(), model: model.into(), fraction });
+        self.net.mixing.push(Mixing { tank: t[0].to_string(), model: model.into(), fraction });
         Ok(())
     }
 
-    fn time(&mut self, t: &[String]) -> LineResult {
+    fn time(&mut self, t: &[&str]) -> LineResult {
         need(t, 2)?;
         let times = &mut self.net.times;
         let n = t.len() - 1;
@@ -1283,7 +1279,7 @@ impl Reader {
         Ok(())
     }
 
-    fn option(&mut self, t: &[String]) -> LineResult {
+    fn option(&mut self, t: &[&str]) -> LineResult {
         let o = &mut self.net.options;
         let n = t.len() - 1;
         let w = &t[0];
@@ -1333,22 +1329,22 @@ impl Reader {
             if n < 2 {
                 return Ok(());
             }
-            o.hydraulics_file = Some((t[1].clone(), t[2].clone()));
+            o.hydraulics_file = Some((t[1].to_string(), t[2].to_string()));
             return Ok(());
         }
         if kw(w, "QUAL") {
             if n >= 1 && kw(&t[1], "TRACE") {
                 // The trace node must exist (error 212).
-                let node = t.get(2).map(String::as_str).unwrap_or("");
+                let node = t.get(2).copied().unwrap_or("");
                 if !self.node_class.contains_key(node) {
                     return Err(problem(212, "trace node", node));
                 }
             }
-            self.net.options.quality = t[1..].to_vec();
+            self.net.options.quality = owned(&t[1..]);
             return Ok(());
         }
         if kw(w, "MAP") {
-            o.map = t.get(1).cloned();
+            o.map = t.get(1).map(|s| s.to_string());
             return Ok(());
         }
         if kw(w, "UNBAL") {
@@ -1367,7 +1363,7 @@ impl Reader {
         }
         if kw(w, "PATT") {
             if n >= 1 {
-                o.pattern = Some(t[1].clone());
+                o.pattern = Some(t[1].to_string());
             }
             return Ok(());
         }
@@ -1382,7 +1378,7 @@ impl Reader {
             return Ok(());
         }
         if kw(w, "VERIFY") || kw(w, "SEGM") {
-            o.other.push(t.to_vec());
+            o.other.push(owned(t));
             return Ok(());
         }
         // Numeric options.
@@ -1433,7 +1429,7 @@ impl Reader {
                 if kw(w, "RQTOL") && y >= 1.0 {
                     return Err(problem(213, "value", &t[at]));
                 }
-                o.other.push(t.to_vec());
+                o.other.push(owned(t));
             } else {
                 return Err(problem(201, "option", w));
             }
@@ -1441,23 +1437,23 @@ impl Reader {
         Ok(())
     }
 
-    fn coordinate(&mut self, t: &[String]) -> LineResult {
+    fn coordinate(&mut self, t: &[&str]) -> LineResult {
         need(t, 3)?;
         self.node_ref(t, 0, "node")?;
         let x = num(t, 1, "x")?;
         let y = num(t, 2, "y")?;
-        self.net.coordinates.push((t[0].clone(), x, y));
+        self.net.coordinates.push((t[0].to_string(), x, y));
         Ok(())
     }
 
-    fn vertex(&mut self, t: &[String]) -> LineResult {
+    fn vertex(&mut self, t: &[&str]) -> LineResult {
         need(t, 3)?;
-        if !self.link_ids.contains_key(&t[0]) {
+        if !self.link_ids.contains_key(t[0]) {
             return Err(problem(204, "link", &t[0]));
         }
         let x = num(t, 1, "x")?;
         let y = num(t, 2, "y")?;
-        self.net.vertices.push((t[0].clone(), x, y));
+        self.net.vertices.push((t[0].to_string(), x, y));
         Ok(())
     }
 
@@ -1596,7 +1592,11 @@ mod tests {
     fn tokens_quotes_and_comments() {
         let (t, c) = tokenize("  J1\t\"a b\"  12 ;Residential ");
         assert_eq!(t, vec!["J1", "a b", "12"]);
-        assert_eq!(c.as_deref(), Some("Residential"));
+        assert_eq!(c, Some("Residential"));
+        // A quote ends a token and starts the next; an unclosed one runs to
+        // the end; "" is an empty token; any Unicode blank separates.
+        assert_eq!(tokenize("\"a\"b \"\" x\u{3000}y \"open end").0, vec!["a", "b", "", "x", "y", "open end"]);
+        assert_eq!(tokenize("   ; only a comment"), (vec![], Some("only a comment")));
     }
 
     #[test]
