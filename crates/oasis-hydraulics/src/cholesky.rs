@@ -28,17 +28,42 @@ pub struct Cholesky {
     /// Position in the factor's storage of each coefficient slot (EPANET's
     /// LNZ inverted), so that values are assembled directly in factor order.
     pub slot_position: Vec<usize>,
-    /// The ends of every link the structure was built for (matrix node
-    /// numbers, 0-based), to tell whether another network can share it.
-    link_ends: Vec<(u32, u32)>,
-    nnodes: usize,
     /// The column updates of the factorisation in EPANET's order: for column
-    /// j, `updates[update_start[j]..update_start[j + 1]]` holds, for each
-    /// earlier column k that modifies it, the position of L(j,k) and the last
-    /// position of column k. EPANET finds these with linked lists while it
+    /// j, `updates[update_start[j]..update_start[j + 1]]` lists the earlier
+    /// columns k that modify it. EPANET finds them with linked lists while it
     /// factorises; they depend on the structure only, so they are found once.
-    update_start: Vec<usize>,
-    updates: Vec<(u32, u32)>,
+    /// Column k's updates take its rows in order, one each, so the position
+    /// of L(j,k) is a cursor per column (`Scratch::next`).
+    update_start: Vec<u32>,
+    updates: Vec<u32>,
+}
+
+/// What the structure depends on: the node counts and the ends of every link
+/// (link status, demands, emitters and settings change values, never the
+/// structure). Kept only for structures that are shared, to check that a
+/// model fits.
+pub(crate) struct Layout {
+    njuncs: usize,
+    nnodes: usize,
+    link_ends: Vec<(u32, u32)>,
+}
+
+impl Layout {
+    pub(crate) fn of(m: &Model) -> Layout {
+        Layout {
+            njuncs: m.njuncs,
+            nnodes: m.nnodes,
+            link_ends: m.links.iter().map(|l| (l.n1 as u32, l.n2 as u32)).collect(),
+        }
+    }
+
+    /// Whether `Cholesky::new(m)` would build the structure this layout had.
+    pub(crate) fn fits(&self, m: &Model) -> bool {
+        self.njuncs == m.njuncs
+            && self.nnodes == m.nnodes
+            && self.link_ends.len() == m.links.len()
+            && self.link_ends.iter().zip(&m.links).all(|(&(a, b), l)| a as usize == l.n1 && b as usize == l.n2)
+    }
 }
 
 /// The per-solve working column of the factorisation. It is all zero
@@ -46,6 +71,8 @@ pub struct Cholesky {
 /// at a bad pivot.
 pub(crate) struct Scratch {
     temp: Vec<f64>,
+    /// Position in column k of the next row it updates.
+    next: Vec<u32>,
     dirty: bool,
 }
 
@@ -97,9 +124,9 @@ fn graph_of(n: usize, adj: &Adjacency) -> (Vec<i64>, Vec<i64>) {
 
 /// Replays, on the structure alone, the linked lists with which EPANET's
 /// factorisation finds the columns that update each column (George & Liu's
-/// `link`/`first` arrays), recording for column j each (position of L(j,k),
-/// last position of column k) in the order EPANET visits them.
-fn update_schedule(n: usize, xlnz: &[usize], nzsub: &[usize]) -> (Vec<usize>, Vec<(u32, u32)>) {
+/// `link`/`first` arrays), recording for column j the columns k that update
+/// it in the order EPANET visits them.
+fn update_schedule(n: usize, xlnz: &[usize], nzsub: &[usize]) -> (Vec<u32>, Vec<u32>) {
     // Positions are stored as u32 to halve the schedule's memory; 4e9 factor
     // entries would need far more memory than a machine has.
     assert!(xlnz[n + 1] <= u32::MAX as usize, "factor too large for u32 positions");
@@ -115,7 +142,7 @@ fn update_schedule(n: usize, xlnz: &[usize], nzsub: &[usize]) -> (Vec<usize>, Ve
             let newk = link[k];
             let kfirst = first[k];
             let kstop = xlnz[k + 1] - 1;
-            updates.push((kfirst as u32, kstop as u32));
+            updates.push(k as u32);
             let istart = kfirst + 1;
             if kstop >= istart {
                 first[k] = istart;
@@ -133,7 +160,8 @@ fn update_schedule(n: usize, xlnz: &[usize], nzsub: &[usize]) -> (Vec<usize>, Ve
             link[j] = link[isub];
             link[isub] = j;
         }
-        start.push(updates.len());
+        // One update per off-diagonal entry of the factor: fits in u32 (asserted above).
+        start.push(updates.len() as u32);
     }
     (start, updates)
 }
@@ -225,25 +253,13 @@ impl Cholesky {
             xlnz,
             nzsub,
             slot_position,
-            link_ends: m.links.iter().map(|l| (l.n1 as u32, l.n2 as u32)).collect(),
-            nnodes,
             update_start,
             updates,
         }
     }
 
-    /// Whether this structure is the one `Cholesky::new(m)` would build:
-    /// it depends on the node counts and the link ends only (link status,
-    /// demands, emitters and settings change values, never the structure).
-    pub(crate) fn fits(&self, m: &Model) -> bool {
-        self.n == m.njuncs
-            && self.nnodes == m.nnodes
-            && self.link_ends.len() == m.links.len()
-            && self.link_ends.iter().zip(&m.links).all(|(&(a, b), l)| a as usize == l.n1 && b as usize == l.n2)
-    }
-
     pub(crate) fn scratch(&self) -> Scratch {
-        Scratch { temp: vec![0.0; self.n + 1], dirty: false }
+        Scratch { temp: vec![0.0; self.n + 1], next: vec![0; self.n + 1], dirty: false }
     }
 
     /// Number of off-diagonal entries of the factor.
@@ -261,6 +277,10 @@ impl Cholesky {
         assert!(aii.len() > n && b.len() > n && scratch.temp.len() > n, "factor arrays too short");
         let (xlnz, nzsub) = (&self.xlnz, &self.nzsub);
         let temp = &mut scratch.temp;
+        let next = &mut scratch.next;
+        for (c, &x) in next.iter_mut().zip(&xlnz[..=n]) {
+            *c = x as u32;
+        }
         if scratch.dirty {
             temp.iter_mut().for_each(|x| *x = 0.0);
             scratch.dirty = false;
@@ -268,8 +288,11 @@ impl Cholesky {
         for j in 1..=n {
             // The columns k that modify column j, in EPANET's order.
             let mut diagj = 0.0;
-            for &(kfirst, kstop) in &self.updates[self.update_start[j]..self.update_start[j + 1]] {
-                let (kfirst, kstop) = (kfirst as usize, kstop as usize);
+            for &k in &self.updates[self.update_start[j] as usize..self.update_start[j + 1] as usize] {
+                let k = k as usize;
+                let kfirst = next[k] as usize;
+                next[k] += 1;
+                let kstop = xlnz[k + 1] - 1;
                 let ljk = aij[kfirst];
                 diagj += ljk * ljk;
                 let istart = kfirst + 1;

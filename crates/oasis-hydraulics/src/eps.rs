@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use oasis_network::Network;
 
-use crate::cholesky::Cholesky;
+use crate::cholesky::{Cholesky, Layout};
 use crate::energy::EnergyLedger;
 use crate::linear::LinearSystem;
 use crate::rules::RuleSet;
@@ -65,12 +65,15 @@ impl Clock {
 /// The matrix ordering and symbolic factorisation of one network layout,
 /// shareable across threads (see `Simulation::with_structure`).
 #[derive(Clone)]
-pub struct SolverStructure(Arc<Cholesky>);
+pub struct SolverStructure {
+    factor: Arc<Cholesky>,
+    layout: Arc<Layout>,
+}
 
 impl SolverStructure {
     /// Whether both are the one structure (not merely equal ones).
     pub fn is_same(&self, other: &SolverStructure) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        Arc::ptr_eq(&self.factor, &other.factor)
     }
 }
 
@@ -107,15 +110,15 @@ impl<'a> Simulation<'a> {
     /// one network do (demands, emitters, statuses, settings). Otherwise a new
     /// structure is built, so the results never depend on what was passed.
     pub fn with_structure(net: &'a Network, structure: &SolverStructure) -> Result<Simulation<'a>, HydraulicsError> {
-        Self::build(net, Some(&structure.0))
+        Self::build(net, Some((&structure.factor, &structure.layout)))
     }
 
     /// This run's solver structure, to share with runs of variants.
     pub fn structure(&self) -> SolverStructure {
-        SolverStructure(Arc::clone(self.sys.structure()))
+        SolverStructure { factor: Arc::clone(self.sys.structure()), layout: Arc::new(Layout::of(&self.m)) }
     }
 
-    fn build(net: &'a Network, shared: Option<&Arc<Cholesky>>) -> Result<Simulation<'a>, HydraulicsError> {
+    fn build(net: &'a Network, shared: Option<(&Arc<Cholesky>, &Layout)>) -> Result<Simulation<'a>, HydraulicsError> {
         let m = Model::new(net)?;
         let sys = LinearSystem::new(&m, shared);
         let s = crate::initial_state(&m);

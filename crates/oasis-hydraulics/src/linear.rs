@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::cholesky::{Cholesky, Scratch};
+use crate::cholesky::{Cholesky, Layout, Scratch};
 use crate::setup::Model;
 
 pub(crate) struct LinearSystem {
@@ -31,10 +31,10 @@ pub(crate) struct Singular {
 impl LinearSystem {
     /// Builds the system on `shared`'s structure when it fits this model,
     /// else on a new one.
-    pub fn new(model: &Model, shared: Option<&Arc<Cholesky>>) -> LinearSystem {
+    pub fn new(model: &Model, shared: Option<(&Arc<Cholesky>, &Layout)>) -> LinearSystem {
         let n = model.njuncs;
         let factor = match shared {
-            Some(f) if f.fits(model) => Arc::clone(f),
+            Some((f, layout)) if layout.fits(model) => Arc::clone(f),
             _ => Arc::new(Cholesky::new(model)),
         };
         let diag_slot = (0..n).map(|j| factor.row[j + 1]).collect();
