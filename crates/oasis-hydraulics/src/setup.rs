@@ -2,12 +2,39 @@
 //! internal units (ft, cfs, s), with EPANET 2.2's conversions and defaults.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use oasis_network::pump_curve::PumpCurve;
 use oasis_network::units::{HeadlossFormula, UnitFactors};
 use oasis_network::*;
 
 use crate::HydraulicsError;
+
+/// FNV-1a over an id's bytes. The ids come from the user's own file, so a
+/// keyed hash buys nothing here, and SipHash was a visible part of setting up
+/// a single-period run.
+struct IdHasher(u64);
+
+impl Default for IdHasher {
+    fn default() -> Self {
+        IdHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map from element ids.
+type IdMap<'a> = HashMap<&'a str, usize, BuildHasherDefault<IdHasher>>;
 
 pub(crate) const QZERO: f64 = 1e-6;
 pub(crate) const CBIG: f64 = 1e8;
@@ -170,12 +197,12 @@ impl Model {
     pub fn new(net: &Network) -> Result<Model, HydraulicsError> {
         let o = &net.options;
         let ucf = UnitFactors::new(o.flow_units, o.pressure_units, o.specific_gravity);
-        let node_index: HashMap<&str, usize> = net.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+        let node_index: IdMap = net.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
         let njuncs = net.junction_count();
 
         // Patterns: index 0 is EPANET's constant pattern; file patterns follow.
         let mut patterns = vec![vec![1.0]];
-        let mut pattern_index = HashMap::new();
+        let mut pattern_index = IdMap::default();
         for p in &net.patterns {
             pattern_index.insert(p.id.as_str(), patterns.len());
             patterns.push(if p.factors.is_empty() { vec![1.0] } else { p.factors.clone() });
@@ -383,7 +410,7 @@ impl Model {
             links.push(link);
         }
 
-        let link_index: HashMap<&str, usize> = net.links.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect();
+        let link_index: IdMap = net.links.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect();
         let mut controls = Vec::new();
         for c in &net.controls {
             let k = link_index[c.link.as_str()];
