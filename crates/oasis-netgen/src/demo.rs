@@ -47,7 +47,7 @@ fn low_id(r: usize, c: usize) -> String {
 /// `examples/jinchang-demo.inp`).
 pub fn jinchang_demo() -> String {
     let mut rng = Rng::new(20_260_101);
-    let mut net = Network::new(FlowUnits::Lps, Headloss::HazenWilliams);
+    let mut net = Network::new(FlowUnits::Lps, HeadlossFormula::HazenWilliams);
     net.title
         .push("Oasis demonstration network: a desert-city supply zone (Jinchang-like)".into());
     net.title.push(

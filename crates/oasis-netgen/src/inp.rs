@@ -3,117 +3,28 @@
 
 use std::fmt::Write;
 
-/// EPANET 2.2's flow units; US units make every other quantity US (ft, in, psi, hp).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FlowUnits {
-    Cfs,
-    Gpm,
-    Mgd,
-    Imgd,
-    Afd,
-    Lps,
-    Lpm,
-    Mld,
-    Cmh,
-    Cmd,
-}
-
-impl FlowUnits {
-    pub const ALL: [FlowUnits; 10] = [
-        FlowUnits::Cfs,
-        FlowUnits::Gpm,
-        FlowUnits::Mgd,
-        FlowUnits::Imgd,
-        FlowUnits::Afd,
-        FlowUnits::Lps,
-        FlowUnits::Lpm,
-        FlowUnits::Mld,
-        FlowUnits::Cmh,
-        FlowUnits::Cmd,
-    ];
-
-    pub fn keyword(self) -> &'static str {
-        match self {
-            FlowUnits::Cfs => "CFS",
-            FlowUnits::Gpm => "GPM",
-            FlowUnits::Mgd => "MGD",
-            FlowUnits::Imgd => "IMGD",
-            FlowUnits::Afd => "AFD",
-            FlowUnits::Lps => "LPS",
-            FlowUnits::Lpm => "LPM",
-            FlowUnits::Mld => "MLD",
-            FlowUnits::Cmh => "CMH",
-            FlowUnits::Cmd => "CMD",
-        }
-    }
-
-    pub fn is_us(self) -> bool {
-        matches!(
-            self,
-            FlowUnits::Cfs | FlowUnits::Gpm | FlowUnits::Mgd | FlowUnits::Imgd | FlowUnits::Afd
-        )
-    }
-
-    /// Units per cfs, EPANET's own factors (so generated magnitudes land where intended).
-    fn per_cfs(self) -> f64 {
-        match self {
-            FlowUnits::Cfs => 1.0,
-            FlowUnits::Gpm => 448.831,
-            FlowUnits::Mgd => 0.64632,
-            FlowUnits::Imgd => 0.5382,
-            FlowUnits::Afd => 1.9837,
-            FlowUnits::Lps => 28.317,
-            FlowUnits::Lpm => 1699.0,
-            FlowUnits::Mld => 2.4466,
-            FlowUnits::Cmh => 101.94,
-            FlowUnits::Cmd => 2446.6,
-        }
-    }
-}
-
-/// The head-loss formula of `[OPTIONS] HEADLOSS`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Headloss {
-    HazenWilliams,
-    DarcyWeisbach,
-    ChezyManning,
-}
-
-impl Headloss {
-    pub const ALL: [Headloss; 3] = [
-        Headloss::HazenWilliams,
-        Headloss::DarcyWeisbach,
-        Headloss::ChezyManning,
-    ];
-
-    pub fn keyword(self) -> &'static str {
-        match self {
-            Headloss::HazenWilliams => "H-W",
-            Headloss::DarcyWeisbach => "D-W",
-            Headloss::ChezyManning => "C-M",
-        }
-    }
-}
+pub use oasis_network::units::{FlowUnits, HeadlossFormula};
+use oasis_network::units::{KW_PER_HP, L_PER_FT3, M_PER_FT};
 
 /// SI → file units.
 #[derive(Debug, Clone, Copy)]
 pub struct Units(pub FlowUnits);
 
-const FT_PER_M: f64 = 1.0 / 0.3048;
+const FT_PER_M: f64 = 1.0 / M_PER_FT;
 
 impl Units {
     pub fn flow(self, lps: f64) -> f64 {
-        lps / 28.317 * self.0.per_cfs()
+        lps / L_PER_FT3 * self.0.per_cfs()
     }
     pub fn length(self, m: f64) -> f64 {
-        if self.0.is_us() { m * FT_PER_M } else { m }
+        if !self.0.is_si() { m * FT_PER_M } else { m }
     }
     pub fn diameter(self, mm: f64) -> f64 {
-        if self.0.is_us() { mm / 25.4 } else { mm }
+        if !self.0.is_si() { mm / 25.4 } else { mm }
     }
     /// Pressure from metres of water (2.2: psi = ft × 0.4333 in US units).
     pub fn pressure(self, m: f64) -> f64 {
-        if self.0.is_us() {
+        if !self.0.is_si() {
             m * FT_PER_M * 0.4333
         } else {
             m
@@ -121,10 +32,10 @@ impl Units {
     }
     /// Darcy–Weisbach roughness: mm (SI) or millifeet (US).
     pub fn dw_roughness(self, mm: f64) -> f64 {
-        if self.0.is_us() { mm * FT_PER_M } else { mm }
+        if !self.0.is_si() { mm * FT_PER_M } else { mm }
     }
     pub fn power(self, kw: f64) -> f64 {
-        if self.0.is_us() { kw / 0.7457 } else { kw }
+        if !self.0.is_si() { kw / KW_PER_HP } else { kw }
     }
 }
 
@@ -275,7 +186,7 @@ pub struct Network {
     pub title: Vec<String>,
     pub comments: Vec<String>,
     pub units: FlowUnits,
-    pub headloss: Headloss,
+    pub headloss: HeadlossFormula,
     pub junctions: Vec<Junction>,
     pub reservoirs: Vec<Reservoir>,
     pub tanks: Vec<Tank>,
@@ -304,7 +215,7 @@ pub struct Network {
 }
 
 impl Network {
-    pub fn new(units: FlowUnits, headloss: Headloss) -> Network {
+    pub fn new(units: FlowUnits, headloss: HeadlossFormula) -> Network {
         Network {
             title: Vec::new(),
             comments: Vec::new(),
@@ -394,7 +305,7 @@ impl Network {
         );
         for p in &self.pipes {
             let rough = match self.headloss {
-                Headloss::DarcyWeisbach => u.dw_roughness(p.roughness),
+                HeadlossFormula::DarcyWeisbach => u.dw_roughness(p.roughness),
                 _ => p.roughness,
             };
             let status = match p.status {

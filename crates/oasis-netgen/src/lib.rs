@@ -10,5 +10,5 @@ mod random;
 mod rng;
 
 pub use demo::jinchang_demo;
-pub use inp::{FlowUnits, Headloss, ValveKind};
+pub use inp::{FlowUnits, HeadlossFormula, ValveKind};
 pub use random::{RandomOptions, random_eps_network, random_network};

@@ -17,7 +17,7 @@ pub struct RandomOptions {
     pub min_junctions: usize,
     pub max_junctions: usize,
     /// `None`: a random formula per network.
-    pub headloss: Option<Headloss>,
+    pub headloss: Option<HeadlossFormula>,
     /// `None`: random among all ten.
     pub flow_units: Option<FlowUnits>,
     pub loops: bool,
@@ -67,7 +67,7 @@ impl RandomOptions {
     /// Pipes, junctions and one reservoir only (loops allowed), H-W in LPS.
     pub fn plain() -> Self {
         RandomOptions {
-            headloss: Some(Headloss::HazenWilliams),
+            headloss: Some(HeadlossFormula::HazenWilliams),
             flow_units: Some(FlowUnits::Lps),
             second_reservoir: false,
             tanks: false,
@@ -118,7 +118,7 @@ fn build(seed: u64, opts: &RandomOptions, eps: bool) -> Network {
     let units = opts
         .flow_units
         .unwrap_or_else(|| *rng.pick(&FlowUnits::ALL));
-    let headloss = opts.headloss.unwrap_or_else(|| *rng.pick(&Headloss::ALL));
+    let headloss = opts.headloss.unwrap_or_else(|| *rng.pick(&HeadlossFormula::ALL));
     let mut net = Network::new(units, headloss);
     net.title
         .push(format!("oasis-netgen random network, seed {seed}"));
@@ -127,7 +127,7 @@ fn build(seed: u64, opts: &RandomOptions, eps: bool) -> Network {
 
     // D-W networks sometimes run at tiny flows so laminar and transitional
     // friction factors (Re < 4000) are exercised, not only Swamee–Jain.
-    let scale = if headloss == Headloss::DarcyWeisbach {
+    let scale = if headloss == HeadlossFormula::DarcyWeisbach {
         *rng.pick(&[1.0, 1.0, 0.05, 0.003])
     } else {
         1.0
@@ -342,9 +342,9 @@ fn build(seed: u64, opts: &RandomOptions, eps: bool) -> Network {
     // --- roughness per formula
     let roughness = |rng: &mut Rng| -> f64 {
         match headloss {
-            Headloss::HazenWilliams => rng.range(90.0, 140.0).round(),
-            Headloss::DarcyWeisbach => (rng.range(0.005, 1.5) * 1000.0).round() / 1000.0,
-            Headloss::ChezyManning => (rng.range(0.010, 0.015) * 10000.0).round() / 10000.0,
+            HeadlossFormula::HazenWilliams => rng.range(90.0, 140.0).round(),
+            HeadlossFormula::DarcyWeisbach => (rng.range(0.005, 1.5) * 1000.0).round() / 1000.0,
+            HeadlossFormula::ChezyManning => (rng.range(0.010, 0.015) * 10000.0).round() / 10000.0,
         }
     };
 
@@ -806,7 +806,7 @@ mod tests {
         for u in FlowUnits::ALL {
             assert!(any(&format!("Units\t{}\n", u.keyword())), "{u:?}");
         }
-        for h in Headloss::ALL {
+        for h in HeadlossFormula::ALL {
             assert!(any(&format!("Headloss\t{}\n", h.keyword())), "{h:?}");
         }
         for v in ValveKind::ALL {

@@ -99,6 +99,9 @@ pub enum HeadlossFormula {
 }
 
 impl HeadlossFormula {
+    pub const ALL: [HeadlossFormula; 3] =
+        [HeadlossFormula::HazenWilliams, HeadlossFormula::DarcyWeisbach, HeadlossFormula::ChezyManning];
+
     pub fn keyword(self) -> &'static str {
         match self {
             HeadlossFormula::HazenWilliams => "H-W",
