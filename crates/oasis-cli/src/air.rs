@@ -156,35 +156,7 @@ fn read_hourly(args: &InputArgs) -> anyhow::Result<HourlyData> {
         .headers()
         .with_context(|| format!("{file}: cannot read the header line"))?
         .clone();
-    let mut col: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, h) in headers.iter().enumerate() {
-        let known = REQUIRED.iter().chain(OPTIONAL.iter()).find(|&&k| k == h);
-        match known {
-            Some(&k) => {
-                if col.insert(k, i).is_some() {
-                    bail!("{file}: column '{h}' appears twice in the header");
-                }
-            }
-            None => bail!(
-                "{file}: unknown column '{h}' in the header (expected {}[,{}])",
-                REQUIRED.join(","),
-                OPTIONAL.join(",")
-            ),
-        }
-    }
-    let missing: Vec<&str> = REQUIRED
-        .iter()
-        .copied()
-        .filter(|k| !col.contains_key(k))
-        .collect();
-    if !missing.is_empty() {
-        bail!(
-            "{file}: missing column(s) {} (expected {}[,{}])",
-            missing.join(","),
-            REQUIRED.join(","),
-            OPTIONAL.join(",")
-        );
-    }
+    let col = crate::columns::header_columns(&file, &headers, &REQUIRED, &OPTIONAL)?;
     let lenient = args.lenient;
     let mut warnings = 0usize;
     let mut data = HourlyData {

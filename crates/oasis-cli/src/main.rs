@@ -2,6 +2,7 @@
 //! domain crates and reports their typed errors for people.
 
 mod air;
+mod columns;
 mod network;
 mod pricing;
 mod water;

@@ -156,32 +156,7 @@ fn read_water(path: &PathBuf, args: &InputArgs) -> anyhow::Result<WaterData> {
         .headers()
         .with_context(|| format!("{file}: cannot read the header line"))?
         .clone();
-    let mut col: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, h) in headers.iter().enumerate() {
-        match REQUIRED.iter().chain(OPTIONAL.iter()).find(|&&k| k == h) {
-            Some(&k) => {
-                if col.insert(k, i).is_some() {
-                    bail!("{file}: column '{h}' appears twice in the header");
-                }
-            }
-            None => bail!(
-                "{file}: unknown column '{h}' in the header (expected {}[,city][,kind])",
-                REQUIRED.join(",")
-            ),
-        }
-    }
-    let missing: Vec<&str> = REQUIRED
-        .iter()
-        .copied()
-        .filter(|k| !col.contains_key(k))
-        .collect();
-    if !missing.is_empty() {
-        bail!(
-            "{file}: missing column(s) {} (expected {}[,city][,kind])",
-            missing.join(","),
-            REQUIRED.join(",")
-        );
-    }
+    let col = crate::columns::header_columns(&file, &headers, &REQUIRED, &OPTIONAL)?;
     let default_body = match args.kind {
         Kind::River => WaterBody::River,
         Kind::Lake => WaterBody::Lake,
