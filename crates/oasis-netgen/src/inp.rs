@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+pub use oasis_network::ValveKind;
 pub use oasis_network::units::{FlowUnits, HeadlossFormula};
 use oasis_network::units::{KW_PER_HP, L_PER_FT3, M_PER_FT};
 
@@ -97,37 +98,6 @@ pub struct Pump {
     pub kind: PumpKind,
     pub speed: Option<f64>,
     pub pattern: Option<String>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum ValveKind {
-    Prv,
-    Psv,
-    Pbv,
-    Fcv,
-    Tcv,
-    Gpv,
-}
-
-impl ValveKind {
-    pub const ALL: [ValveKind; 6] = [
-        ValveKind::Prv,
-        ValveKind::Psv,
-        ValveKind::Pbv,
-        ValveKind::Fcv,
-        ValveKind::Tcv,
-        ValveKind::Gpv,
-    ];
-    pub fn keyword(self) -> &'static str {
-        match self {
-            ValveKind::Prv => "PRV",
-            ValveKind::Psv => "PSV",
-            ValveKind::Pbv => "PBV",
-            ValveKind::Fcv => "FCV",
-            ValveKind::Tcv => "TCV",
-            ValveKind::Gpv => "GPV",
-        }
-    }
 }
 
 pub enum ValveSetting {

@@ -150,6 +150,9 @@ pub enum ValveKind {
 }
 
 impl ValveKind {
+    pub const ALL: [ValveKind; 6] =
+        [ValveKind::Prv, ValveKind::Psv, ValveKind::Pbv, ValveKind::Fcv, ValveKind::Tcv, ValveKind::Gpv];
+
     pub fn keyword(self) -> &'static str {
         match self {
             ValveKind::Prv => "PRV",
