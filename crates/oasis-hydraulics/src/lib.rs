@@ -280,7 +280,7 @@ pub(crate) fn apply_patterns(m: &Model, s: &mut State, t: i64, pattern_start: i6
     s.dsystem = 0.0;
     for i in 0..m.njuncs {
         let mut sum = 0.0;
-        for &(base, p) in &m.demands[i] {
+        for &(base, p) in m.demands.of(i) {
             let d = base * factor(p) * m.dmult;
             if d > 0.0 {
                 s.dsystem += d;

@@ -38,12 +38,7 @@ impl LinearSystem {
             _ => Arc::new(Cholesky::new(model)),
         };
         let diag_slot = (0..n).map(|j| factor.row[j + 1]).collect();
-        let link_slot = model
-            .links
-            .iter()
-            .enumerate()
-            .map(|(k, l)| (l.n1 < n && l.n2 < n).then(|| n + 1 + factor.slot_position[factor.link_coeff[k + 1]]))
-            .collect();
+        let link_slot = factor.link_position.iter().map(|p| p.map(|p| n + 1 + p)).collect();
         LinearSystem {
             n,
             values: vec![0.0; n + 2 + factor.factor_len()],
@@ -59,16 +54,19 @@ impl LinearSystem {
     /// (destroyed: it holds the factor afterwards).
     pub fn solve(&mut self, rhs: &mut [f64]) -> Result<(), Singular> {
         let n = self.n;
-        for (j, &v) in rhs.iter().enumerate().take(n) {
-            self.rhs[self.factor.row[j + 1]] = v;
+        // Rows are a permutation of 1..=n (the ordering's inverse), so these
+        // writes and reads each touch `self.rhs` once, in bounds.
+        let rows = &self.factor.row[1..=n];
+        for (&r, &v) in rows.iter().zip(&rhs[..n]) {
+            self.rhs[r] = v;
         }
         // Both halves are 1-based; aij[0] is unused.
         let (aii, aij) = self.values.split_at_mut(n + 1);
         self.factor
             .solve(&mut self.scratch, aii, aij, &mut self.rhs)
             .map_err(|row| Singular { junction: self.factor.order[row] - 1 })?;
-        for (j, v) in rhs.iter_mut().enumerate().take(n) {
-            *v = self.rhs[self.factor.row[j + 1]];
+        for (&r, v) in rows.iter().zip(&mut rhs[..n]) {
+            *v = self.rhs[r];
         }
         Ok(())
     }

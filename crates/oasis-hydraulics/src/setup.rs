@@ -149,13 +149,27 @@ pub(crate) enum ControlKind {
     TimeOfDay,
 }
 
+/// Each junction's demand categories (base flow in cfs, pattern index), in
+/// one array rather than a small one per junction.
+#[derive(Debug, Clone)]
+pub(crate) struct Demands {
+    start: Vec<usize>,
+    demand: Vec<(f64, usize)>,
+}
+
+impl Demands {
+    pub fn of(&self, junction: usize) -> &[(f64, usize)] {
+        &self.demand[self.start[junction]..self.start[junction + 1]]
+    }
+}
+
 /// Everything the solver needs, in internal units.
 #[derive(Debug, Clone)]
 pub(crate) struct Model {
     pub njuncs: usize,
     pub nnodes: usize,
     pub elevation: Vec<f64>,
-    pub demands: Vec<Vec<(f64, usize)>>,
+    pub demands: Demands,
     pub patterns: Vec<Vec<f64>>,
     pub emitter_ke: Vec<f64>,
     pub fixed: Vec<FixedNode>,
@@ -213,7 +227,8 @@ impl Model {
         let qexp = 1.0 / o.emitter_exponent;
         let emitter_ucf = ucf.flow.powf(qexp) / ucf.pressure;
         let mut elevation = Vec::with_capacity(net.nodes.len());
-        let mut demands = Vec::with_capacity(njuncs);
+        let mut demands = Demands { start: Vec::with_capacity(njuncs + 1), demand: Vec::with_capacity(njuncs) };
+        demands.start.push(0);
         let mut emitter_ke = Vec::with_capacity(njuncs);
         let mut fixed = Vec::new();
         for (i, n) in net.nodes.iter().enumerate() {
@@ -221,9 +236,9 @@ impl Model {
             elevation.push(el);
             match &n.kind {
                 NodeKind::Junction(j) => {
-                    demands.push(
-                        j.demands.iter().map(|d| (d.base / ucf.flow, pat(&d.pattern).unwrap_or(default_pattern))).collect(),
-                    );
+                    let each = j.demands.iter().map(|d| (d.base / ucf.flow, pat(&d.pattern).unwrap_or(default_pattern)));
+                    demands.demand.extend(each);
+                    demands.start.push(demands.demand.len());
                     let c = j.emitter_coefficient;
                     emitter_ke.push(if c > 0.0 { emitter_ucf / c.powf(qexp) } else { 0.0 });
                 }
@@ -410,7 +425,12 @@ impl Model {
             links.push(link);
         }
 
-        let link_index: IdMap = net.links.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect();
+        // Only controls name links by id; most networks have none.
+        let link_index: IdMap = if net.controls.is_empty() {
+            IdMap::default()
+        } else {
+            net.links.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect()
+        };
         let mut controls = Vec::new();
         for c in &net.controls {
             let k = link_index[c.link.as_str()];
