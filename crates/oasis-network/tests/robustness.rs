@@ -54,7 +54,8 @@ fn mutate(rng: &mut Rng, base: &[u8]) -> Vec<u8> {
 fn mutated_networks_never_panic() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut seeds: Vec<Vec<u8>> = Vec::new();
-    for p in ["examples/jinchang-demo.inp"] {
+    {
+        let p = "examples/jinchang-demo.inp";
         seeds.push(std::fs::read(root.join(p)).expect("demo network"));
     }
     let shared = root.join("../shared/networks/EPANET/example-networks/Net3.inp");

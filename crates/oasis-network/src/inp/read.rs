@@ -1,6 +1,7 @@
 //! Reading EPANET `.inp` text into a [`Network`], with EPANET 2.2's rules for
 //! what is accepted and its error numbers for what is not.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use crate::error::{LineError, ReadError, describe};
@@ -155,45 +156,98 @@ pub fn hours(time: &str, units: &str) -> Option<f64> {
 /// returning hours.
 fn trailing_hours(tokens: &[&str]) -> Option<f64> {
     let n = tokens.len() - 1;
-    if let Some(y) = number(&tokens[n]) {
+    if let Some(y) = number(tokens[n]) {
         return Some(y);
     }
-    if let Some(y) = hours(&tokens[n], "") {
+    if let Some(y) = hours(tokens[n], "") {
         return Some(y);
     }
     if n >= 1 {
-        return hours(&tokens[n - 1], &tokens[n]);
+        return hours(tokens[n - 1], tokens[n]);
     }
     None
 }
 
 /// Splits a line into EPANET tokens (blank-separated, `"quoted"` allowed) and
 /// the comment after `;`.
-fn tokenize(line: &str) -> (Vec<&str>, Option<&str>) {
-    let (body, comment) = match line.find(';') {
-        Some(i) => (&line[..i], Some(line[i + 1..].trim())),
-        None => (line, None),
-    };
-    // Tokens borrow from the line: no allocation per token.
-    let mut tokens = Vec::new();
-    let mut rest = body;
-    loop {
-        rest = rest.trim_start();
-        if rest.is_empty() {
-            break;
+/// Splits a line into tokens (into `tokens`, which borrow from the line: no
+/// allocation per token) and returns its comment, the text after the first
+/// `;`, trimmed. Blanks are what `char::is_whitespace` says, tested byte by
+/// byte for ASCII: every line is scanned, and scanning is most of the time
+/// spent reading a file.
+fn tokenize_into<'a>(line: &'a str, tokens: &mut Vec<&'a str>) -> Option<&'a str> {
+    tokens.clear();
+    let mut i = 0;
+    while let Some((token, end)) = next_token(line, i) {
+        tokens.push(token);
+        i = end;
+    }
+    line.find(';').map(|c| line[c + 1..].trim())
+}
+
+/// The token starting at or after byte `i` (a character boundary) and the
+/// byte where it ends; None at the end of the line or its comment.
+fn next_token(line: &str, i: usize) -> Option<(&str, usize)> {
+    let bytes = line.as_bytes();
+    let start = skip_blanks(line, i);
+    match bytes.get(start) {
+        None | Some(b';') => None,
+        Some(b'"') => {
+            // Up to the closing quote, or the end of the body without one.
+            let quoted = &line[start + 1..];
+            let body_end = quoted.find(';').unwrap_or(quoted.len());
+            let end = quoted[..body_end].find('"').unwrap_or(body_end);
+            Some((&quoted[..end], start + 1 + (end + 1).min(body_end)))
         }
-        if let Some(quoted) = rest.strip_prefix('"') {
-            // Up to the closing quote, or the end of the line without one.
-            let end = quoted.find('"').unwrap_or(quoted.len());
-            tokens.push(&quoted[..end]);
-            rest = &quoted[(end + 1).min(quoted.len())..];
-        } else {
-            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            tokens.push(&rest[..end]);
-            rest = &rest[end..];
+        Some(_) => {
+            let end = token_end(line, start);
+            Some((&line[start..end], end))
         }
     }
-    (tokens, comment)
+}
+
+/// The first token of a line, if any.
+fn first_token(line: &str) -> Option<&str> {
+    next_token(line, 0).map(|(t, _)| t)
+}
+
+fn is_ascii_blank(b: u8) -> bool {
+    b == b' ' || (b'\t'..=b'\r').contains(&b)
+}
+
+fn skip_blanks(s: &str, mut i: usize) -> usize {
+    let bytes = s.as_bytes();
+    while let Some(&b) = bytes.get(i) {
+        if is_ascii_blank(b) {
+            i += 1;
+        } else if b < 0x80 {
+            break;
+        } else {
+            match s[i..].chars().next() {
+                Some(c) if c.is_whitespace() => i += c.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    i
+}
+
+/// Where the token at `i` ends: a blank, the comment, or the line's end.
+fn token_end(s: &str, mut i: usize) -> usize {
+    let bytes = s.as_bytes();
+    while let Some(&b) = bytes.get(i) {
+        if is_ascii_blank(b) || b == b';' {
+            break;
+        } else if b < 0x80 {
+            i += 1;
+        } else {
+            match s[i..].chars().next() {
+                Some(c) if !c.is_whitespace() => i += c.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    i
 }
 
 fn owned(t: &[&str]) -> Vec<String> {
@@ -290,11 +344,11 @@ pub fn read_inp(bytes: &[u8], source_name: &str) -> Result<Network, ReadError> {
     };
     let mut junction_count = 0usize;
     let mut fixed_count = 0usize;
+    let mut link_count = 0usize;
     {
         let mut section: Option<Section> = None;
         for line in &lines {
-            let (tokens, _) = tokenize(line);
-            let Some(first) = tokens.first() else { continue };
+            let Some(first) = first_token(line) else { continue };
             if first.starts_with('[') {
                 section = find_section(first).ok();
                 if section == Some(Section::End) {
@@ -305,6 +359,7 @@ pub fn read_inp(bytes: &[u8], source_name: &str) -> Result<Network, ReadError> {
             match section {
                 Some(Section::Junctions) => junction_count += 1,
                 Some(Section::Reservoirs) | Some(Section::Tanks) => fixed_count += 1,
+                Some(Section::Pipes) | Some(Section::Pumps) | Some(Section::Valves) => link_count += 1,
                 Some(Section::Patterns) => {
                     reader.pattern_ids.insert(first.to_string());
                 }
@@ -330,14 +385,19 @@ pub fn read_inp(bytes: &[u8], source_name: &str) -> Result<Network, ReadError> {
         });
     }
 
+    // Sized once: growing the id maps rehashes every id seen so far.
+    reader.node_class.reserve(junction_count + fixed_count);
+    reader.link_ids.reserve(link_count);
     let mut errors: Vec<LineError> = Vec::new();
     let mut section: Option<Section> = None;
+    let mut tokens = Vec::new();
     for (i, raw) in lines.iter().enumerate() {
         let line_no = i + 1;
         if errors.len() >= MAX_ERRORS {
             break;
         }
-        if raw.chars().count() > MAX_LINE_CHARS {
+        // A character is at least a byte: count them only in long lines.
+        if raw.len() > MAX_LINE_CHARS && raw.chars().count() > MAX_LINE_CHARS {
             errors.push(LineError {
                 code: 214,
                 line: line_no,
@@ -348,7 +408,7 @@ pub fn read_inp(bytes: &[u8], source_name: &str) -> Result<Network, ReadError> {
             });
             continue;
         }
-        let (tokens, comment) = tokenize(raw);
+        let comment = tokenize_into(raw, &mut tokens);
         if section == Some(Section::Title) && !raw.trim_start().starts_with('[') {
             // The title is free text, kept as written (without trailing blanks).
             let t = raw.trim_end();
@@ -385,7 +445,7 @@ pub fn read_inp(bytes: &[u8], source_name: &str) -> Result<Network, ReadError> {
             // Data before any section, or in an unknown one.
             continue;
         };
-        let result = reader.line(sect, line_no, &tokens, comment.as_deref());
+        let result = reader.line(sect, line_no, &tokens, comment);
         if let Err(p) = result {
             let message = p.message.unwrap_or_else(|| describe(p.code).to_string());
             errors.push(LineError {
@@ -436,7 +496,7 @@ fn need(tokens: &[&str], n: usize) -> LineResult {
 }
 
 fn num(tokens: &[&str], i: usize, field: &'static str) -> Result<f64, Problem> {
-    number(&tokens[i]).ok_or_else(|| problem(202, field, &tokens[i]))
+    number(tokens[i]).ok_or_else(|| problem(202, field, tokens[i]))
 }
 
 impl Reader {
@@ -501,16 +561,16 @@ impl Reader {
             return Ok(None);
         }
         if !self.pattern_ids.contains(t[i]) {
-            return Err(problem(205, "pattern", &t[i]));
+            return Err(problem(205, "pattern", t[i]));
         }
         Ok(Some(t[i].to_string()))
     }
 
     fn add_node(&mut self, id: &str, class: NodeClass, node: Node) -> LineResult {
         self.check_id(id, "id")?;
-        if self.node_class.contains_key(id) {
+        let Entry::Vacant(slot) = self.node_class.entry(id.to_string()) else {
             return Err(problem(215, "id", id));
-        }
+        };
         let pos = match class {
             NodeClass::Junction => {
                 self.junctions.push(node);
@@ -521,12 +581,12 @@ impl Reader {
                 self.fixed.len() - 1
             }
         };
-        self.node_class.insert(id.to_string(), (class, pos));
+        slot.insert((class, pos));
         Ok(())
     }
 
     fn node_ref(&self, t: &[&str], i: usize, field: &'static str) -> Result<(NodeClass, usize), Problem> {
-        self.node_class.get(t[i]).copied().ok_or_else(|| problem(203, field, &t[i]))
+        self.node_class.get(t[i]).copied().ok_or_else(|| problem(203, field, t[i]))
     }
 
     fn junction(&mut self, t: &[&str]) -> LineResult {
@@ -542,7 +602,7 @@ impl Reader {
                 emitter_coefficient: 0.0,
             }),
         };
-        self.add_node(&t[0], NodeClass::Junction, node)
+        self.add_node(t[0], NodeClass::Junction, node)
     }
 
     fn tank(&mut self, t: &[&str], line_no: usize) -> LineResult {
@@ -552,7 +612,7 @@ impl Reader {
         if t.len() <= 3 {
             let pattern = self.pattern_ref(t, 2)?;
             let node = Node { id: t[0].to_string(), elevation, kind: NodeKind::Reservoir(Reservoir { pattern }) };
-            return self.add_node(&t[0], NodeClass::Reservoir, node);
+            return self.add_node(t[0], NodeClass::Reservoir, node);
         }
         need(t, 6)?;
         let initial_level = num(t, 2, "initial level")?;
@@ -560,25 +620,25 @@ impl Reader {
         let max_level = num(t, 4, "maximum level")?;
         let diameter = num(t, 5, "diameter")?;
         if diameter < 0.0 {
-            return Err(problem(209, "diameter", &t[5]));
+            return Err(problem(209, "diameter", t[5]));
         }
         let min_volume = if t.len() > 6 { num(t, 6, "minimum volume")? } else { 0.0 };
         if min_volume < 0.0 {
-            return Err(problem(209, "minimum volume", &t[6]));
+            return Err(problem(209, "minimum volume", t[6]));
         }
         let mut volume_curve = None;
         if t.len() > 7 && !t[7].starts_with('*') {
             if !self.curve_ids.contains(t[7]) {
-                return Err(problem(206, "volume curve", &t[7]));
+                return Err(problem(206, "volume curve", t[7]));
             }
             volume_curve = Some(t[7].to_string());
         }
         let mut overflow = false;
         if t.len() > 8 {
-            if kw(&t[8], "YES") {
+            if kw(t[8], "YES") {
                 overflow = true;
-            } else if !kw(&t[8], "NO") {
-                return Err(problem(213, "overflow", &t[8]));
+            } else if !kw(t[8], "NO") {
+                return Err(problem(213, "overflow", t[8]));
             }
         }
         self.tank_lines.insert(t[0].to_string(), line_no);
@@ -595,24 +655,24 @@ impl Reader {
                 overflow,
             }),
         };
-        self.add_node(&t[0], NodeClass::Tank, node)
+        self.add_node(t[0], NodeClass::Tank, node)
     }
 
     fn link_ends(&self, t: &[&str]) -> Result<((NodeClass, usize), (NodeClass, usize)), Problem> {
         let a = self.node_ref(t, 1, "start node")?;
         let b = self.node_ref(t, 2, "end node")?;
         if t[1] == t[2] {
-            return Err(problem(222, "end node", &t[2]));
+            return Err(problem(222, "end node", t[2]));
         }
         Ok((a, b))
     }
 
     fn add_link(&mut self, link: Link, line_no: usize) -> LineResult {
         self.check_id(&link.id, "id")?;
-        if self.link_ids.contains_key(&link.id) {
+        let Entry::Vacant(slot) = self.link_ids.entry(link.id.clone()) else {
             return Err(problem(215, "id", &link.id));
-        }
-        self.link_ids.insert(link.id.clone(), self.net.links.len());
+        };
+        slot.insert(self.net.links.len());
         self.net.links.push(link);
         self.link_lines.push(line_no);
         Ok(())
@@ -625,13 +685,13 @@ impl Reader {
         let diameter = num(t, 4, "diameter")?;
         let roughness = num(t, 5, "roughness")?;
         if length <= 0.0 {
-            return Err(problem(211, "length", &t[3]));
+            return Err(problem(211, "length", t[3]));
         }
         if diameter <= 0.0 {
-            return Err(problem(211, "diameter", &t[4]));
+            return Err(problem(211, "diameter", t[4]));
         }
         if roughness <= 0.0 {
-            return Err(problem(211, "roughness", &t[5]));
+            return Err(problem(211, "roughness", t[5]));
         }
         let mut pipe = Pipe {
             length,
@@ -655,17 +715,17 @@ impl Reader {
             true
         };
         if t.len() == 7 {
-            if !status_word(&mut pipe, &t[6]) {
+            if !status_word(&mut pipe, t[6]) {
                 pipe.minor_loss = num(t, 6, "minor loss")?;
             }
         } else if t.len() >= 8 {
             pipe.minor_loss = num(t, 6, "minor loss")?;
-            if !status_word(&mut pipe, &t[7]) {
-                return Err(problem(213, "status", &t[7]));
+            if !status_word(&mut pipe, t[7]) {
+                return Err(problem(213, "status", t[7]));
             }
         }
         if pipe.minor_loss < 0.0 {
-            return Err(problem(211, "minor loss", &t[6]));
+            return Err(problem(211, "minor loss", t[6]));
         }
         let link = Link { id: t[0].to_string(), from: t[1].to_string(), to: t[2].to_string(), kind: LinkKind::Pipe(pipe), initial_status: None };
         self.add_link(link, line_no)
@@ -677,13 +737,13 @@ impl Reader {
         self.link_ends(t)?;
         let mut pump = Pump::default();
         // EPANET 1.x format: numbers after the nodes define the curve inline.
-        if t.len() > 3 && number(&t[3]).is_some() {
+        if t.len() > 3 && number(t[3]).is_some() {
             let mut values = Vec::new();
             for i in 3..t.len() {
                 values.push(num(t, i, "curve value")?);
             }
             if !(values.len() == 1 || values.len() == 2 || values.len() >= 5) || values[0] <= 0.0 {
-                return Err(problem(202, "curve value", &t[3]));
+                return Err(problem(202, "curve value", t[3]));
             }
             pump.inline_curve = Some(values);
             let link = Link { id: t[0].to_string(), from: t[1].to_string(), to: t[2].to_string(), kind: LinkKind::Pump(pump), initial_status: None };
@@ -732,7 +792,7 @@ impl Reader {
         let (a, b) = self.link_ends(t)?;
         let diameter = num(t, 3, "diameter")?;
         if diameter <= 0.0 {
-            return Err(problem(211, "diameter", &t[3]));
+            return Err(problem(211, "diameter", t[3]));
         }
         let kind = [
             ("PRV", ValveKind::Prv),
@@ -743,12 +803,12 @@ impl Reader {
             ("GPV", ValveKind::Gpv),
         ]
         .into_iter()
-        .find(|(w, _)| kw(&t[4], w))
+        .find(|(w, _)| kw(t[4], w))
         .map(|(_, k)| k)
-        .ok_or_else(|| problem(201, "valve type", &t[4]))?;
+        .ok_or_else(|| problem(201, "valve type", t[4]))?;
         let (setting, curve) = if kind == ValveKind::Gpv {
             if !self.curve_ids.contains(t[5]) {
-                return Err(problem(206, "head loss curve", &t[5]));
+                return Err(problem(206, "head loss curve", t[5]));
             }
             (0.0, Some(t[5].to_string()))
         } else {
@@ -756,13 +816,13 @@ impl Reader {
         };
         let minor_loss = if t.len() > 6 { num(t, 6, "minor loss")? } else { 0.0 };
         if minor_loss < 0.0 {
-            return Err(problem(211, "minor loss", &t[6]));
+            return Err(problem(211, "minor loss", t[6]));
         }
         if matches!(kind, ValveKind::Prv | ValveKind::Psv | ValveKind::Fcv) {
             if a.0 != NodeClass::Junction || b.0 != NodeClass::Junction {
-                return Err(problem(219, "end node", if a.0 != NodeClass::Junction { &t[1] } else { &t[2] }));
+                return Err(problem(219, "end node", if a.0 != NodeClass::Junction { t[1] } else { t[2] }));
             }
-            self.check_valve_pair(kind, &t[1], &t[2])?;
+            self.check_valve_pair(kind, t[1], t[2])?;
         }
         let link = Link {
             id: t[0].to_string(),
@@ -808,16 +868,16 @@ impl Reader {
 
     fn tag(&mut self, t: &[&str]) -> LineResult {
         need(t, 3)?;
-        let object = if kw(&t[0], "NODE") {
+        let object = if kw(t[0], "NODE") {
             self.node_ref(t, 1, "id")?;
             "NODE"
-        } else if kw(&t[0], "LINK") {
+        } else if kw(t[0], "LINK") {
             if !self.link_ids.contains_key(t[1]) {
-                return Err(problem(204, "id", &t[1]));
+                return Err(problem(204, "id", t[1]));
             }
             "LINK"
         } else {
-            return Err(problem(201, "object", &t[0]));
+            return Err(problem(201, "object", t[0]));
         };
         self.net.tags.push(Tag { object: object.into(), id: t[1].to_string(), tag: t[2].to_string() });
         Ok(())
@@ -826,9 +886,9 @@ impl Reader {
     fn demand(&mut self, t: &[&str], comment: Option<&str>) -> LineResult {
         need(t, 2)?;
         let y = num(t, 1, "demand")?;
-        if kw(&t[0], "MULTIPLY") {
+        if kw(t[0], "MULTIPLY") {
             if y <= 0.0 {
-                return Err(problem(213, "multiplier", &t[1]));
+                return Err(problem(213, "multiplier", t[1]));
             }
             self.net.options.demand_multiplier = y;
             return Ok(());
@@ -864,11 +924,11 @@ impl Reader {
             InitialStatus::Value(y)
         };
         let ids: Vec<usize> = if t.len() == 2 {
-            vec![*self.link_ids.get(t[0]).ok_or_else(|| problem(204, "link", &t[0]))?]
+            vec![*self.link_ids.get(t[0]).ok_or_else(|| problem(204, "link", t[0]))?]
         } else {
             // A range of link IDs (EPANET compares them as numbers when both are numeric).
-            let lo = self.link_ids.get(t[0]).ok_or_else(|| problem(204, "link", &t[0]))?;
-            let hi = self.link_ids.get(t[1]).ok_or_else(|| problem(204, "link", &t[1]))?;
+            let lo = self.link_ids.get(t[0]).ok_or_else(|| problem(204, "link", t[0]))?;
+            let hi = self.link_ids.get(t[1]).ok_or_else(|| problem(204, "link", t[1]))?;
             let (lo, hi) = (*lo.min(hi), *lo.max(hi));
             (lo..=hi).collect()
         };
@@ -892,7 +952,7 @@ impl Reader {
         for i in 1..t.len() {
             factors.push(num(t, i, "multiplier")?);
         }
-        self.check_id(&t[0], "id")?;
+        self.check_id(t[0], "id")?;
         match self.pattern_pos.get(t[0]) {
             Some(&k) => self.net.patterns[k].factors.extend(factors),
             None => {
@@ -907,7 +967,7 @@ impl Reader {
         need(t, 3)?;
         let x = num(t, 1, "x")?;
         let y = num(t, 2, "y")?;
-        self.check_id(&t[0], "id")?;
+        self.check_id(t[0], "id")?;
         match self.curve_pos.get(t[0]) {
             Some(&k) => self.net.curves[k].points.push((x, y)),
             None => {
@@ -924,43 +984,43 @@ impl Reader {
         // LINK id action AT TIME t | AT CLOCKTIME t [AM|PM]
         // EPANET reads the words by position only (`Pump P1 Open IF Tank T1 ...` works).
         need(t, 6)?;
-        let k = *self.link_ids.get(t[1]).ok_or_else(|| problem(204, "link", &t[1]))?;
+        let k = *self.link_ids.get(t[1]).ok_or_else(|| problem(204, "link", t[1]))?;
         let link = &self.net.links[k];
         match &link.kind {
-            LinkKind::Pipe(p) if p.check_valve => return Err(problem(207, "link", &t[1])),
+            LinkKind::Pipe(p) if p.check_valve => return Err(problem(207, "link", t[1])),
             _ => {}
         }
         let is_gpv = matches!(&link.kind, LinkKind::Valve(v) if v.valve == ValveKind::Gpv);
-        let action = if kw(&t[2], "OPEN") {
+        let action = if kw(t[2], "OPEN") {
             ControlAction::Open
-        } else if kw(&t[2], "CLOSED") {
+        } else if kw(t[2], "CLOSED") {
             ControlAction::Closed
         } else if is_gpv {
-            return Err(problem(206, "setting", &t[2]));
+            return Err(problem(206, "setting", t[2]));
         } else {
             let y = num(t, 2, "setting")?;
             if matches!(link.kind, LinkKind::Pump(_) | LinkKind::Pipe(_)) && y < 0.0 {
-                return Err(problem(202, "setting", &t[2]));
+                return Err(problem(202, "setting", t[2]));
             }
             ControlAction::Setting(y)
         };
-        let condition = if kw(&t[4], "TIME") {
-            let y = trailing_hours(&t[5..]).ok_or_else(|| problem(202, "time", &t[5]))?;
+        let condition = if kw(t[4], "TIME") {
+            let y = trailing_hours(&t[5..]).ok_or_else(|| problem(202, "time", t[5]))?;
             ControlCondition::AtTime { time_s: (3600.0 * y) as i64 }
-        } else if kw(&t[4], "CLOCKTIME") {
-            let y = trailing_hours(&t[5..]).ok_or_else(|| problem(202, "clock time", &t[5]))?;
+        } else if kw(t[4], "CLOCKTIME") {
+            let y = trailing_hours(&t[5..]).ok_or_else(|| problem(202, "clock time", t[5]))?;
             ControlCondition::AtClockTime { time_s: (3600.0 * y) as i64 }
         } else {
             need(t, 8)?;
             self.node_ref(t, 5, "node")?;
             let value = num(t, 7, "value")?;
             let node = t[5].to_string();
-            if kw(&t[6], "ABOVE") {
+            if kw(t[6], "ABOVE") {
                 ControlCondition::Above { node, value }
-            } else if kw(&t[6], "BELOW") {
+            } else if kw(t[6], "BELOW") {
                 ControlCondition::Below { node, value }
             } else {
-                return Err(problem(201, "ABOVE/BELOW", &t[6]));
+                return Err(problem(201, "ABOVE/BELOW", t[6]));
             }
         };
         self.net.controls.push(Control { link: t[1].to_string(), action, condition });
@@ -999,7 +1059,7 @@ impl Reader {
                     _ => matches!(self.rule_state, RuleState::Premises | RuleState::Then | RuleState::Else),
                 };
                 if !ok || (conjunction == Conjunction::Or && self.rule_state != RuleState::Premises) {
-                    return Err(misplaced(&t[0]));
+                    return Err(misplaced(t[0]));
                 }
                 if self.rule_state == RuleState::Premises || conjunction == Conjunction::If {
                     let premise = self.premise(conjunction, t)?;
@@ -1041,7 +1101,7 @@ impl Reader {
                 self.net.rules.last_mut().unwrap().priority = Some(p);
                 self.rule_state = RuleState::Priority;
             }
-            _ => return Err(problem(201, "clause", &t[0])),
+            _ => return Err(problem(201, "clause", t[0])),
         }
         Ok(())
     }
@@ -1061,7 +1121,7 @@ impl Reader {
                     return Err(problem(204, "link", &id));
                 }
             } else {
-                return Err(problem(201, "object", &t[1]));
+                return Err(problem(201, "object", t[1]));
             }
             (id, &t[3..])
         };
@@ -1085,11 +1145,11 @@ impl Reader {
         need(t, 6)?;
         let object = t[1].to_ascii_uppercase();
         if !is_link_object(&object) {
-            return Err(problem(201, "object", &t[1]));
+            return Err(problem(201, "object", t[1]));
         }
-        let k = *self.link_ids.get(t[2]).ok_or_else(|| problem(204, "link", &t[2]))?;
+        let k = *self.link_ids.get(t[2]).ok_or_else(|| problem(204, "link", t[2]))?;
         if matches!(&self.net.links[k].kind, LinkKind::Pipe(p) if p.check_valve) {
-            return Err(problem(207, "link", &t[2]));
+            return Err(problem(207, "link", t[2]));
         }
         let variable = t[3].to_ascii_uppercase();
         let value = &t[5];
@@ -1103,25 +1163,25 @@ impl Reader {
                 return Err(problem(202, "setting", value));
             }
         } else {
-            return Err(problem(201, "variable", &t[3]));
+            return Err(problem(201, "variable", t[3]));
         }
         Ok(RuleAction { object: canonical_object(&object), id: t[2].to_string(), variable, value: value.to_string() })
     }
 
     fn energy(&mut self, t: &[&str]) -> LineResult {
         // PUMP id PRICE|PATTERN|EFFIC value; GLOBAL ...; DEMAND CHARGE value.
-        if kw(&t[0], "PUMP") {
+        if kw(t[0], "PUMP") {
             need(t, 4)?;
             match self.link_ids.get(t[1]) {
                 Some(&k) if matches!(self.net.links[k].kind, LinkKind::Pump(_)) => {}
-                _ => return Err(problem(216, "pump", &t[1])),
+                _ => return Err(problem(216, "pump", t[1])),
             }
         }
-        if t.len() >= 3 && kw(&t[t.len() - 2], "PATT") && !self.pattern_ids.contains(t[t.len() - 1]) {
-            return Err(problem(205, "pattern", &t[t.len() - 1]));
+        if t.len() >= 3 && kw(t[t.len() - 2], "PATT") && !self.pattern_ids.contains(t[t.len() - 1]) {
+            return Err(problem(205, "pattern", t[t.len() - 1]));
         }
-        if t.len() >= 3 && kw(&t[t.len() - 2], "EFFI") && kw(&t[0], "PUMP") && !self.curve_ids.contains(t[t.len() - 1]) {
-            return Err(problem(206, "efficiency curve", &t[t.len() - 1]));
+        if t.len() >= 3 && kw(t[t.len() - 2], "EFFI") && kw(t[0], "PUMP") && !self.curve_ids.contains(t[t.len() - 1]) {
+            return Err(problem(206, "efficiency curve", t[t.len() - 1]));
         }
         self.net.energy.lines.push(owned(t));
         Ok(())
@@ -1132,28 +1192,28 @@ impl Reader {
         // EPANET ignores lines with fewer than three fields.
         if t.len() >= 3 {
             let n = t.len() - 1;
-            let value = number(&t[n]);
+            let value = number(t[n]);
             let w = &t[0];
             if kw(w, "ORDER") {
-                let y = value.ok_or_else(|| problem(202, "order", &t[n]))?;
-                if kw(&t[1], "WALL") {
+                let y = value.ok_or_else(|| problem(202, "order", t[n]))?;
+                if kw(t[1], "WALL") {
                     if y != 0.0 && y != 1.0 {
-                        return Err(problem(213, "order", &t[n]));
+                        return Err(problem(213, "order", t[n]));
                     }
-                } else if !kw(&t[1], "BULK") && !kw(&t[1], "TANK") {
-                    return Err(problem(213, "keyword", &t[1]));
+                } else if !kw(t[1], "BULK") && !kw(t[1], "TANK") {
+                    return Err(problem(213, "keyword", t[1]));
                 }
             } else if kw(w, "ROUGH") || kw(w, "LIMIT") {
-                value.ok_or_else(|| problem(202, "value", &t[n]))?;
+                value.ok_or_else(|| problem(202, "value", t[n]))?;
             } else if kw(w, "GLOBAL") {
-                value.ok_or_else(|| problem(202, "value", &t[n]))?;
-                if !kw(&t[1], "BULK") && !kw(&t[1], "WALL") {
-                    return Err(problem(201, "keyword", &t[1]));
+                value.ok_or_else(|| problem(202, "value", t[n]))?;
+                if !kw(t[1], "BULK") && !kw(t[1], "WALL") {
+                    return Err(problem(201, "keyword", t[1]));
                 }
             } else if kw(w, "BULK") || kw(w, "WALL") {
-                value.ok_or_else(|| problem(202, "coefficient", &t[n]))?;
+                value.ok_or_else(|| problem(202, "coefficient", t[n]))?;
             } else if kw(w, "TANK") {
-                value.ok_or_else(|| problem(202, "coefficient", &t[n]))?;
+                value.ok_or_else(|| problem(202, "coefficient", t[n]))?;
             } else {
                 return Err(problem(201, "keyword", w));
             }
@@ -1167,7 +1227,7 @@ impl Reader {
         let (class, pos) = self.node_ref(t, 0, "junction")?;
         let c = num(t, 1, "coefficient")?;
         if c < 0.0 {
-            return Err(problem(209, "coefficient", &t[1]));
+            return Err(problem(209, "coefficient", t[1]));
         }
         if class == NodeClass::Junction {
             let NodeKind::Junction(j) = &mut self.junctions[pos].kind else { unreachable!() };
@@ -1194,7 +1254,7 @@ impl Reader {
         need(t, 3)?;
         self.node_ref(t, 0, "node")?;
         let known = ["CONCEN", "MASS", "SETPOINT", "FLOWPACED"];
-        let (kind, value_at) = match known.iter().find(|k| kw(&t[1], &k[..4])) {
+        let (kind, value_at) = match known.iter().find(|k| kw(t[1], &k[..4])) {
             Some(k) => (k.to_string(), 2),
             None => ("CONCEN".to_string(), 1),
         };
@@ -1210,8 +1270,8 @@ impl Reader {
         self.node_ref(t, 0, "tank")?;
         let model = ["MIXED", "2COMP", "FIFO", "LIFO"]
             .into_iter()
-            .find(|m| kw(&t[1], &m[..2]))
-            .ok_or_else(|| problem(201, "model", &t[1]))?;
+            .find(|m| kw(t[1], &m[..2]))
+            .ok_or_else(|| problem(201, "model", t[1]))?;
         let fraction = if t.len() > 2 { Some(num(t, 2, "fraction")?) } else { None };
         self.net.mixing.push(Mixing { tank: t[0].to_string(), model: model.into(), fraction });
         Ok(())
@@ -1221,57 +1281,57 @@ impl Reader {
         need(t, 2)?;
         let times = &mut self.net.times;
         let n = t.len() - 1;
-        if kw(&t[0], "STATISTIC") {
+        if kw(t[0], "STATISTIC") {
             let word = t[n].to_ascii_uppercase();
             let value = ["NONE", "NO", "AVERAGED", "MINIMUM", "MAXIMUM", "RANGE"]
                 .into_iter()
                 .find(|w| kw(&word, &w[..w.len().min(3)]))
-                .ok_or_else(|| problem(213, "statistic", &t[n]))?;
+                .ok_or_else(|| problem(213, "statistic", t[n]))?;
             times.statistic = value.to_string();
             times.given.push("STATISTIC".into());
             return Ok(());
         }
-        let y = trailing_hours(t).ok_or_else(|| problem(213, "time", &t[n]))?;
+        let y = trailing_hours(t).ok_or_else(|| problem(213, "time", t[n]))?;
         let seconds = (3600.0 * y + 0.5) as i64;
-        let key = if kw(&t[0], "DURATION") {
+        let key = if kw(t[0], "DURATION") {
             times.duration_s = seconds;
             "DURATION"
-        } else if kw(&t[0], "HYDRAULIC") {
+        } else if kw(t[0], "HYDRAULIC") {
             times.hydraulic_step_s = seconds;
             "HYDRAULIC TIMESTEP"
-        } else if kw(&t[0], "QUALITY") {
+        } else if kw(t[0], "QUALITY") {
             times.quality_step_s = seconds;
             "QUALITY TIMESTEP"
-        } else if kw(&t[0], "RULE") {
+        } else if kw(t[0], "RULE") {
             times.rule_step_s = seconds;
             "RULE TIMESTEP"
-        } else if kw(&t[0], "MINIMUM") {
+        } else if kw(t[0], "MINIMUM") {
             return Ok(());
-        } else if kw(&t[0], "PATTERN") {
-            if kw(&t[1], "TIME") {
+        } else if kw(t[0], "PATTERN") {
+            if kw(t[1], "TIME") {
                 times.pattern_step_s = seconds;
                 "PATTERN TIMESTEP"
-            } else if kw(&t[1], "START") {
+            } else if kw(t[1], "START") {
                 times.pattern_start_s = seconds;
                 "PATTERN START"
             } else {
-                return Err(problem(213, "keyword", &t[1]));
+                return Err(problem(213, "keyword", t[1]));
             }
-        } else if kw(&t[0], "REPORT") {
-            if kw(&t[1], "TIME") {
+        } else if kw(t[0], "REPORT") {
+            if kw(t[1], "TIME") {
                 times.report_step_s = seconds;
                 "REPORT TIMESTEP"
-            } else if kw(&t[1], "START") {
+            } else if kw(t[1], "START") {
                 times.report_start_s = seconds;
                 "REPORT START"
             } else {
-                return Err(problem(213, "keyword", &t[1]));
+                return Err(problem(213, "keyword", t[1]));
             }
-        } else if kw(&t[0], "START") {
+        } else if kw(t[0], "START") {
             times.start_clocktime_s = seconds % 86400;
             "START CLOCKTIME"
         } else {
-            return Err(problem(213, "keyword", &t[0]));
+            return Err(problem(213, "keyword", t[0]));
         };
         if !times.given.iter().any(|g| g == key) {
             times.given.push(key.to_string());
@@ -1294,19 +1354,19 @@ impl Reader {
             } else if t[1].eq_ignore_ascii_case("US") {
                 FlowUnits::Gpm
             } else {
-                FlowUnits::from_keyword(&t[1]).ok_or_else(|| problem(213, "units", &t[1]))?
+                FlowUnits::from_keyword(t[1]).ok_or_else(|| problem(213, "units", t[1]))?
             };
             return Ok(());
         }
-        if kw(w, "PRESS") && n >= 1 && !kw(&t[1], "EXPO") {
-            o.pressure_units = Some(if kw(&t[1], "PSI") {
+        if kw(w, "PRESS") && n >= 1 && !kw(t[1], "EXPO") {
+            o.pressure_units = Some(if kw(t[1], "PSI") {
                 PressureUnits::Psi
-            } else if kw(&t[1], "KPA") {
+            } else if kw(t[1], "KPA") {
                 PressureUnits::Kpa
-            } else if kw(&t[1], "METER") {
+            } else if kw(t[1], "METER") {
                 PressureUnits::Meters
             } else {
-                return Err(problem(213, "pressure units", &t[1]));
+                return Err(problem(213, "pressure units", t[1]));
             });
             return Ok(());
         }
@@ -1314,14 +1374,14 @@ impl Reader {
             if n < 1 {
                 return Ok(());
             }
-            o.headloss = if kw(&t[1], "H-W") {
+            o.headloss = if kw(t[1], "H-W") {
                 HeadlossFormula::HazenWilliams
-            } else if kw(&t[1], "D-W") {
+            } else if kw(t[1], "D-W") {
                 HeadlossFormula::DarcyWeisbach
-            } else if kw(&t[1], "C-M") {
+            } else if kw(t[1], "C-M") {
                 HeadlossFormula::ChezyManning
             } else {
-                return Err(problem(213, "headloss", &t[1]));
+                return Err(problem(213, "headloss", t[1]));
             };
             return Ok(());
         }
@@ -1333,7 +1393,7 @@ impl Reader {
             return Ok(());
         }
         if kw(w, "QUAL") {
-            if n >= 1 && kw(&t[1], "TRACE") {
+            if n >= 1 && kw(t[1], "TRACE") {
                 // The trace node must exist (error 212).
                 let node = t.get(2).copied().unwrap_or("");
                 if !self.node_class.contains_key(node) {
@@ -1351,13 +1411,13 @@ impl Reader {
             if n < 1 {
                 return Ok(());
             }
-            o.unbalanced = if kw(&t[1], "STOP") {
+            o.unbalanced = if kw(t[1], "STOP") {
                 Unbalanced::Stop
-            } else if kw(&t[1], "CONT") {
+            } else if kw(t[1], "CONT") {
                 let extra = if n >= 2 { t[2].parse::<i64>().unwrap_or(0).max(0) as u32 } else { 0 };
                 Unbalanced::Continue(extra)
             } else {
-                return Err(problem(213, "unbalanced", &t[1]));
+                return Err(problem(213, "unbalanced", t[1]));
             };
             return Ok(());
         }
@@ -1367,13 +1427,13 @@ impl Reader {
             }
             return Ok(());
         }
-        if kw(w, "DEMAND") && n >= 2 && kw(&t[1], "MODEL") {
-            o.demand_model = if kw(&t[2], "DDA") {
+        if kw(w, "DEMAND") && n >= 2 && kw(t[1], "MODEL") {
+            o.demand_model = if kw(t[2], "DDA") {
                 DemandModel::Dda
-            } else if kw(&t[2], "PDA") {
+            } else if kw(t[2], "PDA") {
                 DemandModel::Pda
             } else {
-                return Err(problem(213, "demand model", &t[2]));
+                return Err(problem(213, "demand model", t[2]));
             };
             return Ok(());
         }
@@ -1388,7 +1448,7 @@ impl Reader {
             return Ok(());
         }
         let y = num(t, at, "value")?;
-        let nonneg = |y: f64| if y < 0.0 { Err(problem(213, "value", &t[at])) } else { Ok(y) };
+        let nonneg = |y: f64| if y < 0.0 { Err(problem(213, "value", t[at])) } else { Ok(y) };
         if kw(w, "TOLER") {
             o.tolerance = nonneg(y)?;
         } else if kw(w, "DIFF") {
@@ -1407,7 +1467,7 @@ impl Reader {
             o.pressure_exponent = nonneg(y)?;
         } else {
             if y <= 0.0 {
-                return Err(problem(213, "value", &t[at]));
+                return Err(problem(213, "value", t[at]));
             }
             if kw(w, "VISC") {
                 o.viscosity = y;
@@ -1427,7 +1487,7 @@ impl Reader {
                 o.demand_multiplier = y;
             } else if kw(w, "HTOL") || kw(w, "QTOL") || kw(w, "RQTOL") || kw(w, "PREC") {
                 if kw(w, "RQTOL") && y >= 1.0 {
-                    return Err(problem(213, "value", &t[at]));
+                    return Err(problem(213, "value", t[at]));
                 }
                 o.other.push(owned(t));
             } else {
@@ -1449,7 +1509,7 @@ impl Reader {
     fn vertex(&mut self, t: &[&str]) -> LineResult {
         need(t, 3)?;
         if !self.link_ids.contains_key(t[0]) {
-            return Err(problem(204, "link", &t[0]));
+            return Err(problem(204, "link", t[0]));
         }
         let x = num(t, 1, "x")?;
         let y = num(t, 2, "y")?;
@@ -1586,6 +1646,12 @@ mod tests {
         assert_eq!(hours("1:30", "PM"), Some(13.5));
         assert_eq!(hours("13", "PM"), None);
         assert_eq!(hours("x", ""), None);
+    }
+
+    fn tokenize(line: &str) -> (Vec<&str>, Option<&str>) {
+        let mut tokens = Vec::new();
+        let comment = tokenize_into(line, &mut tokens);
+        (tokens, comment)
     }
 
     #[test]
