@@ -31,6 +31,8 @@ enum Cmd {
     Compare(CompareArgs),
     /// Write a synthetic city network (.inp).
     City(CityArgs),
+    /// Time the same scenarios on 1 and on more threads, alternately.
+    Scaling(ScalingArgs),
     /// One engine on one network, repeated; prints one RESULT line (internal).
     #[command(hide = true)]
     Child(ChildArgs),
@@ -93,6 +95,32 @@ struct CityArgs {
     output: PathBuf,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ScenarioKind {
+    Leak,
+    Closure,
+    Demand,
+}
+
+#[derive(clap::Args)]
+struct ScalingArgs {
+    network: PathBuf,
+    #[arg(long, value_enum, default_value = "closure")]
+    kind: ScenarioKind,
+    /// Scenarios to run (the first N; demand factors are spread over 0.5–2).
+    #[arg(long, default_value_t = 1000)]
+    count: usize,
+    /// Solve time 0 only instead of the whole duration.
+    #[arg(long)]
+    steady: bool,
+    /// Thread counts to compare; the first is the baseline.
+    #[arg(long, value_delimiter = ',', default_value = "1,2")]
+    threads: Vec<usize>,
+    /// Rounds; each round runs every thread count once, in turn.
+    #[arg(long, default_value_t = 3)]
+    repeat: usize,
+}
+
 #[derive(clap::Args)]
 struct ChildArgs {
     #[arg(long)]
@@ -110,6 +138,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Cmd::Compare(a) => compare(a),
         Cmd::City(a) => city(a),
+        Cmd::Scaling(a) => scaling(a),
         Cmd::Child(a) => child(a),
     };
     match result {
@@ -159,6 +188,65 @@ fn city(a: CityArgs) -> Res<()> {
     Ok(())
 }
 
+/// Runs the same scenarios with each thread count in turn, `repeat` rounds,
+/// and prints each run's wall time, then per thread count the median time and
+/// the median over rounds of the baseline's time over its time in the same
+/// round (rounds pair runs made close together, which a shared machine's
+/// drifting speed affects alike). The rows must come out identical.
+fn scaling(a: ScalingArgs) -> Res<()> {
+    use oasis_scenarios::{Settings, Summary, closure_scenarios, demand_scenarios, factor_range, leak_scenarios, run_all};
+    let name = a.network.display().to_string();
+    let bytes = std::fs::read(&a.network).map_err(|e| format!("cannot read {name}: {e}"))?;
+    let net = oasis_network::read_inp(&bytes, &name)?;
+    let mut scenarios = match a.kind {
+        ScenarioKind::Leak => leak_scenarios(&net, 0.5),
+        ScenarioKind::Closure => closure_scenarios(&net),
+        ScenarioKind::Demand => demand_scenarios(&factor_range(0.5, 2.0, a.count)),
+    };
+    scenarios.truncate(a.count);
+    let settings = Settings { steady: a.steady, ..Settings::default() };
+    let threads: Vec<usize> = a.threads.iter().map(|&t| t.max(1)).collect();
+    println!(
+        "{name}: {} junctions, {} scenarios ({}), {}; threads {threads:?}, {} rounds",
+        net.junction_count(),
+        scenarios.len(),
+        scenarios.first().map_or("none", |s| s.variant.kind()),
+        if a.steady { "time 0 only" } else { "whole duration" },
+        a.repeat.max(1),
+    );
+    let mut seconds = vec![Vec::new(); threads.len()];
+    let mut first_rows: Option<String> = None;
+    for round in 1..=a.repeat.max(1) {
+        for (i, &t) in threads.iter().enumerate() {
+            let mut rows = Vec::with_capacity(scenarios.len());
+            let start = Instant::now();
+            run_all(&net, &scenarios, &settings, t, |s: &Summary, _| rows.push(format!("{s:?}")));
+            let s = start.elapsed().as_secs_f64();
+            println!("round {round}: {t} threads {s:.3} s");
+            seconds[i].push(s);
+            let rows = rows.join("\n");
+            match &first_rows {
+                None => first_rows = Some(rows),
+                Some(f) if *f != rows => return Err(format!("{t} threads gave other rows than {} threads", threads[0]).into()),
+                Some(_) => {}
+            }
+        }
+    }
+    for (i, &t) in threads.iter().enumerate() {
+        let paired: Vec<f64> = seconds[0].iter().zip(&seconds[i]).map(|(b, x)| b / x).collect();
+        println!(
+            "{t} threads: median {:.3} s; speed-up over {} thread(s): {:.2} (median of rounds; range {:.2}–{:.2})",
+            oasis_bench::report::median(&seconds[i]).unwrap_or(f64::NAN),
+            threads[0],
+            oasis_bench::report::median(&paired).unwrap_or(f64::NAN),
+            paired.iter().copied().fold(f64::INFINITY, f64::min),
+            paired.iter().copied().fold(0.0, f64::max),
+        );
+    }
+    println!("rows identical across thread counts: yes");
+    Ok(())
+}
+
 /// Peak resident set size of this process (VmHWM), kB.
 fn vm_hwm_kb() -> Option<u64> {
     proc_status_kb("VmHWM:")
@@ -179,11 +267,12 @@ fn child(a: ChildArgs) -> Res<()> {
     match a.engine {
         Engine::Oasis => {
             for rep in 0..a.repeat.max(1) {
-                // Read outside the clock, and dropped once parsed (as `oasis run`
-                // does), so the peak memory is the model's and the solver's.
+                // The file is read inside the clock, as EN_open reads it, and
+                // dropped once parsed (as `oasis run` does), so the peak memory
+                // is the model's and the solver's.
+                let watch = oasis_bench::Stopwatch::start();
                 let bytes =
                     std::fs::read(&a.network).map_err(|e| format!("cannot read {name}: {e}"))?;
-                let watch = oasis_bench::Stopwatch::start();
                 let net = oasis_network::read_inp(&bytes, &name)?;
                 parse.push(watch.stop());
                 drop(bytes);
@@ -411,6 +500,7 @@ fn compare(a: CompareArgs) -> Res<()> {
             epanet_periods: None,
             oasis_parse: Measured::Skipped,
             oasis: Measured::Skipped,
+            v235_open: Measured::Skipped,
             v235: Measured::Skipped,
             v22: Measured::Skipped,
             oasis_peak_mb: None,
@@ -434,22 +524,24 @@ fn compare(a: CompareArgs) -> Res<()> {
                 }
             }
         }
-        for (engine, lib, slot) in [
-            ("v235", &lib235, &mut row.v235),
-            ("v22", &lib22, &mut row.v22),
-        ] {
+        for (engine, lib) in [("v235", &lib235), ("v22", &lib22)] {
             let Some(lib) = lib else { continue };
-            *slot = match run_child(engine, Some(lib), a.repeat, f, timeout, cpu) {
+            let (open, hyd) = match run_child(engine, Some(lib), a.repeat, f, timeout, cpu) {
                 Ok(r) => {
                     // EPANET 2.2 is the parity reference: its count wins.
                     if engine == "v22" || row.epanet_periods.is_none() {
                         row.epanet_periods = r.periods;
                     }
-                    r.hyd_s
-                        .map_or(Measured::Failed("?".into()), Measured::Seconds)
+                    let seconds = |s: Option<f64>| s.map_or(Measured::Failed("?".into()), Measured::Seconds);
+                    (seconds(r.parse_s), seconds(r.hyd_s))
                 }
-                Err(e) => Measured::Failed(e),
+                Err(e) => (Measured::Failed(e.clone()), Measured::Failed(e)),
             };
+            if engine == "v235" {
+                (row.v235_open, row.v235) = (open, hyd);
+            } else {
+                row.v22 = hyd;
+            }
         }
         println!("{}", table_line(&row));
         std::io::stdout().flush()?;
@@ -469,6 +561,14 @@ fn compare(a: CompareArgs) -> Res<()> {
         summary_line(
             "Oasis/EPANET 2.2",
             &summarize(&rows, Row::ratio_22, a.min_junctions),
+            a.min_junctions
+        )
+    );
+    println!(
+        "{}",
+        summary_line(
+            "Oasis parse/EPANET 2.3.5 EN_open",
+            &summarize(&rows, Row::parse_ratio_235, a.min_junctions),
             a.min_junctions
         )
     );

@@ -1,0 +1,63 @@
+//! The `oasis-bench` commands end to end on a small generated city.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn bench() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_oasis-bench"))
+}
+
+/// A 2-hour city of about 100 junctions, and its junction count as the
+/// generator reports it.
+fn small_city(tag: &str) -> (PathBuf, usize) {
+    let path = std::env::temp_dir().join(format!("oasis-bench-test-{tag}-{}.inp", std::process::id()));
+    let out = bench()
+        .args(["city", "--junctions", "100", "--side", "10", "--hours", "2", "-o"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    let junctions = said.split(": ").nth(1).and_then(|t| t.split(' ').next()).and_then(|n| n.parse().ok());
+    (path, junctions.expect("the generator says how many junctions"))
+}
+
+#[test]
+fn scaling_runs_each_thread_count_and_checks_the_rows() {
+    let (city, _) = small_city("scaling");
+    let out = bench()
+        .arg("scaling")
+        .arg(&city)
+        .args(["--kind", "leak", "--count", "6", "--repeat", "2", "--threads", "1,2"])
+        .output()
+        .unwrap();
+    std::fs::remove_file(&city).ok();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("6 scenarios (leak)"), "{text}");
+    // Two rounds of two runs each, then one summary per thread count.
+    assert_eq!(text.lines().filter(|l| l.starts_with("round ")).count(), 4, "{text}");
+    assert!(text.contains("2 threads: median"), "{text}");
+    assert!(text.ends_with("rows identical across thread counts: yes\n"), "{text}");
+}
+
+#[test]
+fn compare_shows_the_parse_beside_en_open() {
+    let (city, junctions) = small_city("compare");
+    let out = bench()
+        .arg("compare")
+        .arg(&city)
+        .args(["--engines", "oasis", "--repeat", "1"])
+        .output()
+        .unwrap();
+    std::fs::remove_file(&city).ok();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("| Oasis parse ms | EPANET 2.3.5 open ms | Oasis hydraulics ms |"), "{text}");
+    // Oasis ran, EPANET did not: the row has the junctions, 3 hydraulic periods
+    // (0, 1 and 2 h) and empty EPANET cells.
+    let row = text.lines().find(|l| l.contains(".inp |")).expect("a row for the city");
+    assert!(row.contains(&format!("| {junctions} | 3 |")), "{row}");
+    assert!(row.contains("| – |"), "{row}");
+    assert!(text.contains("Oasis parse/EPANET 2.3.5 EN_open"), "{text}");
+}
