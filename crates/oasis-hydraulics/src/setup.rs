@@ -1,40 +1,15 @@
 //! Turning a [`Network`] (file units) into the solver's arrays in EPANET's
 //! internal units (ft, cfs, s), with EPANET 2.2's conversions and defaults.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use oasis_network::pump_curve::PumpCurve;
 use oasis_network::units::{HeadlossFormula, UnitFactors};
 use oasis_network::*;
 
 use crate::HydraulicsError;
 
-/// FNV-1a over an id's bytes. The ids come from the user's own file, so a
-/// keyed hash buys nothing here, and SipHash was a visible part of setting up
-/// a single-period run.
-struct IdHasher(u64);
-
-impl Default for IdHasher {
-    fn default() -> Self {
-        IdHasher(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A map from element ids.
-type IdMap<'a> = HashMap<&'a str, usize, BuildHasherDefault<IdHasher>>;
+/// A map from element ids: foldhash, seeded at random per map, fast on short
+/// ids and not open to ids written to collide (files may come from anyone).
+type IdMap<'a> = std::collections::HashMap<&'a str, usize, foldhash::fast::RandomState>;
 
 pub(crate) const QZERO: f64 = 1e-6;
 pub(crate) const CBIG: f64 = 1e8;
