@@ -127,6 +127,9 @@ struct ChildArgs {
     engine: Engine,
     #[arg(long)]
     repeat: usize,
+    /// Untimed runs before the timed ones.
+    #[arg(long, default_value_t = 0)]
+    warmup: usize,
     /// The toolkit library (EPANET engines).
     #[arg(long)]
     lib: Option<PathBuf>,
@@ -266,7 +269,7 @@ fn child(a: ChildArgs) -> Res<()> {
     let mut parse_rss_kb = None;
     match a.engine {
         Engine::Oasis => {
-            for rep in 0..a.repeat.max(1) {
+            for rep in 0..a.warmup + a.repeat.max(1) {
                 // The file is read inside the clock, as EN_open reads it, and
                 // dropped once parsed (as `oasis run` does), so the peak memory
                 // is the model's and the solver's.
@@ -297,7 +300,7 @@ fn child(a: ChildArgs) -> Res<()> {
                 tmp.join(format!("{stem}.out")),
             );
             let result = (|| {
-                for _ in 0..a.repeat.max(1) {
+                for _ in 0..a.warmup + a.repeat.max(1) {
                     let t = lib.time_run(&a.network, &rpt, &out)?;
                     parse.push(t.open);
                     hyd.push(t.hydraulics);
@@ -310,6 +313,9 @@ fn child(a: ChildArgs) -> Res<()> {
             result?;
         }
     }
+    // Warm-up runs fault in code and data pages and are not reported.
+    parse.drain(..a.warmup.min(parse.len()));
+    hyd.drain(..a.warmup.min(hyd.len()));
     let med = |v: &[oasis_bench::Span], f: fn(&oasis_bench::Span) -> f64| {
         oasis_bench::report::median(&v.iter().map(f).collect::<Vec<_>>()).unwrap_or(f64::NAN)
     };
@@ -337,17 +343,18 @@ struct ChildResult {
     vmhwm_kb: Option<u64>,
 }
 
+/// One timed run of `engine` on `net`, after one untimed run, in a child
+/// process of this binary.
 fn run_child(
     engine: &str,
     lib: Option<&Path>,
-    repeat: usize,
     net: &Path,
     timeout: Duration,
     cpu: bool,
 ) -> Result<ChildResult, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut cmd = Command::new(exe);
-    cmd.args(["child", "--engine", engine, "--repeat", &repeat.to_string()]);
+    cmd.args(["child", "--engine", engine, "--warmup", "1", "--repeat", "1"]);
     if let Some(lib) = lib {
         cmd.arg("--lib").arg(lib);
     }
@@ -480,7 +487,7 @@ fn compare(a: CompareArgs) -> Res<()> {
     let timeout = Duration::from_secs(a.timeout_s);
     let cpu = a.clock == Clock::Cpu;
     println!(
-        "Times: median of {} runs, {}.\n",
+        "Times: median of {} runs (engines taking turns, each run in a fresh process after an untimed one), {}.\n",
         a.repeat.max(1),
         if cpu {
             "CPU time of the engine's thread"
@@ -505,42 +512,53 @@ fn compare(a: CompareArgs) -> Res<()> {
             v22: Measured::Skipped,
             oasis_peak_mb: None,
         };
-        if a.engines.contains(&Engine::Oasis) {
-            match run_child("oasis", None, a.repeat, f, timeout, cpu) {
-                Ok(r) => {
-                    row.junctions = r.junctions;
-                    row.periods = r.periods;
-                    row.oasis_parse = r
-                        .parse_s
-                        .map_or(Measured::Failed("?".into()), Measured::Seconds);
-                    row.oasis = r
-                        .hyd_s
-                        .map_or(Measured::Failed("?".into()), Measured::Seconds);
-                    row.oasis_peak_mb = r.vmhwm_kb.map(|k| k as f64 / 1024.0);
-                }
-                Err(e) => {
-                    row.oasis_parse = Measured::Failed(e.clone());
-                    row.oasis = Measured::Failed(e);
+        // The engines take turns, one run each per round, so that a shared
+        // machine's drifting speed falls on all of them alike.
+        let engines: Vec<(&str, Option<&Path>)> = [
+            a.engines.contains(&Engine::Oasis).then_some(("oasis", None)),
+            lib235.as_deref().map(|l| ("v235", Some(l))),
+            lib22.as_deref().map(|l| ("v22", Some(l))),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let mut runs: Vec<Vec<ChildResult>> = engines.iter().map(|_| Vec::new()).collect();
+        let mut failed: Vec<Option<String>> = vec![None; engines.len()];
+        for _ in 0..a.repeat.max(1) {
+            for (i, &(engine, lib)) in engines.iter().enumerate() {
+                // An engine that failed once is not run again on this file.
+                if failed[i].is_none() {
+                    match run_child(engine, lib, f, timeout, cpu) {
+                        Ok(r) => runs[i].push(r),
+                        Err(e) => failed[i] = Some(e),
+                    }
                 }
             }
         }
-        for (engine, lib) in [("v235", &lib235), ("v22", &lib22)] {
-            let Some(lib) = lib else { continue };
-            let (open, hyd) = match run_child(engine, Some(lib), a.repeat, f, timeout, cpu) {
-                Ok(r) => {
-                    // EPANET 2.2 is the parity reference: its count wins.
-                    if engine == "v22" || row.epanet_periods.is_none() {
-                        row.epanet_periods = r.periods;
-                    }
-                    let seconds = |s: Option<f64>| s.map_or(Measured::Failed("?".into()), Measured::Seconds);
-                    (seconds(r.parse_s), seconds(r.hyd_s))
+        for ((&(engine, _), runs), failed) in engines.iter().zip(&runs).zip(failed) {
+            let median_of = |pick: fn(&ChildResult) -> Option<f64>| match &failed {
+                Some(e) => Measured::Failed(e.clone()),
+                None => {
+                    let xs: Option<Vec<f64>> = runs.iter().map(pick).collect();
+                    xs.and_then(|xs| oasis_bench::report::median(&xs))
+                        .map_or(Measured::Failed("?".into()), Measured::Seconds)
                 }
-                Err(e) => (Measured::Failed(e.clone()), Measured::Failed(e)),
             };
-            if engine == "v235" {
-                (row.v235_open, row.v235) = (open, hyd);
-            } else {
-                row.v22 = hyd;
+            let (parse, hyd) = (median_of(|r| r.parse_s), median_of(|r| r.hyd_s));
+            let first = runs.first();
+            match engine {
+                "oasis" => {
+                    row.junctions = first.and_then(|r| r.junctions);
+                    row.periods = first.and_then(|r| r.periods);
+                    row.oasis_peak_mb = runs.iter().filter_map(|r| r.vmhwm_kb).max().map(|k| k as f64 / 1024.0);
+                    (row.oasis_parse, row.oasis) = (parse, hyd);
+                }
+                "v235" => (row.v235_open, row.v235) = (parse, hyd),
+                _ => row.v22 = hyd,
+            }
+            // EPANET 2.2 is the parity reference: its count wins.
+            if engine == "v22" || (engine == "v235" && row.epanet_periods.is_none()) {
+                row.epanet_periods = first.and_then(|r| r.periods).or(row.epanet_periods);
             }
         }
         println!("{}", table_line(&row));
