@@ -277,11 +277,13 @@ pub(crate) fn apply_patterns(m: &Model, s: &mut State, t: i64, pattern_start: i6
         let f = &m.patterns[p];
         f[(period % f.len() as i64) as usize]
     };
+    // Each pattern's factor once, not once per demand category.
+    let factors: Vec<f64> = (0..m.patterns.len()).map(factor).collect();
     s.dsystem = 0.0;
     for i in 0..m.njuncs {
         let mut sum = 0.0;
         for &(base, p) in m.demands.of(i) {
-            let d = base * factor(p) * m.dmult;
+            let d = base * factors[p] * m.dmult;
             if d > 0.0 {
                 s.dsystem += d;
             }

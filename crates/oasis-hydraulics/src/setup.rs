@@ -182,6 +182,21 @@ fn other_option(net: &Network, key: &str) -> Option<f64> {
         .and_then(|v| v.parse().ok())
 }
 
+/// The index of pattern `id`, if it names one. Files with many demand
+/// categories name the same few patterns over and over, so the last lookup
+/// is kept in `last`.
+fn pattern_of<'a>(index: &IdMap<'a>, last: &mut Option<(&'a str, Option<usize>)>, id: &'a Option<String>) -> Option<usize> {
+    let id = id.as_deref()?;
+    match *last {
+        Some((name, p)) if name == id => p,
+        _ => {
+            let p = index.get(id).copied();
+            *last = Some((id, p));
+            p
+        }
+    }
+}
+
 impl Model {
     pub fn new(net: &Network) -> Result<Model, HydraulicsError> {
         let o = &net.options;
@@ -197,7 +212,8 @@ impl Model {
             patterns.push(if p.factors.is_empty() { vec![1.0] } else { p.factors.clone() });
         }
         let default_pattern = pattern_index.get(o.pattern.as_deref().unwrap_or("1")).copied().unwrap_or(0);
-        let pat = |id: &Option<String>| id.as_deref().and_then(|s| pattern_index.get(s).copied());
+        let mut last_pattern = None;
+        let mut pat = |id| pattern_of(&pattern_index, &mut last_pattern, id);
 
         let qexp = 1.0 / o.emitter_exponent;
         let emitter_ucf = ucf.flow.powf(qexp) / ucf.pressure;
