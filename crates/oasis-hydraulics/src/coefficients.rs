@@ -6,7 +6,7 @@ use std::f64::consts::PI;
 use oasis_network::units::HeadlossFormula;
 
 use crate::State;
-use crate::linear::LinearSystem;
+use crate::linear::{LinearSystem, NONE};
 use crate::setup::*;
 
 // Darcy-Weisbach constants exactly as EPANET writes them.
@@ -284,27 +284,27 @@ pub(crate) fn matrix_coeffs(m: &Model, s: &mut State, sys: &mut LinearSystem) {
     s.xflow.iter_mut().for_each(|v| *v = 0.0);
 
     // Links.
-    for (k, link) in m.links.iter().enumerate() {
-        let p = s.p[k];
+    let links = sys.stamps.iter().zip(&s.p).zip(s.flow.iter().zip(&s.y));
+    for ((st, &p), (&q, &y)) in links {
         if p == 0.0 {
             continue;
         }
-        let (n1, n2) = (link.n1, link.n2);
-        s.xflow[n1] -= s.flow[k];
-        s.xflow[n2] += s.flow[k];
-        if let Some(slot) = sys.link_slot[k] {
-            sys.values[slot] -= p;
+        let (n1, n2) = (st.n1 as usize, st.n2 as usize);
+        s.xflow[n1] -= q;
+        s.xflow[n2] += q;
+        if st.off != NONE {
+            sys.values[st.off as usize] -= p;
         }
-        if n1 < nj {
-            sys.values[sys.diag_slot[n1]] += p;
-            s.f[n1] += s.y[k];
-        } else if n2 < nj {
+        if st.d1 != NONE {
+            sys.values[st.d1 as usize] += p;
+            s.f[n1] += y;
+        } else if st.d2 != NONE {
             s.f[n2] += p * s.head[n1];
         }
-        if n2 < nj {
-            sys.values[sys.diag_slot[n2]] += p;
-            s.f[n2] -= s.y[k];
-        } else if n1 < nj {
+        if st.d2 != NONE {
+            sys.values[st.d2 as usize] += p;
+            s.f[n2] -= y;
+        } else if st.d1 != NONE {
             s.f[n1] += p * s.head[n2];
         }
     }
@@ -392,8 +392,9 @@ pub(crate) fn matrix_coeffs(m: &Model, s: &mut State, sys: &mut LinearSystem) {
 
 fn add_link_to_matrix(s: &mut State, sys: &mut LinearSystem, k: usize, n1: usize, n2: usize, with_rhs: bool) {
     let p = s.p[k];
-    if let Some(slot) = sys.link_slot[k] {
-        sys.values[slot] -= p;
+    let st = sys.stamps[k];
+    if st.off != NONE {
+        sys.values[st.off as usize] -= p;
     }
     sys.values[sys.diag_slot[n1]] += p;
     sys.values[sys.diag_slot[n2]] += p;

@@ -4,7 +4,7 @@
 
 use crate::State;
 use crate::coefficients::{demand_headloss, emitter_headloss, headloss_coeffs, matrix_coeffs};
-use crate::linear::LinearSystem;
+use crate::linear::{LinearSystem, LinkStamp};
 use crate::setup::*;
 use crate::status::{link_status, pressure_switch, valve_status};
 
@@ -40,7 +40,7 @@ pub(crate) fn hydsolve(m: &Model, s: &mut State, sys: &mut LinearSystem) -> Solu
             break;
         }
         s.head[..m.njuncs].copy_from_slice(&s.f[..m.njuncs]);
-        let (err, max_flow_change) = new_flows(m, s);
+        let (err, max_flow_change) = new_flows(m, s, &sys.stamps);
         relerr = err;
 
         s.relax = 1.0;
@@ -100,19 +100,20 @@ fn bad_valve(m: &Model, s: &mut State, junction: usize) -> bool {
 
 /// Updates link, emitter and demand flows; returns the relative flow change
 /// and the largest absolute flow change.
-fn new_flows(m: &Model, s: &mut State) -> (f64, f64) {
+fn new_flows(m: &Model, s: &mut State, ends: &[LinkStamp]) -> (f64, f64) {
     let mut qsum = 0.0;
     let mut dqsum = 0.0;
     let mut max_change = 0.0f64;
     for n in m.njuncs..m.nnodes {
         s.demand[n] = 0.0;
     }
-    for (k, link) in m.links.iter().enumerate() {
-        let (n1, n2) = (link.n1, link.n2);
+    for (k, st) in ends.iter().enumerate() {
+        let (n1, n2) = (st.n1 as usize, st.n2 as usize);
         let dh = s.head[n1] - s.head[n2];
         let mut dq = s.y[k] - s.p[k] * dh;
         dq *= s.relax;
-        if let Some(PumpData { kind: PumpKind::ConstPower { .. }, .. }) = link.pump.as_deref()
+        if m.has_const_power_pump
+            && let Some(PumpData { kind: PumpKind::ConstPower { .. }, .. }) = m.links[k].pump.as_deref()
             && dq > s.flow[k]
         {
             dq = s.flow[k] / 2.0;

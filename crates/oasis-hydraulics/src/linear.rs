@@ -15,13 +15,26 @@ pub(crate) struct LinearSystem {
     pub values: Vec<f64>,
     /// Index in `values` of each junction's diagonal.
     pub diag_slot: Vec<usize>,
-    /// Index in `values` of each link's off-diagonal entry (parallel links
-    /// share one), `None` when an end is a tank or reservoir.
-    pub link_slot: Vec<Option<usize>>,
+    /// Where each link's coefficient goes, looked up once.
+    pub stamps: Vec<LinkStamp>,
     factor: Arc<Cholesky>,
     scratch: Scratch,
     rhs: Vec<f64>,
 }
+
+/// A link's end nodes and the indices in `values` of its off-diagonal entry
+/// (parallel links share one) and of its ends' diagonals; `NONE` where an
+/// end is a tank or reservoir.
+#[derive(Clone, Copy)]
+pub(crate) struct LinkStamp {
+    pub n1: u32,
+    pub n2: u32,
+    pub off: u32,
+    pub d1: u32,
+    pub d2: u32,
+}
+
+pub(crate) const NONE: u32 = u32::MAX;
 
 /// The factorisation met a non-positive pivot at this junction.
 pub(crate) struct Singular {
@@ -37,13 +50,27 @@ impl LinearSystem {
             Some((f, layout)) if layout.fits(model) => Arc::clone(f),
             _ => Arc::new(Cholesky::new(model)),
         };
-        let diag_slot = (0..n).map(|j| factor.row[j + 1]).collect();
-        let link_slot = factor.link_position.iter().map(|p| p.map(|p| n + 1 + p)).collect();
+        let diag_slot: Vec<usize> = (0..n).map(|j| factor.row[j + 1]).collect();
+        let values_len = n + 2 + factor.factor_len();
+        assert!(values_len < NONE as usize && model.nnodes < NONE as usize, "network too large for 32-bit indices");
+        let diag = |node: usize| if node < n { diag_slot[node] as u32 } else { NONE };
+        let stamps = model
+            .links
+            .iter()
+            .zip(&factor.link_position)
+            .map(|(l, pos)| LinkStamp {
+                n1: l.n1 as u32,
+                n2: l.n2 as u32,
+                off: pos.map_or(NONE, |p| (n + 1 + p) as u32),
+                d1: diag(l.n1),
+                d2: diag(l.n2),
+            })
+            .collect();
         LinearSystem {
             n,
-            values: vec![0.0; n + 2 + factor.factor_len()],
+            values: vec![0.0; values_len],
             diag_slot,
-            link_slot,
+            stamps,
             rhs: vec![0.0; n + 1],
             scratch: factor.scratch(),
             factor,

@@ -168,6 +168,8 @@ pub(crate) struct Model {
     pub flow_change_limit: f64,
     pub dmult: f64,
     pub pda: bool,
+    /// Whether a pump has a constant-power curve (its flow update is limited).
+    pub has_const_power_pump: bool,
     pub pmin: f64,
     pub preq: f64,
     pub pexp: f64,
@@ -483,6 +485,8 @@ impl Model {
         } else {
             o.viscosity / (ucf.elevation * ucf.elevation)
         };
+        let has_const_power_pump =
+            links.iter().any(|l| matches!(l.pump.as_deref(), Some(PumpData { kind: PumpKind::ConstPower { .. }, .. })));
         let mut preq = o.required_pressure;
         if preq - o.minimum_pressure < 0.1 {
             preq = o.minimum_pressure + 0.1;
@@ -518,6 +522,7 @@ impl Model {
             flow_change_limit: o.flow_change / ucf.flow,
             dmult: o.demand_multiplier,
             pda: o.demand_model == DemandModel::Pda,
+            has_const_power_pump,
             pmin: o.minimum_pressure / ucf.pressure,
             preq: preq / ucf.pressure,
             pexp: o.pressure_exponent,
