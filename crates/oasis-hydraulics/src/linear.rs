@@ -81,8 +81,7 @@ impl LinearSystem {
     /// (destroyed: it holds the factor afterwards).
     pub fn solve(&mut self, rhs: &mut [f64]) -> Result<(), Singular> {
         let n = self.n;
-        // Rows are a permutation of 1..=n (the ordering's inverse), so these
-        // writes and reads each touch `self.rhs` once, in bounds.
+        // Into the factor's row order, and back after the solve.
         let rows = &self.factor.row[1..=n];
         for (&r, &v) in rows.iter().zip(&rhs[..n]) {
             self.rhs[r] = v;

@@ -1671,6 +1671,20 @@ mod tests {
     }
 
     #[test]
+    fn first_token_is_the_first_of_all_tokens() {
+        let lines = [
+            "", "   ", "; c", "a b", "  \"q r\" s", "\"open", "x;y", "\u{3000}z w", "\"\"", "é\u{a0}f", "\"a;b\" c",
+            "[JUNCTIONS]", "\t\x0b\x0cv",
+        ];
+        for line in lines {
+            assert_eq!(first_token(line), tokenize(line).0.first().copied(), "{line:?}");
+        }
+        // A quote cut by the comment ends there; non-breaking spaces separate.
+        assert_eq!(tokenize("\"a;b\" c"), (vec!["a"], Some("b\" c")));
+        assert_eq!(tokenize("é\u{a0}f").0, vec!["é", "f"]);
+    }
+
+    #[test]
     fn latin1_is_decoded() {
         assert_eq!(decode(b"caf\xe9"), "café");
         assert_eq!(decode("café".as_bytes()), "café");
