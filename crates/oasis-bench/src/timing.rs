@@ -69,6 +69,8 @@ pub fn time_hydraulics(net: &Network) -> Result<(Span, usize), HydraulicsError> 
             break;
         }
     }
+    // Freed inside the span, as EN_closeH frees EPANET's.
+    drop(sim);
     Ok((watch.stop(), periods))
 }
 

@@ -184,6 +184,8 @@ fn timing(path: Option<&Path>) -> anyhow::Result<()> {
             break;
         }
     }
+    // Freed inside the span, as EN_closeH frees EPANET's.
+    drop(sim);
     let hydraulics = start.elapsed();
     println!("parse: {:.6} s", parse.as_secs_f64());
     println!("hydraulics: {:.6} s", hydraulics.as_secs_f64());
