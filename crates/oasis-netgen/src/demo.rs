@@ -17,6 +17,7 @@
 //! LPS, Hazen–Williams, 24 h at 1 h steps with 24-hour demand patterns.
 
 use crate::inp::*;
+use crate::patterns::{COM, RES};
 use crate::rng::Rng;
 
 const MAIN_ROWS: usize = 14;
@@ -24,16 +25,6 @@ const MAIN_COLS: usize = 16;
 const LOW_ROWS: usize = 8;
 const LOW_COLS: usize = 8;
 
-/// 24-hour residential pattern: night minimum, morning and evening peaks.
-const RES: [f64; 24] = [
-    0.45, 0.40, 0.38, 0.38, 0.45, 0.70, 1.20, 1.55, 1.45, 1.20, 1.05, 1.10, 1.25, 1.15, 0.95, 0.90,
-    0.95, 1.10, 1.40, 1.55, 1.45, 1.15, 0.85, 0.60,
-];
-/// 24-hour commercial pattern: business hours.
-const COM: [f64; 24] = [
-    0.30, 0.30, 0.30, 0.30, 0.30, 0.40, 0.70, 1.10, 1.50, 1.60, 1.60, 1.60, 1.50, 1.60, 1.60, 1.60,
-    1.50, 1.30, 1.00, 0.80, 0.60, 0.50, 0.40, 0.30,
-];
 
 fn main_id(r: usize, c: usize) -> String {
     format!("M{r:02}{c:02}")

@@ -6,6 +6,7 @@
 pub mod city;
 mod demo;
 mod inp;
+mod patterns;
 mod random;
 mod rng;
 
