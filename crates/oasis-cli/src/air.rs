@@ -148,15 +148,7 @@ fn problem(lenient: bool, warnings: &mut usize, msg: String) -> anyhow::Result<(
 fn read_hourly(args: &InputArgs) -> anyhow::Result<HourlyData> {
     let path = &args.input;
     let file = path.display();
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(path)
-        .with_context(|| format!("cannot open {file}"))?;
-    let headers = rdr
-        .headers()
-        .with_context(|| format!("{file}: cannot read the header line"))?
-        .clone();
-    let col = crate::columns::header_columns(&file, &headers, &REQUIRED, &OPTIONAL)?;
+    let (mut rdr, col) = crate::columns::open(path, &REQUIRED, &OPTIONAL)?;
     let lenient = args.lenient;
     let mut warnings = 0usize;
     let mut data = HourlyData {

@@ -148,15 +148,7 @@ fn read_water(path: &PathBuf, args: &InputArgs) -> anyhow::Result<WaterData> {
     {
         bail!("--from {f} is after --to {t}");
     }
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(path)
-        .with_context(|| format!("cannot open {file}"))?;
-    let headers = rdr
-        .headers()
-        .with_context(|| format!("{file}: cannot read the header line"))?
-        .clone();
-    let col = crate::columns::header_columns(&file, &headers, &REQUIRED, &OPTIONAL)?;
+    let (mut rdr, col) = crate::columns::open(path, &REQUIRED, &OPTIONAL)?;
     let default_body = match args.kind {
         Kind::River => WaterBody::River,
         Kind::Lake => WaterBody::Lake,
