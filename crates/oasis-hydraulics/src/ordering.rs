@@ -289,37 +289,20 @@ impl<'a> Mmd<'a> {
             let mut q2head: i64 = 0;
             let mut qxhead: i64 = 0;
             let mut deg0: i64 = 0;
-            let mut link = element as usize;
-            'scan: loop {
-                let istart = xadj[link] as usize;
-                let istop = (xadj[link + 1] - 1) as usize;
-                let mut i = istart;
-                while i <= istop {
-                    let enode = adj[i];
-                    if enode < 0 {
-                        link = (-enode) as usize;
-                        continue 'scan;
-                    }
-                    if enode == 0 {
-                        break 'scan;
-                    }
-                    let en = enode as usize;
-                    if self.qsize[en] != 0 {
-                        deg0 += self.qsize[en];
-                        self.marker[en] = mtag;
-                        if self.backward[en] == 0 {
-                            if self.forward[en] == 2 {
-                                self.llist[en] = q2head;
-                                q2head = enode;
-                            } else {
-                                self.llist[en] = qxhead;
-                                qxhead = enode;
-                            }
+            for en in Reach::new(xadj, adj, element as usize) {
+                if self.qsize[en] != 0 {
+                    deg0 += self.qsize[en];
+                    self.marker[en] = mtag;
+                    if self.backward[en] == 0 {
+                        if self.forward[en] == 2 {
+                            self.llist[en] = q2head;
+                            q2head = en as i64;
+                        } else {
+                            self.llist[en] = qxhead;
+                            qxhead = en as i64;
                         }
                     }
-                    i += 1;
                 }
-                break;
             }
             for (head, two) in [(q2head, true), (qxhead, false)] {
                 let mut enode = head;
@@ -368,46 +351,25 @@ impl<'a> Mmd<'a> {
             return self.qsize[nb];
         }
         let mut deg = 0;
-        let mut link = nb;
-        'scan: loop {
-            let istart = xadj[link] as usize;
-            let istop = (xadj[link + 1] - 1) as usize;
-            let mut i = istart;
-            while i <= istop {
-                let node = adj[i];
-                if node == enode as i64 {
-                    i += 1;
-                    continue;
-                }
-                if node < 0 {
-                    link = (-node) as usize;
-                    continue 'scan;
-                }
-                if node == 0 {
-                    break 'scan;
-                }
-                let nd = node as usize;
-                if self.qsize[nd] != 0 {
-                    if self.marker[nd] < tag {
-                        self.marker[nd] = tag;
-                        deg += self.qsize[nd];
-                    } else if self.backward[nd] == 0 {
-                        if self.forward[nd] == 2 {
-                            // Indistinguishable from enode: merge into a supernode.
-                            self.qsize[enode] += self.qsize[nd];
-                            self.qsize[nd] = 0;
-                            self.marker[nd] = MAXINT;
-                            self.forward[nd] = -(enode as i64);
-                            self.backward[nd] = -MAXINT;
-                        } else {
-                            // Outmatched by enode.
-                            self.backward[nd] = -MAXINT;
-                        }
+        for nd in Reach::new(xadj, adj, nb).filter(|&nd| nd != enode) {
+            if self.qsize[nd] != 0 {
+                if self.marker[nd] < tag {
+                    self.marker[nd] = tag;
+                    deg += self.qsize[nd];
+                } else if self.backward[nd] == 0 {
+                    if self.forward[nd] == 2 {
+                        // Indistinguishable from enode: merge into a supernode.
+                        self.qsize[enode] += self.qsize[nd];
+                        self.qsize[nd] = 0;
+                        self.marker[nd] = MAXINT;
+                        self.forward[nd] = -(enode as i64);
+                        self.backward[nd] = -MAXINT;
+                    } else {
+                        // Outmatched by enode.
+                        self.backward[nd] = -MAXINT;
                     }
                 }
-                i += 1;
             }
-            break;
         }
         deg
     }
@@ -433,28 +395,11 @@ impl<'a> Mmd<'a> {
                 continue;
             }
             // An element: count its unmarked nodes.
-            let mut link = nb;
-            'scan: loop {
-                let jstart = xadj[link] as usize;
-                let jstop = (xadj[link + 1] - 1) as usize;
-                let mut j = jstart;
-                while j <= jstop {
-                    let node = adj[j];
-                    if node < 0 {
-                        link = (-node) as usize;
-                        continue 'scan;
-                    }
-                    if node == 0 {
-                        break 'scan;
-                    }
-                    let nd = node as usize;
-                    if self.marker[nd] < tag {
-                        self.marker[nd] = tag;
-                        deg += self.qsize[nd];
-                    }
-                    j += 1;
+            for nd in Reach::new(xadj, adj, nb) {
+                if self.marker[nd] < tag {
+                    self.marker[nd] = tag;
+                    deg += self.qsize[nd];
                 }
-                break;
             }
         }
         deg
@@ -498,5 +443,43 @@ impl<'a> Mmd<'a> {
             order[num as usize] = node as i64;
         }
         (order, position)
+    }
+}
+
+/// The nodes on an element's list: its own stretch of `adj`, continued
+/// through the stretches it borrowed (a negative entry names the next one),
+/// up to a 0 or the end of the last stretch.
+struct Reach<'g> {
+    xadj: &'g [i64],
+    adj: &'g [i64],
+    i: usize,
+    end: usize,
+}
+
+impl<'g> Reach<'g> {
+    fn new(xadj: &'g [i64], adj: &'g [i64], element: usize) -> Reach<'g> {
+        Reach { xadj, adj, i: xadj[element] as usize, end: xadj[element + 1] as usize }
+    }
+}
+
+impl Iterator for Reach<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        while self.i < self.end {
+            let node = self.adj[self.i];
+            if node < 0 {
+                let link = (-node) as usize;
+                (self.i, self.end) = (self.xadj[link] as usize, self.xadj[link + 1] as usize);
+                continue;
+            }
+            if node == 0 {
+                self.end = self.i;
+                return None;
+            }
+            self.i += 1;
+            return Some(node as usize);
+        }
+        None
     }
 }
