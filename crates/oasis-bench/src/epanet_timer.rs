@@ -2,27 +2,23 @@
 //! project, then `EN_openH`, `EN_initH(0)`, the `EN_runH`/`EN_nextH` loop and
 //! `EN_closeH`, reading no result at all — the work Oasis's hydraulic span does.
 //!
-//! `oasis-epanet`'s `Toolkit` finds and version-checks the library; this module
-//! loads the same file again for the few calls it needs, so that a measurement
-//! carries none of the reference harness's result reading or locking.
+//! The library is loaded by `oasis-epanet`'s `Toolkit` (which also finds and
+//! version-checks it); this module drives its raw functions itself, so that a
+//! measurement carries none of the reference harness's result reading or locking.
 
 use std::ffi::CString;
-use std::os::raw::{c_char, c_int, c_long, c_void};
+use std::os::raw::{c_int, c_long};
 use std::path::{Path, PathBuf};
+
+use oasis_epanet::Toolkit;
+use oasis_epanet::ffi::Project;
 
 use crate::clock::{Span, Stopwatch};
 
-type Project = *mut c_void;
-
 #[derive(Debug, thiserror::Error)]
 pub enum EpanetTimerError {
-    #[error("cannot load {path}: {source}")]
-    Load {
-        path: PathBuf,
-        source: libloading::Error,
-    },
-    #[error("{path} lacks {symbol}")]
-    MissingSymbol { path: PathBuf, symbol: String },
+    #[error(transparent)]
+    Load(#[from] oasis_epanet::Error),
     /// An error code (above 100) from the named toolkit call.
     #[error("EPANET error {code} in {call}")]
     Epanet { call: &'static str, code: i32 },
@@ -30,26 +26,9 @@ pub enum EpanetTimerError {
     Path(PathBuf),
 }
 
-struct Api {
-    createproject: unsafe extern "C" fn(*mut Project) -> c_int,
-    deleteproject: unsafe extern "C" fn(Project) -> c_int,
-    open: unsafe extern "C" fn(Project, *const c_char, *const c_char, *const c_char) -> c_int,
-    close: unsafe extern "C" fn(Project) -> c_int,
-    open_h: unsafe extern "C" fn(Project) -> c_int,
-    init_h: unsafe extern "C" fn(Project, c_int) -> c_int,
-    run_h: unsafe extern "C" fn(Project, *mut c_long) -> c_int,
-    next_h: unsafe extern "C" fn(Project, *mut c_long) -> c_int,
-    close_h: unsafe extern "C" fn(Project) -> c_int,
-    getversion: unsafe extern "C" fn(*mut c_int) -> c_int,
-}
-
 /// A loaded toolkit library.
 pub struct EpanetLib {
-    api: Api,
-    path: PathBuf,
-    // Last, so the function pointers never outlive the library.
-    _lib: libloading::Library,
-    _libm: Option<libloading::Library>,
+    tk: Toolkit,
 }
 
 /// One timed EPANET run.
@@ -65,70 +44,7 @@ pub struct EpanetTiming {
 
 impl EpanetLib {
     pub fn load(path: &Path) -> Result<EpanetLib, EpanetTimerError> {
-        // entoolkit's 2.2 library uses libm without declaring it (see
-        // docs/reference-harness.md): make libm global before loading it.
-        // SAFETY: libm has no initialisers with side effects.
-        let libm = unsafe {
-            libloading::os::unix::Library::open(
-                Some("libm.so.6"),
-                libloading::os::unix::RTLD_NOW | libloading::os::unix::RTLD_GLOBAL,
-            )
-        }
-        .ok()
-        .map(libloading::Library::from);
-        // SAFETY: EPANET's initialisers are the C runtime's only.
-        let lib = unsafe {
-            libloading::os::unix::Library::open(
-                Some(path),
-                libloading::os::unix::RTLD_NOW | libloading::os::unix::RTLD_LOCAL,
-            )
-        }
-        .map(libloading::Library::from)
-        .map_err(|source| EpanetTimerError::Load {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        macro_rules! sym {
-            ($name:literal) => {
-                // SAFETY: declared with the signatures of epanet2_2.h (same in 2.3.5).
-                *unsafe { lib.get(concat!($name, "\0").as_bytes()) }.map_err(|_| {
-                    EpanetTimerError::MissingSymbol {
-                        path: path.to_path_buf(),
-                        symbol: $name.into(),
-                    }
-                })?
-            };
-        }
-        let api = Api {
-            createproject: sym!("EN_createproject"),
-            deleteproject: sym!("EN_deleteproject"),
-            open: sym!("EN_open"),
-            close: sym!("EN_close"),
-            open_h: sym!("EN_openH"),
-            init_h: sym!("EN_initH"),
-            run_h: sym!("EN_runH"),
-            next_h: sym!("EN_nextH"),
-            close_h: sym!("EN_closeH"),
-            getversion: sym!("EN_getversion"),
-        };
-        Ok(EpanetLib {
-            api,
-            path: path.to_path_buf(),
-            _lib: lib,
-            _libm: libm,
-        })
-    }
-
-    /// `EN_getversion`: 20200 for 2.2, 20305 for 2.3.5.
-    pub fn version(&self) -> i32 {
-        let mut v = 0;
-        // SAFETY: writes one int.
-        unsafe { (self.api.getversion)(&mut v) };
-        v
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
+        Ok(EpanetLib { tk: Toolkit::load(path)? })
     }
 
     /// Opens `inp` (EPANET also insists on writing `rpt` and `out`), times the
@@ -145,7 +61,7 @@ impl EpanetLib {
                 .map_err(|_| EpanetTimerError::Path(p.to_path_buf()))
         };
         let (inp_c, rpt_c, out_c) = (c(inp)?, c(rpt)?, c(out)?);
-        let api = &self.api;
+        let api = self.tk.api();
         let check = |call: &'static str, code: c_int| {
             if code > 100 {
                 Err(EpanetTimerError::Epanet { call, code })

@@ -11,7 +11,7 @@
 //! smashes its stack on WNTR's `bad_times.inp`). Feed untrusted or deliberately broken
 //! files through [`run_isolated`], which runs the `epanet-ref` binary as a child process.
 
-mod ffi;
+pub mod ffi;
 mod files;
 pub mod format;
 mod quality;
@@ -270,6 +270,13 @@ impl Toolkit {
     /// The library file this toolkit was loaded from.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The raw toolkit functions, for callers that drive EPANET themselves
+    /// (the benchmark's timer). They bypass this harness's lock: EPANET's
+    /// few globals make concurrent projects in one process unsafe.
+    pub fn api(&self) -> &ffi::Api {
+        &self.api
     }
 
     /// Opens a network, runs hydraulics for the first period only (openH, initH(0),
