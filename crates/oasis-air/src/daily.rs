@@ -80,14 +80,7 @@ impl DailyConc {
 /// Daily concentrations of one station from its hourly values.
 pub fn daily_conc(day: &DayHours) -> DailyConc {
     let mut out = DailyConc::default();
-    for p in [
-        Pollutant::So2,
-        Pollutant::No2,
-        Pollutant::Pm10,
-        Pollutant::Pm25,
-        Pollutant::Co,
-        Pollutant::O3,
-    ] {
+    for p in Pollutant::ALL {
         let vals: Vec<Conc> = day.iter().filter_map(|h| h[p.index()]).collect();
         out.hours[p.index()] = vals.len();
         if vals.len() >= MIN_HOURS_PER_DAY && p != Pollutant::O3 {
@@ -196,15 +189,7 @@ pub fn daily_aqi(edition: Edition, conc: &DailyConc) -> AqiReport {
         other => value(other),
     };
     let items: &[Item] = match edition {
-        Edition::Hj633_2012 => &[
-            Item::So2,
-            Item::No2,
-            Item::Pm10,
-            Item::Pm25,
-            Item::Co,
-            Item::O3,
-            Item::O3_8h,
-        ],
+        Edition::Hj633_2012 => &Item::ALL,
         Edition::Hj633_2026 => &[
             Item::So2,
             Item::No2,
