@@ -344,6 +344,9 @@ fn hourly_input(data: &HourlyData, row: &HourRow) -> HourlyInput {
     }
 }
 
+/// The sub-index columns, in `Item::ALL` order, of the hourly and daily CSVs.
+const IAQI_COLUMNS: [&str; 7] = ["iaqi_so2", "iaqi_no2", "iaqi_pm10", "iaqi_pm25", "iaqi_co", "iaqi_o3", "iaqi_o3_8h"];
+
 fn hourly(args: HourlyArgs) -> anyhow::Result<()> {
     let data = read_hourly(&args.input)?;
     let mut w = writer(&args.output)?;
@@ -354,14 +357,8 @@ fn hourly(args: HourlyArgs) -> anyhow::Result<()> {
         "aqi",
         "category",
         "primary",
-        "iaqi_so2",
-        "iaqi_no2",
-        "iaqi_pm10",
-        "iaqi_pm25",
-        "iaqi_co",
-        "iaqi_o3",
-        "iaqi_o3_8h",
     ];
+    header.extend(IAQI_COLUMNS);
     if args.details {
         header.extend(["level", "colour", "exceeding", "aqi_from_present", "notes"]);
     }
@@ -500,7 +497,7 @@ fn daily(args: DailyArgs) -> anyhow::Result<()> {
     let rows = daily_rows(&data, args.city.as_deref())?;
     if let Some(path) = &args.output {
         let mut w = writer(&args.output)?;
-        w.write_record([
+        let mut header = vec![
             "date",
             "station",
             "edition",
@@ -515,15 +512,10 @@ fn daily(args: DailyArgs) -> anyhow::Result<()> {
             "co",
             "o3_1h_max",
             "o3_8h_max",
-            "iaqi_so2",
-            "iaqi_no2",
-            "iaqi_pm10",
-            "iaqi_pm25",
-            "iaqi_co",
-            "iaqi_o3",
-            "iaqi_o3_8h",
-            "note",
-        ])?;
+        ];
+        header.extend(IAQI_COLUMNS);
+        header.push("note");
+        w.write_record(&header)?;
         for d in &rows {
             let r = &d.report;
             let mut rec = vec![
