@@ -13,6 +13,8 @@ use oasis_air::{
     daily_conc, evaluate, hourly_aqi, o3_8h_moving, so2_24h_moving,
 };
 
+use crate::table::{emit, pad};
+
 #[derive(Subcommand)]
 pub enum AirCommand {
     /// Hourly (real-time) AQI of every station-hour, edition chosen by date.
@@ -281,31 +283,12 @@ fn one_decimal(v: Option<Conc>) -> String {
     .unwrap_or_default()
 }
 
-/// Pad to a terminal width, counting CJK characters as two columns.
-fn pad(s: &str, width: usize) -> String {
-    let w: usize = s.chars().map(|c| if c >= '\u{2E80}' { 2 } else { 1 }).sum();
-    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
-}
-
 /// `writeln!` into a `String` table (formatting into a String cannot fail).
 macro_rules! tprintln {
     ($out:expr, $($arg:tt)*) => {{
         use std::fmt::Write as _;
         let _ = writeln!($out, $($arg)*);
     }};
-}
-
-/// Print a finished table; a closed pipe (`| head`) is not an error.
-fn emit(table: &str) -> anyhow::Result<()> {
-    use std::io::Write as _;
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(table.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("cannot write to standard output"),
-    }
 }
 
 fn category_text(r: &AqiReport) -> String {

@@ -5,6 +5,7 @@ mod air;
 mod columns;
 mod network;
 mod pricing;
+mod table;
 mod water;
 
 use clap::{Parser, Subcommand};

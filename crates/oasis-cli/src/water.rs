@@ -13,6 +13,8 @@ use oasis_surface_water::{
     cwqi_change_pct, period_mean, rank, section_cwqi,
 };
 
+use crate::table::{emit, pad};
+
 #[derive(Subcommand)]
 pub enum WaterCommand {
     /// GB 3838-2002 class of each sample (or of each site over a period with --period).
@@ -301,23 +303,6 @@ fn site_means(site: &Site) -> BTreeMap<Item, Measure> {
 
 fn writer(path: &PathBuf) -> anyhow::Result<csv::Writer<std::fs::File>> {
     csv::Writer::from_path(path).with_context(|| format!("cannot create {}", path.display()))
-}
-
-fn emit(table: &str) -> anyhow::Result<()> {
-    use std::io::Write as _;
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(table.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("cannot write to standard output"),
-    }
-}
-
-fn pad(s: &str, width: usize) -> String {
-    let w: usize = s.chars().map(|c| if c >= '\u{2E80}' { 2 } else { 1 }).sum();
-    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
 
 fn class_text(c: &Classification) -> (String, String) {
