@@ -531,9 +531,22 @@ pub fn extended_period(net: &Network) -> Result<RunResults, HydraulicsError> {
 /// hydraulic period.
 pub fn extended_period_with_progress(
     net: &Network,
-    mut progress: impl FnMut(i64, i64),
+    progress: impl FnMut(i64, i64),
 ) -> Result<RunResults, HydraulicsError> {
     let mut sim = eps::Simulation::new(net)?;
+    let periods = run_periods(&mut sim, progress, eps::Simulation::next)?;
+    Ok(sim.finish(periods))
+}
+
+/// Solves every period of `sim` to the end of its duration, calling
+/// `progress(time_s, duration_s)` after each and keeping the snapshots at the
+/// reporting times; `advance` moves to the next period and returns its step
+/// (0 at the end), as `Simulation::next` does.
+pub(crate) fn run_periods<'n>(
+    sim: &mut eps::Simulation<'n>,
+    mut progress: impl FnMut(i64, i64),
+    mut advance: impl FnMut(&mut eps::Simulation<'n>) -> Result<i64, HydraulicsError>,
+) -> Result<Vec<Snapshot>, HydraulicsError> {
     let mut periods = Vec::new();
     loop {
         let snap = sim.run()?;
@@ -541,9 +554,8 @@ pub fn extended_period_with_progress(
         if sim.is_reporting_time(snap.time_s) {
             periods.push(snap);
         }
-        if sim.next()? == 0 {
-            break;
+        if advance(sim)? == 0 {
+            return Ok(periods);
         }
     }
-    Ok(sim.finish(periods))
 }

@@ -131,25 +131,18 @@ pub fn water_quality(net: &Network) -> Result<QualityResults, HydraulicsError> {
 /// reporting times and the quality at every hydraulic time.
 pub fn simulate(
     net: &Network,
-    mut progress: impl FnMut(i64, i64),
+    progress: impl FnMut(i64, i64),
 ) -> Result<(crate::RunResults, QualityResults), HydraulicsError> {
     let mut sim = Simulation::new(net)?;
+    // Each period's hydraulics, kept for the quality pass with the step that follows.
     let mut saved = Vec::new();
-    let mut periods = Vec::new();
-    loop {
-        let snap = sim.run()?;
-        progress(snap.time_s, sim.duration_s());
-        if sim.is_reporting_time(snap.time_s) {
-            periods.push(snap);
-        }
+    let periods = crate::run_periods(&mut sim, progress, |sim| {
         let mut h = sim.saved_hydraulics();
-        let step = sim.next()?;
-        h.step_s = step;
+        h.step_s = sim.next()?;
+        let step = h.step_s;
         saved.push(h);
-        if step == 0 {
-            break;
-        }
-    }
+        Ok(step)
+    })?;
     let mut engine = Engine::new(net, &sim)?;
     let mut steps = Vec::with_capacity(saved.len());
     for h in &saved {
