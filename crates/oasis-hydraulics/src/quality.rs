@@ -215,7 +215,14 @@ impl<'a> Engine<'a> {
     fn new(net: &Network, sim: &'a Simulation) -> Result<Engine<'a>, HydraulicsError> {
         let m = &sim.m;
         let o = &net.options;
-        let node_index = |id: &str| net.nodes.iter().position(|n| n.id == id);
+        // Sources, mixing, reactions and initial quality name elements by id,
+        // as many times as there are lines: one look-up table each, built on
+        // first use (most networks have none of these lines).
+        let node_ids = std::cell::OnceCell::new();
+        let node_index = |id: &str| {
+            let ids: &IdMap = node_ids.get_or_init(|| net.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect());
+            ids.get(id).copied()
+        };
         let kind = match o.quality.first().map(String::as_str) {
             None => Constituent::None,
             Some(w) if kw(w, "NONE") => Constituent::None,
@@ -231,6 +238,11 @@ impl<'a> Engine<'a> {
         let kind = if sim.clock.duration == 0 { Constituent::None } else { kind };
         let ucf = if kind == Constituent::Chemical { 1.0 / L_PER_FT3 } else { 1.0 };
 
+        let link_ids = std::cell::OnceCell::new();
+        let link_index = |id: &str| {
+            let ids: &IdMap = link_ids.get_or_init(|| net.links.iter().enumerate().map(|(k, l)| (l.id.as_str(), k)).collect());
+            ids.get(id).copied()
+        };
         // Reaction data: [REACTIONS] with EPANET's defaults.
         let (mut bulk_order, mut wall_order, mut tank_order) = (1.0, 1.0, 1.0);
         let (mut kbulk, mut kwall, mut climit, mut rfactor) = (0.0, 0.0, 0.0, 0.0);
@@ -263,7 +275,7 @@ impl<'a> Engine<'a> {
                     kwall = y;
                 }
             } else if kw(&t[0], "BULK") || kw(&t[0], "WALL") {
-                if let Some(k) = net.links.iter().position(|l| l.id == t[1]) {
+                if let Some(k) = link_index(&t[1]) {
                     if kw(&t[0], "BULK") {
                         kb[k] = Some(y);
                     } else {

@@ -9,7 +9,7 @@ use crate::HydraulicsError;
 
 /// A map from element ids: foldhash, seeded at random per map, fast on short
 /// ids and not open to ids written to collide (files may come from anyone).
-type IdMap<'a> = std::collections::HashMap<&'a str, usize, foldhash::fast::RandomState>;
+pub(crate) type IdMap<'a> = std::collections::HashMap<&'a str, usize, foldhash::fast::RandomState>;
 
 pub(crate) const QZERO: f64 = 1e-6;
 pub(crate) const CBIG: f64 = 1e8;
