@@ -215,21 +215,14 @@ impl<'a> Engine<'a> {
     fn new(net: &Network, sim: &'a Simulation) -> Result<Engine<'a>, HydraulicsError> {
         let m = &sim.m;
         let o = &net.options;
-        // Sources, mixing, reactions and initial quality name elements by id,
-        // as many times as there are lines: one look-up table each, built on
-        // first use (most networks have none of these lines).
-        let node_ids = std::cell::OnceCell::new();
-        let node_index = |id: &str| {
-            let ids: &IdMap = node_ids.get_or_init(|| net.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect());
-            ids.get(id).copied()
-        };
+        let ids = ElementIds::new(net);
         let kind = match o.quality.first().map(String::as_str) {
             None => Constituent::None,
             Some(w) if kw(w, "NONE") => Constituent::None,
             Some(w) if kw(w, "AGE") => Constituent::Age,
             Some(w) if kw(w, "TRACE") => {
                 let id = o.quality.get(1).map(String::as_str).unwrap_or("");
-                let n = node_index(id)
+                let n = ids.node(id)
                     .ok_or_else(|| HydraulicsError::Input { code: 212, message: format!("undefined trace node {id}") })?;
                 Constituent::Trace(n)
             }
@@ -238,11 +231,6 @@ impl<'a> Engine<'a> {
         let kind = if sim.clock.duration == 0 { Constituent::None } else { kind };
         let ucf = if kind == Constituent::Chemical { 1.0 / L_PER_FT3 } else { 1.0 };
 
-        let link_ids = std::cell::OnceCell::new();
-        let link_index = |id: &str| {
-            let ids: &IdMap = link_ids.get_or_init(|| net.links.iter().enumerate().map(|(k, l)| (l.id.as_str(), k)).collect());
-            ids.get(id).copied()
-        };
         // Reaction data: [REACTIONS] with EPANET's defaults.
         let (mut bulk_order, mut wall_order, mut tank_order) = (1.0, 1.0, 1.0);
         let (mut kbulk, mut kwall, mut climit, mut rfactor) = (0.0, 0.0, 0.0, 0.0);
@@ -275,7 +263,7 @@ impl<'a> Engine<'a> {
                     kwall = y;
                 }
             } else if kw(&t[0], "BULK") || kw(&t[0], "WALL") {
-                if let Some(k) = link_index(&t[1]) {
+                if let Some(k) = ids.link(&t[1]) {
                     if kw(&t[0], "BULK") {
                         kb[k] = Some(y);
                     } else {
@@ -283,7 +271,7 @@ impl<'a> Engine<'a> {
                     }
                 }
             } else if kw(&t[0], "TANK")
-                && let Some(n) = node_index(&t[1])
+                && let Some(n) = ids.node(&t[1])
                 && let Some(j) = m.fixed.iter().position(|f| f.node == n)
             {
                 tank_kb_opt[j] = Some(y);
@@ -325,7 +313,7 @@ impl<'a> Engine<'a> {
         let mut mix = vec![Mix::Complete; m.fixed.len()];
         let mut v1max: Vec<f64> = m.fixed.iter().map(|t| t.vmax).collect();
         for x in &net.mixing {
-            let Some(n) = node_index(&x.tank) else { continue };
+            let Some(n) = ids.node(&x.tank) else { continue };
             let Some(j) = m.fixed.iter().position(|f| f.node == n) else { continue };
             if m.fixed[j].area == 0.0 {
                 continue;
@@ -346,7 +334,7 @@ impl<'a> Engine<'a> {
         // Sources.
         let mut source = vec![None; m.nnodes];
         for s in &net.sources {
-            let Some(n) = node_index(&s.node) else { continue };
+            let Some(n) = ids.node(&s.node) else { continue };
             let kind = match s.kind.as_str() {
                 "MASS" => SourceKind::Mass,
                 "SETPOINT" => SourceKind::Setpoint,
@@ -364,12 +352,12 @@ impl<'a> Engine<'a> {
             let first = parts.next().unwrap_or("");
             match parts.next() {
                 None => {
-                    if let Some(n) = node_index(first) {
+                    if let Some(n) = ids.node(first) {
                         c0[n] = *c;
                     }
                 }
                 Some(last) => {
-                    if let (Some(a), Some(b)) = (node_index(first), node_index(last)) {
+                    if let (Some(a), Some(b)) = (ids.node(first), ids.node(last)) {
                         for v in &mut c0[a.min(b)..=a.max(b)] {
                             *v = *c;
                         }

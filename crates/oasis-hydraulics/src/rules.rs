@@ -99,8 +99,7 @@ fn bad(rule: &Rule, what: &str) -> HydraulicsError {
 
 impl RuleSet {
     pub fn new(net: &Network) -> Result<RuleSet, HydraulicsError> {
-        let node = |id: &str| net.nodes.iter().position(|n| n.id == id);
-        let link = |id: &str| net.links.iter().position(|l| l.id == id);
+        let ids = crate::setup::ElementIds::new(net);
         let kw = oasis_network::inp::read::kw;
         let mut rules = Vec::new();
         for r in &net.rules {
@@ -125,7 +124,7 @@ impl RuleSet {
                         .ok_or_else(|| bad(r, &format!("bad time {}", p.value)))?;
                     Test::Time { clock, value: (3600.0 * h) as i64 }
                 } else if kw(v, "STATUS") {
-                    let index = link(&p.id).ok_or_else(|| bad(r, "status of a node"))?;
+                    let index = ids.link(&p.id).ok_or_else(|| bad(r, "status of a node"))?;
                     let want = if kw(&p.value, "OPEN") {
                         Want::Open
                     } else if kw(&p.value, "CLOSED") {
@@ -143,23 +142,23 @@ impl RuleSet {
                     let (var, index) = if kw(v, "DEMAND") && system {
                         (Var::SystemDemand, 0)
                     } else if kw(v, "DEMAND") {
-                        (Var::Demand, node(&p.id).unwrap_or(0))
+                        (Var::Demand, ids.node(&p.id).unwrap_or(0))
                     } else if kw(v, "HEAD") || kw(v, "GRADE") {
-                        (Var::Head, node(&p.id).unwrap_or(0))
+                        (Var::Head, ids.node(&p.id).unwrap_or(0))
                     } else if kw(v, "PRESSURE") {
-                        (Var::Pressure, node(&p.id).unwrap_or(0))
+                        (Var::Pressure, ids.node(&p.id).unwrap_or(0))
                     } else if kw(v, "LEVEL") {
-                        (Var::Level, node(&p.id).unwrap_or(0))
+                        (Var::Level, ids.node(&p.id).unwrap_or(0))
                     } else if kw(v, "FLOW") {
-                        (Var::Flow, link(&p.id).unwrap_or(0))
+                        (Var::Flow, ids.link(&p.id).unwrap_or(0))
                     } else if kw(v, "SETTING") {
-                        (Var::Setting, link(&p.id).unwrap_or(0))
+                        (Var::Setting, ids.link(&p.id).unwrap_or(0))
                     } else if kw(v, "FILLTIME") {
                         value *= 3600.0;
-                        (Var::FillTime, node(&p.id).unwrap_or(0))
+                        (Var::FillTime, ids.node(&p.id).unwrap_or(0))
                     } else if kw(v, "DRAINTIME") {
                         value *= 3600.0;
-                        (Var::DrainTime, node(&p.id).unwrap_or(0))
+                        (Var::DrainTime, ids.node(&p.id).unwrap_or(0))
                     } else if kw(v, "POWER") {
                         // EPANET reads POWER but never evaluates it: the premise is false.
                         (Var::Never, 0)
@@ -173,7 +172,7 @@ impl RuleSet {
             let actions = |list: &[oasis_network::model::RuleAction]| -> Result<Vec<Action>, HydraulicsError> {
                 list.iter()
                     .map(|a| {
-                        let k = link(&a.id).ok_or_else(|| bad(r, "unknown link"))?;
+                        let k = ids.link(&a.id).ok_or_else(|| bad(r, "unknown link"))?;
                         if kw(&a.variable, "STATUS") {
                             let status = if kw(&a.value, "OPEN") {
                                 Want::Open

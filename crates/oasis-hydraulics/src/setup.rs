@@ -9,7 +9,32 @@ use crate::HydraulicsError;
 
 /// A map from element ids: foldhash, seeded at random per map, fast on short
 /// ids and not open to ids written to collide (files may come from anyone).
-pub(crate) type IdMap<'a> = std::collections::HashMap<&'a str, usize, foldhash::fast::RandomState>;
+type IdMap<'a> = std::collections::HashMap<&'a str, usize, foldhash::fast::RandomState>;
+
+/// Node and link indices by id, each map built on its first look-up: link
+/// ends, controls, rules, sources, mixing, reactions and initial qualities
+/// name elements by id, and most networks name no link at all.
+pub(crate) struct ElementIds<'a> {
+    net: &'a Network,
+    nodes: std::cell::OnceCell<IdMap<'a>>,
+    links: std::cell::OnceCell<IdMap<'a>>,
+}
+
+impl<'a> ElementIds<'a> {
+    pub fn new(net: &'a Network) -> ElementIds<'a> {
+        ElementIds { net, nodes: Default::default(), links: Default::default() }
+    }
+
+    pub fn node(&self, id: &str) -> Option<usize> {
+        let map = self.nodes.get_or_init(|| self.net.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect());
+        map.get(id).copied()
+    }
+
+    pub fn link(&self, id: &str) -> Option<usize> {
+        let map = self.links.get_or_init(|| self.net.links.iter().enumerate().map(|(k, l)| (l.id.as_str(), k)).collect());
+        map.get(id).copied()
+    }
+}
 
 pub(crate) const QZERO: f64 = 1e-6;
 pub(crate) const CBIG: f64 = 1e8;
@@ -203,7 +228,9 @@ impl Model {
     pub fn new(net: &Network) -> Result<Model, HydraulicsError> {
         let o = &net.options;
         let ucf = UnitFactors::new(o.flow_units, o.pressure_units, o.specific_gravity);
-        let node_index: IdMap = net.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+        // The reader has checked that every id a link, control or rule names exists.
+        let ids = ElementIds::new(net);
+        let node_index = |id: &str| ids.node(id).expect("a node the reader checked");
         let njuncs = net.junction_count();
 
         // Patterns: index 0 is EPANET's constant pattern; file patterns follow.
@@ -297,8 +324,8 @@ impl Model {
         let hexp = if formula == HeadlossFormula::HazenWilliams { 1.852 } else { 2.0 };
         let mut links = Vec::with_capacity(net.links.len());
         for l in &net.links {
-            let n1 = node_index[l.from.as_str()];
-            let n2 = node_index[l.to.as_str()];
+            let n1 = node_index(&l.from);
+            let n2 = node_index(&l.to);
             let mut link = match &l.kind {
                 LinkKind::Pipe(p) => {
                     let d = p.diameter / ucf.diameter;
@@ -418,15 +445,9 @@ impl Model {
             links.push(link);
         }
 
-        // Only controls name links by id; most networks have none.
-        let link_index: IdMap = if net.controls.is_empty() {
-            IdMap::default()
-        } else {
-            net.links.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect()
-        };
         let mut controls = Vec::new();
         for c in &net.controls {
-            let k = link_index[c.link.as_str()];
+            let k = ids.link(&c.link).expect("a link the reader checked");
             let link = &links[k];
             let (mut status, mut setting) = (Status::Active, MISSING);
             match c.action {
@@ -461,7 +482,7 @@ impl Model {
             }
             let (kind, node, grade, time_s) = match &c.condition {
                 ControlCondition::Above { node, value } | ControlCondition::Below { node, value } => {
-                    let j = node_index[node.as_str()];
+                    let j = node_index(node);
                     let grade = if j < njuncs {
                         elevation[j] + value / ucf.pressure
                     } else {
