@@ -266,7 +266,7 @@ impl<'a> Simulation<'a> {
                 if n < self.m.njuncs {
                     continue;
                 }
-                let j = self.m.fixed.iter().position(|f| f.node == n).expect("fixed node");
+                let j = self.m.fixed_index(n).expect("fixed node");
                 let h = self.s.head[n];
                 let q = self.s.demand[n];
                 if q.abs() <= QZERO {

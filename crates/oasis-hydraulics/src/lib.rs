@@ -375,7 +375,7 @@ pub(crate) fn apply_controls(m: &Model, s: &mut State, t: i64, start_clock: i64)
         if let Some(n) = c.node
             && n >= m.njuncs
         {
-            let tank = m.fixed.iter().find(|f| f.node == n).expect("fixed node");
+            let tank = &m.fixed[m.fixed_index(n).expect("fixed node")];
             let vplus = s.demand[n].abs();
             let v1 = m.tank_volume(tank, s.head[n]);
             let v2 = m.tank_volume(tank, c.grade);

@@ -272,7 +272,7 @@ impl<'a> Engine<'a> {
                 }
             } else if kw(&t[0], "TANK")
                 && let Some(n) = ids.node(&t[1])
-                && let Some(j) = m.fixed.iter().position(|f| f.node == n)
+                && let Some(j) = m.fixed_index(n)
             {
                 tank_kb_opt[j] = Some(y);
             }
@@ -314,7 +314,7 @@ impl<'a> Engine<'a> {
         let mut v1max: Vec<f64> = m.fixed.iter().map(|t| t.vmax).collect();
         for x in &net.mixing {
             let Some(n) = ids.node(&x.tank) else { continue };
-            let Some(j) = m.fixed.iter().position(|f| f.node == n) else { continue };
+            let Some(j) = m.fixed_index(n) else { continue };
             if m.fixed[j].area == 0.0 {
                 continue;
             }
@@ -625,7 +625,7 @@ impl<'a> Engine<'a> {
     }
 
     fn tank_of(&self, n: usize) -> Option<usize> {
-        self.m.fixed.iter().position(|f| f.node == n)
+        self.m.fixed_index(n)
     }
 
     fn transport(&mut self, dt: i64) {

@@ -325,7 +325,7 @@ fn variable(var: Var, i: usize, ctx: &Context, s: &State) -> Option<f64> {
             if i < m.njuncs {
                 return None;
             }
-            let j = m.fixed.iter().position(|f| f.node == i)?;
+            let j = m.fixed_index(i)?;
             let t = &m.fixed[j];
             if t.area == 0.0 {
                 return None;

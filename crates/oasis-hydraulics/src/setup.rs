@@ -550,6 +550,14 @@ impl Model {
         })
     }
 
+    /// Index in `fixed` of the tank or reservoir at node `n` (they follow the
+    /// junctions, in node order); None for a junction.
+    pub fn fixed_index(&self, n: usize) -> Option<usize> {
+        let j = n.checked_sub(self.njuncs)?;
+        debug_assert!(self.fixed.get(j).is_none_or(|f| f.node == n));
+        (j < self.fixed.len()).then_some(j)
+    }
+
     /// Volume of a tank (ft³) at head `h`, as EPANET's `tankvolume`.
     pub fn tank_volume(&self, t: &FixedNode, h: f64) -> f64 {
         match &t.volume_curve {

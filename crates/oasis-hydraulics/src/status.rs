@@ -111,7 +111,7 @@ fn tank_link_status(m: &Model, s: &mut State, k: usize) {
         (n1, n2) = (n2, n1);
         q = -q;
     }
-    let Some(tank) = m.fixed.iter().find(|t| t.node == n1) else { return };
+    let Some(tank) = m.fixed_index(n1).map(|j| &m.fixed[j]) else { return };
     if tank.area == 0.0 {
         return;
     }
