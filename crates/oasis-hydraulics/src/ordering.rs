@@ -143,6 +143,7 @@ impl<'a> Mmd<'a> {
     /// Eliminates `mdnode`: builds its reachable set in place of its
     /// adjacency (borrowing storage of eliminated neighbours) and updates the
     /// neighbours' lists.
+    #[inline(never)]
     fn eliminate(&mut self, mdnode: usize, adj: &mut [i64], tag: i64) {
         let xadj = self.xadj;
         self.marker[mdnode] = tag;
@@ -244,10 +245,9 @@ impl<'a> Mmd<'a> {
                     if nabor == 0 {
                         break;
                     }
-                    if self.marker[nabor as usize] < tag {
-                        adj[xq] = nabor;
-                        xq += 1;
-                    }
+                    // Branch-free: the kept/dropped pattern is unpredictable.
+                    adj[xq] = nabor;
+                    xq += (self.marker[nabor as usize] < tag) as usize;
                 }
                 let nq = xq as i64 - jstart as i64;
                 if nq <= 0 {
@@ -274,6 +274,7 @@ impl<'a> Mmd<'a> {
     }
 
     /// Updates the degrees of the nodes reachable from the new elements.
+    #[inline(never)]
     fn update(&mut self, ehead: i64, adj: &mut [i64], mdeg: &mut usize, tag: &mut i64) {
         let xadj = self.xadj;
         let mdeg0 = *mdeg as i64 + DELTA;
@@ -339,6 +340,7 @@ impl<'a> Mmd<'a> {
 
     /// Degree contribution for a node with two neighbours: the element and
     /// one other node or element; merges indistinguishable nodes.
+    #[inline(never)]
     fn two_neighbour_degree(&mut self, enode: usize, element: i64, adj: &[i64], tag: i64) -> i64 {
         let xadj = self.xadj;
         let start = xadj[enode] as usize;
@@ -375,6 +377,7 @@ impl<'a> Mmd<'a> {
     }
 
     /// Degree contribution for a node with more than two neighbours.
+    #[inline(never)]
     fn general_degree(&mut self, enode: usize, adj: &[i64], tag: i64) -> i64 {
         let xadj = self.xadj;
         let mut deg = 0;
@@ -394,12 +397,12 @@ impl<'a> Mmd<'a> {
                 deg += self.qsize[nb];
                 continue;
             }
-            // An element: count its unmarked nodes.
+            // An element: count its unmarked nodes (branch-free: which are
+            // marked is unpredictable; a marker above `tag` is kept).
             for nd in Reach::new(xadj, adj, nb) {
-                if self.marker[nd] < tag {
-                    self.marker[nd] = tag;
-                    deg += self.qsize[nd];
-                }
+                let unmarked = self.marker[nd] < tag;
+                self.marker[nd] = self.marker[nd].max(tag);
+                deg += if unmarked { self.qsize[nd] } else { 0 };
             }
         }
         deg

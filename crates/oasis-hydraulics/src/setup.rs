@@ -323,9 +323,11 @@ impl Model {
         let formula = o.headloss;
         let hexp = if formula == HeadlossFormula::HazenWilliams { 1.852 } else { 2.0 };
         let mut links = Vec::with_capacity(net.links.len());
-        for l in &net.links {
-            let n1 = node_index(&l.from);
-            let n2 = node_index(&l.to);
+        for (k, l) in net.links.iter().enumerate() {
+            // The reader's record of the ends spares a look-up by id.
+            let [h1, h2] = net.recorded_link_ends(k);
+            let n1 = h1.unwrap_or_else(|| node_index(&l.from));
+            let n2 = h2.unwrap_or_else(|| node_index(&l.to));
             let mut link = match &l.kind {
                 LinkKind::Pipe(p) => {
                     let d = p.diameter / ucf.diameter;

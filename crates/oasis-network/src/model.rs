@@ -34,6 +34,34 @@ pub struct Network {
     /// Sections this reader does not interpret (e.g. EPANET 2.3's `[LEAKAGE]`),
     /// kept verbatim as token lines so that nothing is silently dropped.
     pub other_sections: Vec<OtherSection>,
+    /// Where the reader found each link's end nodes; read them through
+    /// [`Network::recorded_link_ends`]. Leave it default when building a network.
+    pub link_end_hints: LinkEndHints,
+}
+
+/// The positions in [`Network::nodes`] of each link's start and end node as
+/// the reader resolved them, so that a solver need not look the ids up again.
+/// Edits may move nodes or links, so a hint is used only after checking that
+/// the node there still has the link's id; it takes no part in comparisons.
+#[derive(Clone, Default)]
+pub struct LinkEndHints(Vec<[u32; 2]>);
+
+impl LinkEndHints {
+    pub(crate) fn new(ends: Vec<[u32; 2]>) -> LinkEndHints {
+        LinkEndHints(ends)
+    }
+}
+
+impl PartialEq for LinkEndHints {
+    fn eq(&self, _: &LinkEndHints) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for LinkEndHints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LinkEndHints({} links)", self.0.len())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -399,6 +427,16 @@ impl Network {
     }
     pub fn node_index(&self, id: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.id == id)
+    }
+    /// The positions in `nodes` of link `k`'s start and end node where the
+    /// reader's record of them still holds (`None` for an end that must be
+    /// looked up by id: no record, or the node there has another id).
+    pub fn recorded_link_ends(&self, k: usize) -> [Option<usize>; 2] {
+        let (Some(link), Some(hint)) = (self.links.get(k), self.link_end_hints.0.get(k)) else {
+            return [None, None];
+        };
+        let at = |i: u32, id: &str| self.nodes.get(i as usize).filter(|n| n.id == id).map(|_| i as usize);
+        [at(hint[0], &link.from), at(hint[1], &link.to)]
     }
     pub fn link_index(&self, id: &str) -> Option<usize> {
         self.links.iter().position(|l| l.id == id)

@@ -303,6 +303,8 @@ struct Reader {
     demands_replaced: HashSet<usize>,
     /// Link line numbers, for messages about links found after reading.
     link_lines: Vec<usize>,
+    /// Each link's end nodes as found (class, position in its class).
+    link_ends: Vec<[(NodeClass, usize); 2]>,
     tank_lines: HashMap<String, usize>,
     curve_lines: HashMap<String, usize>,
     rule_state: RuleState,
@@ -342,6 +344,7 @@ pub fn read_inp(bytes: &[u8], source_name: &str) -> Result<Network, ReadError> {
         curve_pos: HashMap::default(),
         demands_replaced: HashSet::default(),
         link_lines: Vec::new(),
+        link_ends: Vec::new(),
         tank_lines: HashMap::default(),
         curve_lines: HashMap::default(),
         rule_state: RuleState::None,
@@ -672,7 +675,7 @@ impl Reader {
         Ok((a, b))
     }
 
-    fn add_link(&mut self, link: Link, line_no: usize) -> LineResult {
+    fn add_link(&mut self, link: Link, ends: ((NodeClass, usize), (NodeClass, usize)), line_no: usize) -> LineResult {
         self.check_id(&link.id, "id")?;
         let Entry::Vacant(slot) = self.link_ids.entry(link.id.clone()) else {
             return Err(problem(215, "id", &link.id));
@@ -680,12 +683,13 @@ impl Reader {
         slot.insert(self.net.links.len());
         self.net.links.push(link);
         self.link_lines.push(line_no);
+        self.link_ends.push([ends.0, ends.1]);
         Ok(())
     }
 
     fn pipe(&mut self, t: &[&str], line_no: usize) -> LineResult {
         need(t, 6)?;
-        self.link_ends(t)?;
+        let ends = self.link_ends(t)?;
         let length = num(t, 3, "length")?;
         let diameter = num(t, 4, "diameter")?;
         let roughness = num(t, 5, "roughness")?;
@@ -733,13 +737,13 @@ impl Reader {
             return Err(problem(211, "minor loss", t[6]));
         }
         let link = Link { id: t[0].to_string(), from: t[1].to_string(), to: t[2].to_string(), kind: LinkKind::Pipe(pipe), initial_status: None };
-        self.add_link(link, line_no)
+        self.add_link(link, ends, line_no)
     }
 
     fn pump(&mut self, t: &[&str], line_no: usize) -> LineResult {
         // A pump with no curve or power is error 226, found after reading.
         need(t, 3)?;
-        self.link_ends(t)?;
+        let ends = self.link_ends(t)?;
         let mut pump = Pump::default();
         // EPANET 1.x format: numbers after the nodes define the curve inline.
         if t.len() > 3 && number(t[3]).is_some() {
@@ -752,7 +756,7 @@ impl Reader {
             }
             pump.inline_curve = Some(values);
             let link = Link { id: t[0].to_string(), from: t[1].to_string(), to: t[2].to_string(), kind: LinkKind::Pump(pump), initial_status: None };
-            return self.add_link(link, line_no);
+            return self.add_link(link, ends, line_no);
         }
         let mut i = 3;
         while i < t.len() {
@@ -789,12 +793,13 @@ impl Reader {
             i += 2;
         }
         let link = Link { id: t[0].to_string(), from: t[1].to_string(), to: t[2].to_string(), kind: LinkKind::Pump(pump), initial_status: None };
-        self.add_link(link, line_no)
+        self.add_link(link, ends, line_no)
     }
 
     fn valve(&mut self, t: &[&str], line_no: usize) -> LineResult {
         need(t, 6)?;
-        let (a, b) = self.link_ends(t)?;
+        let ends = self.link_ends(t)?;
+        let (a, b) = ends;
         let diameter = num(t, 3, "diameter")?;
         if diameter <= 0.0 {
             return Err(problem(211, "diameter", t[3]));
@@ -836,7 +841,7 @@ impl Reader {
             kind: LinkKind::Valve(Valve { valve: kind, diameter, setting, curve, minor_loss }),
             initial_status: None,
         };
-        self.add_link(link, line_no)?;
+        self.add_link(link, ends, line_no)?;
         self.valves.push(self.net.links.len() - 1);
         Ok(())
     }
@@ -1525,8 +1530,14 @@ impl Reader {
     /// Whole-network checks EPANET makes after reading every line.
     fn finish(mut self, source_name: &str) -> Result<Network, ReadError> {
         let mut net = std::mem::take(&mut self.net);
+        let fixed_len = self.fixed.len();
         net.nodes = std::mem::take(&mut self.junctions);
         net.nodes.append(&mut self.fixed);
+        let njuncs = net.nodes.len() - fixed_len;
+        let position = |(class, pos): (NodeClass, usize)| if class == NodeClass::Junction { pos } else { njuncs + pos };
+        let ends: Vec<[usize; 2]> = self.link_ends.iter().map(|&[a, b]| [position(a), position(b)]).collect();
+        // Node positions fit in u32 (a hint that does not is simply not used).
+        net.link_end_hints = LinkEndHints::new(ends.iter().map(|&[a, b]| [a as u32, b as u32]).collect());
         let mut errors = Vec::new();
         let line_error = |code: u16, line: usize, section: &str, field: &str, token: &str, message: String| LineError {
             code,
@@ -1538,16 +1549,16 @@ impl Reader {
         };
 
         // Unconnected junctions (error 233).
-        let mut linked: HashSet<&str> = HashSet::default();
-        for l in &net.links {
-            linked.insert(&l.from);
-            linked.insert(&l.to);
+        let mut linked = vec![false; net.nodes.len()];
+        for &[a, b] in &ends {
+            linked[a] = true;
+            linked[b] = true;
         }
-        let unlinked: Vec<&str> = net
-            .nodes
+        let unlinked: Vec<&str> = net.nodes[..njuncs]
             .iter()
-            .filter(|n| matches!(n.kind, NodeKind::Junction(_)) && !linked.contains(n.id.as_str()))
-            .map(|n| n.id.as_str())
+            .zip(&linked)
+            .filter(|&(_, &linked)| !linked)
+            .map(|(n, _)| n.id.as_str())
             .collect();
         if !unlinked.is_empty() {
             // EPANET 2.2 answers 200 and lists each node with error 233.
