@@ -289,14 +289,15 @@ fn problem(code: u16, field: &'static str, token: &str) -> Problem {
 
 type LineResult = Result<(), Problem>;
 
-struct Reader {
+struct Reader<'a> {
     net: Network,
     junctions: Vec<Node>,
     fixed: Vec<Node>,
-    node_class: HashMap<String, (NodeClass, usize)>,
-    link_ids: HashMap<String, usize>,
-    pattern_ids: HashSet<String>,
-    curve_ids: HashSet<String>,
+    // Ids are borrowed from the file's text: no copy per element.
+    node_class: HashMap<&'a str, (NodeClass, usize)>,
+    link_ids: HashMap<&'a str, usize>,
+    pattern_ids: HashSet<&'a str>,
+    curve_ids: HashSet<&'a str>,
     pattern_pos: HashMap<String, usize>,
     curve_pos: HashMap<String, usize>,
     /// Junctions whose `[JUNCTIONS]` demand was already replaced by `[DEMANDS]`.
@@ -369,10 +370,10 @@ pub fn read_inp(bytes: &[u8], source_name: &str) -> Result<Network, ReadError> {
                 Some(Section::Reservoirs) | Some(Section::Tanks) => fixed_count += 1,
                 Some(Section::Pipes) | Some(Section::Pumps) | Some(Section::Valves) => link_count += 1,
                 Some(Section::Patterns) => {
-                    reader.pattern_ids.insert(first.to_string());
+                    reader.pattern_ids.insert(first);
                 }
                 Some(Section::Curves) => {
-                    reader.curve_ids.insert(first.to_string());
+                    reader.curve_ids.insert(first);
                 }
                 _ => {}
             }
@@ -507,8 +508,8 @@ fn num(tokens: &[&str], i: usize, field: &'static str) -> Result<f64, Problem> {
     number(tokens[i]).ok_or_else(|| problem(202, field, tokens[i]))
 }
 
-impl Reader {
-    fn line(&mut self, sect: Section, line_no: usize, t: &[&str], comment: Option<&str>) -> LineResult {
+impl<'a> Reader<'a> {
+    fn line(&mut self, sect: Section, line_no: usize, t: &[&'a str], comment: Option<&str>) -> LineResult {
         match sect {
             Section::Title | Section::End => Ok(()),
             Section::Junctions => self.junction(t),
@@ -564,7 +565,7 @@ impl Reader {
         Ok(())
     }
 
-    fn pattern_ref(&self, t: &[&str], i: usize) -> Result<Option<String>, Problem> {
+    fn pattern_ref(&self, t: &[&'a str], i: usize) -> Result<Option<String>, Problem> {
         if t.len() <= i {
             return Ok(None);
         }
@@ -574,9 +575,9 @@ impl Reader {
         Ok(Some(t[i].to_string()))
     }
 
-    fn add_node(&mut self, id: &str, class: NodeClass, node: Node) -> LineResult {
+    fn add_node(&mut self, id: &'a str, class: NodeClass, node: Node) -> LineResult {
         self.check_id(id, "id")?;
-        let Entry::Vacant(slot) = self.node_class.entry(id.to_string()) else {
+        let Entry::Vacant(slot) = self.node_class.entry(id) else {
             return Err(problem(215, "id", id));
         };
         let pos = match class {
@@ -593,11 +594,11 @@ impl Reader {
         Ok(())
     }
 
-    fn node_ref(&self, t: &[&str], i: usize, field: &'static str) -> Result<(NodeClass, usize), Problem> {
+    fn node_ref(&self, t: &[&'a str], i: usize, field: &'static str) -> Result<(NodeClass, usize), Problem> {
         self.node_class.get(t[i]).copied().ok_or_else(|| problem(203, field, t[i]))
     }
 
-    fn junction(&mut self, t: &[&str]) -> LineResult {
+    fn junction(&mut self, t: &[&'a str]) -> LineResult {
         need(t, 2)?;
         let elevation = num(t, 1, "elevation")?;
         let base = if t.len() > 2 { num(t, 2, "demand")? } else { 0.0 };
@@ -613,7 +614,7 @@ impl Reader {
         self.add_node(t[0], NodeClass::Junction, node)
     }
 
-    fn tank(&mut self, t: &[&str], line_no: usize) -> LineResult {
+    fn tank(&mut self, t: &[&'a str], line_no: usize) -> LineResult {
         need(t, 2)?;
         let elevation = num(t, 1, "elevation")?;
         // EPANET treats a line of at most 3 fields as a reservoir, in either section.
@@ -666,7 +667,7 @@ impl Reader {
         self.add_node(t[0], NodeClass::Tank, node)
     }
 
-    fn link_ends(&self, t: &[&str]) -> Result<((NodeClass, usize), (NodeClass, usize)), Problem> {
+    fn link_ends(&self, t: &[&'a str]) -> Result<((NodeClass, usize), (NodeClass, usize)), Problem> {
         let a = self.node_ref(t, 1, "start node")?;
         let b = self.node_ref(t, 2, "end node")?;
         if t[1] == t[2] {
@@ -675,9 +676,10 @@ impl Reader {
         Ok((a, b))
     }
 
-    fn add_link(&mut self, link: Link, ends: ((NodeClass, usize), (NodeClass, usize)), line_no: usize) -> LineResult {
-        self.check_id(&link.id, "id")?;
-        let Entry::Vacant(slot) = self.link_ids.entry(link.id.clone()) else {
+    /// Adds `link`, whose id `id` is borrowed from the file's text.
+    fn add_link(&mut self, link: Link, id: &'a str, ends: ((NodeClass, usize), (NodeClass, usize)), line_no: usize) -> LineResult {
+        self.check_id(id, "id")?;
+        let Entry::Vacant(slot) = self.link_ids.entry(id) else {
             return Err(problem(215, "id", &link.id));
         };
         slot.insert(self.net.links.len());
@@ -687,7 +689,7 @@ impl Reader {
         Ok(())
     }
 
-    fn pipe(&mut self, t: &[&str], line_no: usize) -> LineResult {
+    fn pipe(&mut self, t: &[&'a str], line_no: usize) -> LineResult {
         need(t, 6)?;
         let ends = self.link_ends(t)?;
         let length = num(t, 3, "length")?;
@@ -737,10 +739,10 @@ impl Reader {
             return Err(problem(211, "minor loss", t[6]));
         }
         let link = Link { id: t[0].to_string(), from: t[1].to_string(), to: t[2].to_string(), kind: LinkKind::Pipe(pipe), initial_status: None };
-        self.add_link(link, ends, line_no)
+        self.add_link(link, t[0], ends, line_no)
     }
 
-    fn pump(&mut self, t: &[&str], line_no: usize) -> LineResult {
+    fn pump(&mut self, t: &[&'a str], line_no: usize) -> LineResult {
         // A pump with no curve or power is error 226, found after reading.
         need(t, 3)?;
         let ends = self.link_ends(t)?;
@@ -756,7 +758,7 @@ impl Reader {
             }
             pump.inline_curve = Some(values);
             let link = Link { id: t[0].to_string(), from: t[1].to_string(), to: t[2].to_string(), kind: LinkKind::Pump(pump), initial_status: None };
-            return self.add_link(link, ends, line_no);
+            return self.add_link(link, t[0], ends, line_no);
         }
         let mut i = 3;
         while i < t.len() {
@@ -793,10 +795,10 @@ impl Reader {
             i += 2;
         }
         let link = Link { id: t[0].to_string(), from: t[1].to_string(), to: t[2].to_string(), kind: LinkKind::Pump(pump), initial_status: None };
-        self.add_link(link, ends, line_no)
+        self.add_link(link, t[0], ends, line_no)
     }
 
-    fn valve(&mut self, t: &[&str], line_no: usize) -> LineResult {
+    fn valve(&mut self, t: &[&'a str], line_no: usize) -> LineResult {
         need(t, 6)?;
         let ends = self.link_ends(t)?;
         let (a, b) = ends;
@@ -841,7 +843,7 @@ impl Reader {
             kind: LinkKind::Valve(Valve { valve: kind, diameter, setting, curve, minor_loss }),
             initial_status: None,
         };
-        self.add_link(link, ends, line_no)?;
+        self.add_link(link, t[0], ends, line_no)?;
         self.valves.push(self.net.links.len() - 1);
         Ok(())
     }
@@ -876,7 +878,7 @@ impl Reader {
         Ok(())
     }
 
-    fn tag(&mut self, t: &[&str]) -> LineResult {
+    fn tag(&mut self, t: &[&'a str]) -> LineResult {
         need(t, 3)?;
         let object = if kw(t[0], "NODE") {
             self.node_ref(t, 1, "id")?;
@@ -893,7 +895,7 @@ impl Reader {
         Ok(())
     }
 
-    fn demand(&mut self, t: &[&str], comment: Option<&str>) -> LineResult {
+    fn demand(&mut self, t: &[&'a str], comment: Option<&str>) -> LineResult {
         need(t, 2)?;
         let y = num(t, 1, "demand")?;
         if kw(t[0], "MULTIPLY") {
@@ -919,7 +921,7 @@ impl Reader {
         Ok(())
     }
 
-    fn status(&mut self, t: &[&str]) -> LineResult {
+    fn status(&mut self, t: &[&'a str]) -> LineResult {
         need(t, 2)?;
         let word = &t[t.len() - 1];
         let status = if kw(word, "OPEN") {
@@ -957,7 +959,7 @@ impl Reader {
         Ok(())
     }
 
-    fn pattern(&mut self, t: &[&str]) -> LineResult {
+    fn pattern(&mut self, t: &[&'a str]) -> LineResult {
         let mut factors = Vec::with_capacity(t.len() - 1);
         for i in 1..t.len() {
             factors.push(num(t, i, "multiplier")?);
@@ -973,7 +975,7 @@ impl Reader {
         Ok(())
     }
 
-    fn curve(&mut self, t: &[&str], line_no: usize) -> LineResult {
+    fn curve(&mut self, t: &[&'a str], line_no: usize) -> LineResult {
         need(t, 3)?;
         let x = num(t, 1, "x")?;
         let y = num(t, 2, "y")?;
@@ -989,7 +991,7 @@ impl Reader {
         Ok(())
     }
 
-    fn control(&mut self, t: &[&str]) -> LineResult {
+    fn control(&mut self, t: &[&'a str]) -> LineResult {
         // LINK id action IF NODE id ABOVE|BELOW value
         // LINK id action AT TIME t | AT CLOCKTIME t [AM|PM]
         // EPANET reads the words by position only (`Pump P1 Open IF Tank T1 ...` works).
@@ -1037,7 +1039,7 @@ impl Reader {
         Ok(())
     }
 
-    fn rule(&mut self, t: &[&str]) -> LineResult {
+    fn rule(&mut self, t: &[&'a str]) -> LineResult {
         let key = t[0].to_ascii_uppercase();
         let misplaced = |what: &str| Problem {
             code: 221,
@@ -1116,7 +1118,7 @@ impl Reader {
         Ok(())
     }
 
-    fn premise(&self, conjunction: Conjunction, t: &[&str]) -> Result<Premise, Problem> {
+    fn premise(&self, conjunction: Conjunction, t: &[&'a str]) -> Result<Premise, Problem> {
         // IF object id variable relation value  |  IF SYSTEM variable relation value
         let object = t.get(1).ok_or_else(|| problem(201, "object", ""))?.to_ascii_uppercase();
         let (id, rest) = if kw(&object, "SYSTEM") {
@@ -1127,7 +1129,7 @@ impl Reader {
             if is_node_object(&object) {
                 self.node_ref(t, 2, "node")?;
             } else if is_link_object(&object) {
-                if !self.link_ids.contains_key(&id) {
+                if !self.link_ids.contains_key(id.as_str()) {
                     return Err(problem(204, "link", &id));
                 }
             } else {
@@ -1150,7 +1152,7 @@ impl Reader {
         })
     }
 
-    fn rule_action(&self, t: &[&str]) -> Result<RuleAction, Problem> {
+    fn rule_action(&self, t: &[&'a str]) -> Result<RuleAction, Problem> {
         // THEN object id STATUS|SETTING = value
         need(t, 6)?;
         let object = t[1].to_ascii_uppercase();
@@ -1178,7 +1180,7 @@ impl Reader {
         Ok(RuleAction { object: canonical_object(&object), id: t[2].to_string(), variable, value: value.to_string() })
     }
 
-    fn energy(&mut self, t: &[&str]) -> LineResult {
+    fn energy(&mut self, t: &[&'a str]) -> LineResult {
         // PUMP id PRICE|PATTERN|EFFIC value; GLOBAL ...; DEMAND CHARGE value.
         if kw(t[0], "PUMP") {
             need(t, 4)?;
@@ -1198,7 +1200,7 @@ impl Reader {
     }
 
     /// `[REACTIONS]` lines are kept as written, after EPANET's checks.
-    fn reaction(&mut self, t: &[&str]) -> LineResult {
+    fn reaction(&mut self, t: &[&'a str]) -> LineResult {
         // EPANET ignores lines with fewer than three fields.
         if t.len() >= 3 {
             let n = t.len() - 1;
@@ -1232,7 +1234,7 @@ impl Reader {
         Ok(())
     }
 
-    fn emitter(&mut self, t: &[&str]) -> LineResult {
+    fn emitter(&mut self, t: &[&'a str]) -> LineResult {
         need(t, 2)?;
         let (class, pos) = self.node_ref(t, 0, "junction")?;
         let c = num(t, 1, "coefficient")?;
@@ -1246,7 +1248,7 @@ impl Reader {
         Ok(())
     }
 
-    fn quality(&mut self, t: &[&str]) -> LineResult {
+    fn quality(&mut self, t: &[&'a str]) -> LineResult {
         need(t, 2)?;
         if t.len() == 2 {
             self.node_ref(t, 0, "node")?;
@@ -1260,7 +1262,7 @@ impl Reader {
         Ok(())
     }
 
-    fn source(&mut self, t: &[&str]) -> LineResult {
+    fn source(&mut self, t: &[&'a str]) -> LineResult {
         need(t, 3)?;
         self.node_ref(t, 0, "node")?;
         let known = ["CONCEN", "MASS", "SETPOINT", "FLOWPACED"];
@@ -1275,7 +1277,7 @@ impl Reader {
         Ok(())
     }
 
-    fn mixing(&mut self, t: &[&str]) -> LineResult {
+    fn mixing(&mut self, t: &[&'a str]) -> LineResult {
         need(t, 2)?;
         self.node_ref(t, 0, "tank")?;
         let model = ["MIXED", "2COMP", "FIFO", "LIFO"]
@@ -1287,7 +1289,7 @@ impl Reader {
         Ok(())
     }
 
-    fn time(&mut self, t: &[&str]) -> LineResult {
+    fn time(&mut self, t: &[&'a str]) -> LineResult {
         need(t, 2)?;
         let times = &mut self.net.times;
         let n = t.len() - 1;
@@ -1349,7 +1351,7 @@ impl Reader {
         Ok(())
     }
 
-    fn option(&mut self, t: &[&str]) -> LineResult {
+    fn option(&mut self, t: &[&'a str]) -> LineResult {
         let o = &mut self.net.options;
         let n = t.len() - 1;
         let w = &t[0];
@@ -1507,7 +1509,7 @@ impl Reader {
         Ok(())
     }
 
-    fn coordinate(&mut self, t: &[&str]) -> LineResult {
+    fn coordinate(&mut self, t: &[&'a str]) -> LineResult {
         need(t, 3)?;
         self.node_ref(t, 0, "node")?;
         let x = num(t, 1, "x")?;
@@ -1516,7 +1518,7 @@ impl Reader {
         Ok(())
     }
 
-    fn vertex(&mut self, t: &[&str]) -> LineResult {
+    fn vertex(&mut self, t: &[&'a str]) -> LineResult {
         need(t, 3)?;
         if !self.link_ids.contains_key(t[0]) {
             return Err(problem(204, "link", t[0]));
