@@ -343,7 +343,8 @@ pub(crate) fn matrix_coeffs(m: &Model, s: &mut State, sys: &mut LinearSystem) {
     }
 
     // Pressure and flow control valves that are not fixed open or closed.
-    for (k, link) in m.links.iter().enumerate() {
+    for &k in &m.valves {
+        let link = &m.links[k];
         if !matches!(link.kind, LinkType::Prv | LinkType::Psv | LinkType::Fcv) || s.setting[k] == MISSING {
             continue;
         }

@@ -83,10 +83,8 @@ pub(crate) fn hydsolve(m: &Model, s: &mut State, sys: &mut LinearSystem) -> Solu
 /// An active pressure or flow control valve at the junction where the
 /// factorisation broke is set aside (XPRESSURE/XFCV) and the iteration redone.
 fn bad_valve(m: &Model, s: &mut State, junction: usize) -> bool {
-    for (k, link) in m.links.iter().enumerate() {
-        if !matches!(link.kind, LinkType::Prv | LinkType::Psv | LinkType::Fcv | LinkType::Pbv | LinkType::Tcv | LinkType::Gpv) {
-            continue;
-        }
+    for &k in &m.valves {
+        let link = &m.links[k];
         if junction == link.n1 || junction == link.n2 {
             if matches!(link.kind, LinkType::Prv | LinkType::Psv | LinkType::Fcv) && s.status[k] == Status::Active {
                 s.status[k] = if link.kind == LinkType::Fcv { Status::XFcv } else { Status::XPressure };

@@ -174,6 +174,9 @@ pub(crate) struct Model {
     pub emitter_ke: Vec<f64>,
     pub fixed: Vec<FixedNode>,
     pub links: Vec<LinkData>,
+    /// The valves' link indices in link order: the valve loops of every
+    /// iteration walk these rather than every link.
+    pub valves: Vec<usize>,
     pub controls: Vec<ControlData>,
     pub ucf: UnitFactors,
     pub formula: HeadlossFormula,
@@ -514,6 +517,7 @@ impl Model {
         if preq - o.minimum_pressure < 0.1 {
             preq = o.minimum_pressure + 0.1;
         }
+        let valves = (0..links.len()).filter(|&k| links[k].kind >= LinkType::Prv).collect();
         Ok(Model {
             njuncs,
             nnodes: net.nodes.len(),
@@ -523,6 +527,7 @@ impl Model {
             emitter_ke,
             fixed,
             links,
+            valves,
             controls,
             ucf,
             formula,

@@ -8,7 +8,8 @@ use crate::setup::*;
 /// Re-evaluates PRVs and PSVs with a setting; true if any changed.
 pub(crate) fn valve_status(m: &Model, s: &mut State) -> bool {
     let mut change = false;
-    for (k, link) in m.links.iter().enumerate() {
+    for &k in &m.valves {
+        let link = &m.links[k];
         if !matches!(link.kind, LinkType::Prv | LinkType::Psv) || s.setting[k] == MISSING {
             continue;
         }
