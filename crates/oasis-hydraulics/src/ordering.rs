@@ -143,7 +143,6 @@ impl<'a> Mmd<'a> {
     /// Eliminates `mdnode`: builds its reachable set in place of its
     /// adjacency (borrowing storage of eliminated neighbours) and updates the
     /// neighbours' lists.
-    #[inline(never)]
     fn eliminate(&mut self, mdnode: usize, adj: &mut [i64], tag: i64) {
         let xadj = self.xadj;
         self.marker[mdnode] = tag;
@@ -274,7 +273,6 @@ impl<'a> Mmd<'a> {
     }
 
     /// Updates the degrees of the nodes reachable from the new elements.
-    #[inline(never)]
     fn update(&mut self, ehead: i64, adj: &mut [i64], mdeg: &mut usize, tag: &mut i64) {
         let xadj = self.xadj;
         let mdeg0 = *mdeg as i64 + DELTA;
@@ -340,7 +338,6 @@ impl<'a> Mmd<'a> {
 
     /// Degree contribution for a node with two neighbours: the element and
     /// one other node or element; merges indistinguishable nodes.
-    #[inline(never)]
     fn two_neighbour_degree(&mut self, enode: usize, element: i64, adj: &[i64], tag: i64) -> i64 {
         let xadj = self.xadj;
         let start = xadj[enode] as usize;
@@ -377,7 +374,6 @@ impl<'a> Mmd<'a> {
     }
 
     /// Degree contribution for a node with more than two neighbours.
-    #[inline(never)]
     fn general_degree(&mut self, enode: usize, adj: &[i64], tag: i64) -> i64 {
         let xadj = self.xadj;
         let mut deg = 0;
