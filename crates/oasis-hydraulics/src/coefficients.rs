@@ -22,11 +22,44 @@ mod dw {
 use dw::*;
 
 /// Sets `P` and `Y` of every link from the current flows and statuses.
+///
+/// Pipes go in two passes, each pipe's operations unchanged: first the part
+/// with library calls (q^(n-1), or the Darcy-Weisbach friction factor), kept
+/// in `P` and `Y`, then the arithmetic. With no call between them, the
+/// processor overlaps the calls of successive pipes, and their divisions.
 pub(crate) fn headloss_coeffs(m: &Model, s: &mut State) {
-    for k in 0..m.links.len() {
-        let (p, y) = link_coeff(m, s, k);
-        s.p[k] = p;
-        s.y[k] = y;
+    let dw = m.formula == HeadlossFormula::DarcyWeisbach;
+    let n1 = m.hexp - 1.0;
+    for &k in &m.pipes {
+        let k = k as usize;
+        if s.status[k] <= Status::Closed {
+            continue;
+        }
+        let q = s.flow[k].abs();
+        if dw {
+            let link = &m.links[k];
+            let sv = m.viscosity * link.diameter_ft;
+            if q > A2 * sv {
+                (s.p[k], s.y[k]) = friction_factor(q, link.kc / link.diameter_ft, sv);
+            }
+        } else {
+            s.y[k] = q.powf(n1);
+        }
+    }
+    for &k in &m.pipes {
+        let k = k as usize;
+        let (link, flow) = (&m.links[k], s.flow[k]);
+        (s.p[k], s.y[k]) = if s.status[k] <= Status::Closed {
+            closed(flow)
+        } else if dw {
+            dw_pipe_coeff(m, link, flow, (s.p[k], s.y[k]))
+        } else {
+            power_law_pipe_coeff(m, link.r, link.km, flow, s.y[k])
+        };
+    }
+    for &k in &m.non_pipes {
+        let k = k as usize;
+        (s.p[k], s.y[k]) = link_coeff(m, s, k);
     }
 }
 
@@ -37,7 +70,7 @@ fn closed(q: f64) -> (f64, f64) {
 fn link_coeff(m: &Model, s: &State, k: usize) -> (f64, f64) {
     let link = &m.links[k];
     match link.kind {
-        LinkType::CvPipe | LinkType::Pipe => pipe_coeff(m, s, k),
+        LinkType::CvPipe | LinkType::Pipe => unreachable!("pipes are done by headloss_coeffs"),
         LinkType::Pump => pump_coeff(m, s, k),
         LinkType::Pbv => {
             let setting = s.setting[k];
@@ -86,19 +119,11 @@ impl Sgn for f64 {
     }
 }
 
-fn pipe_coeff(m: &Model, s: &State, k: usize) -> (f64, f64) {
-    let link = &m.links[k];
-    let flow = s.flow[k];
-    if s.status[k] <= Status::Closed {
-        return closed(flow);
-    }
-    if m.formula == HeadlossFormula::DarcyWeisbach {
-        return dw_pipe_coeff(m, link, flow);
-    }
+/// An open Hazen-Williams or Chezy-Manning pipe's `P` and `Y`, given
+/// `q_pow` = |flow|^(n-1).
+fn power_law_pipe_coeff(m: &Model, r: f64, ml: f64, flow: f64, q_pow: f64) -> (f64, f64) {
     let q = flow.abs();
-    let ml = link.km;
-    let r = link.r;
-    let mut hgrad = m.hexp * r * q.powf(m.hexp - 1.0);
+    let mut hgrad = m.hexp * r * q_pow;
     let mut hloss;
     if hgrad < m.rqtol {
         // EPANET 2.2: a linear head loss with gradient RQTOL at tiny flows.
@@ -115,11 +140,12 @@ fn pipe_coeff(m: &Model, s: &State, k: usize) -> (f64, f64) {
     (1.0 / hgrad, hloss / hgrad)
 }
 
-fn dw_pipe_coeff(m: &Model, link: &LinkData, flow: f64) -> (f64, f64) {
+/// An open Darcy-Weisbach pipe's `P` and `Y`, given its friction factor and
+/// that factor's derivative (unused in laminar flow).
+fn dw_pipe_coeff(m: &Model, link: &LinkData, flow: f64, (f, dfdq): (f64, f64)) -> (f64, f64) {
     let q = flow.abs();
     let r = link.r;
     let ml = link.km;
-    let e = link.kc / link.diameter_ft;
     let s = m.viscosity * link.diameter_ft;
     let (hloss, hgrad);
     if q <= A2 * s {
@@ -128,7 +154,6 @@ fn dw_pipe_coeff(m: &Model, link: &LinkData, flow: f64) -> (f64, f64) {
         hloss = flow * (r + ml * q);
         hgrad = r + 2.0 * ml * q;
     } else {
-        let (f, dfdq) = friction_factor(q, e, s);
         let r1 = f * r + ml;
         hloss = r1 * q * flow;
         hgrad = 2.0 * r1 * q + dfdq * r * q * q;

@@ -177,6 +177,10 @@ pub(crate) struct Model {
     /// The valves' link indices in link order: the valve loops of every
     /// iteration walk these rather than every link.
     pub valves: Vec<usize>,
+    /// Pipe (with or without check valve) and other link indices, in link
+    /// order, for the head-loss passes.
+    pub pipes: Vec<u32>,
+    pub non_pipes: Vec<u32>,
     pub controls: Vec<ControlData>,
     pub ucf: UnitFactors,
     pub formula: HeadlossFormula,
@@ -518,6 +522,8 @@ impl Model {
             preq = o.minimum_pressure + 0.1;
         }
         let valves = (0..links.len()).filter(|&k| links[k].kind >= LinkType::Prv).collect();
+        // Link indices fit in u32: the solver's structure already requires it.
+        let (pipes, non_pipes) = (0..links.len() as u32).partition(|&k| links[k as usize].kind <= LinkType::Pipe);
         Ok(Model {
             njuncs,
             nnodes: net.nodes.len(),
@@ -528,6 +534,8 @@ impl Model {
             fixed,
             links,
             valves,
+            pipes,
+            non_pipes,
             controls,
             ucf,
             formula,
