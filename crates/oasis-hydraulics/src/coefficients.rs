@@ -31,7 +31,6 @@ pub(crate) fn headloss_coeffs(m: &Model, s: &mut State) {
     let dw = m.formula == HeadlossFormula::DarcyWeisbach;
     let n1 = m.hexp - 1.0;
     for &k in &m.pipes {
-        let k = k as usize;
         if s.status[k] <= Status::Closed {
             continue;
         }
@@ -47,7 +46,6 @@ pub(crate) fn headloss_coeffs(m: &Model, s: &mut State) {
         }
     }
     for &k in &m.pipes {
-        let k = k as usize;
         let (link, flow) = (&m.links[k], s.flow[k]);
         (s.p[k], s.y[k]) = if s.status[k] <= Status::Closed {
             closed(flow)
@@ -58,7 +56,6 @@ pub(crate) fn headloss_coeffs(m: &Model, s: &mut State) {
         };
     }
     for &k in &m.non_pipes {
-        let k = k as usize;
         (s.p[k], s.y[k]) = link_coeff(m, s, k);
     }
 }

@@ -179,8 +179,8 @@ pub(crate) struct Model {
     pub valves: Vec<usize>,
     /// Pipe (with or without check valve) and other link indices, in link
     /// order, for the head-loss passes.
-    pub pipes: Vec<u32>,
-    pub non_pipes: Vec<u32>,
+    pub pipes: Vec<usize>,
+    pub non_pipes: Vec<usize>,
     pub controls: Vec<ControlData>,
     pub ucf: UnitFactors,
     pub formula: HeadlossFormula,
@@ -522,8 +522,7 @@ impl Model {
             preq = o.minimum_pressure + 0.1;
         }
         let valves = (0..links.len()).filter(|&k| links[k].kind >= LinkType::Prv).collect();
-        // Link indices fit in u32: the solver's structure already requires it.
-        let (pipes, non_pipes) = (0..links.len() as u32).partition(|&k| links[k as usize].kind <= LinkType::Pipe);
+        let (pipes, non_pipes) = (0..links.len()).partition(|&k| links[k].kind <= LinkType::Pipe);
         Ok(Model {
             njuncs,
             nnodes: net.nodes.len(),

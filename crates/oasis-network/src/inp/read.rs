@@ -276,6 +276,9 @@ enum NodeClass {
     Tank,
 }
 
+/// A node as the reader found it: its class and position among its class.
+type NodeRef = (NodeClass, usize);
+
 struct Problem {
     code: u16,
     field: &'static str,
@@ -294,7 +297,7 @@ struct Reader<'a> {
     junctions: Vec<Node>,
     fixed: Vec<Node>,
     // Ids are borrowed from the file's text: no copy per element.
-    node_class: HashMap<&'a str, (NodeClass, usize)>,
+    node_class: HashMap<&'a str, NodeRef>,
     link_ids: HashMap<&'a str, usize>,
     pattern_ids: HashSet<&'a str>,
     curve_ids: HashSet<&'a str>,
@@ -305,7 +308,7 @@ struct Reader<'a> {
     /// Link line numbers, for messages about links found after reading.
     link_lines: Vec<usize>,
     /// Each link's end nodes as found (class, position in its class).
-    link_ends: Vec<[(NodeClass, usize); 2]>,
+    link_ends: Vec<[NodeRef; 2]>,
     tank_lines: HashMap<String, usize>,
     curve_lines: HashMap<String, usize>,
     rule_state: RuleState,
@@ -594,7 +597,7 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    fn node_ref(&self, t: &[&'a str], i: usize, field: &'static str) -> Result<(NodeClass, usize), Problem> {
+    fn node_ref(&self, t: &[&'a str], i: usize, field: &'static str) -> Result<NodeRef, Problem> {
         self.node_class.get(t[i]).copied().ok_or_else(|| problem(203, field, t[i]))
     }
 
@@ -667,7 +670,7 @@ impl<'a> Reader<'a> {
         self.add_node(t[0], NodeClass::Tank, node)
     }
 
-    fn link_ends(&self, t: &[&'a str]) -> Result<((NodeClass, usize), (NodeClass, usize)), Problem> {
+    fn link_ends(&self, t: &[&'a str]) -> Result<(NodeRef, NodeRef), Problem> {
         let a = self.node_ref(t, 1, "start node")?;
         let b = self.node_ref(t, 2, "end node")?;
         if t[1] == t[2] {
@@ -677,7 +680,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Adds `link`, whose id `id` is borrowed from the file's text.
-    fn add_link(&mut self, link: Link, id: &'a str, ends: ((NodeClass, usize), (NodeClass, usize)), line_no: usize) -> LineResult {
+    fn add_link(&mut self, link: Link, id: &'a str, ends: (NodeRef, NodeRef), line_no: usize) -> LineResult {
         self.check_id(id, "id")?;
         let Entry::Vacant(slot) = self.link_ids.entry(id) else {
             return Err(problem(215, "id", &link.id));
@@ -1536,7 +1539,7 @@ impl<'a> Reader<'a> {
         net.nodes = std::mem::take(&mut self.junctions);
         net.nodes.append(&mut self.fixed);
         let njuncs = net.nodes.len() - fixed_len;
-        let position = |(class, pos): (NodeClass, usize)| if class == NodeClass::Junction { pos } else { njuncs + pos };
+        let position = |(class, pos): NodeRef| if class == NodeClass::Junction { pos } else { njuncs + pos };
         let ends: Vec<[usize; 2]> = self.link_ends.iter().map(|&[a, b]| [position(a), position(b)]).collect();
         // Node positions fit in u32 (a hint that does not is simply not used).
         net.link_end_hints = LinkEndHints::new(ends.iter().map(|&[a, b]| [a as u32, b as u32]).collect());
