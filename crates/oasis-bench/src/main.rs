@@ -33,6 +33,8 @@ enum Cmd {
     City(CityArgs),
     /// Time the same scenarios on 1 and on more threads, alternately.
     Scaling(ScalingArgs),
+    /// Where Oasis's time goes on each network: parse, build, ordering, solve.
+    Phases(PhasesArgs),
     /// One engine on one network, repeated; prints one RESULT line (internal).
     #[command(hide = true)]
     Child(ChildArgs),
@@ -95,6 +97,16 @@ struct CityArgs {
     output: PathBuf,
 }
 
+#[derive(clap::Args)]
+struct PhasesArgs {
+    /// Networks: .inp files or directories.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Timed runs of each phase, in one process after an untimed one.
+    #[arg(long, default_value_t = 20)]
+    repeat: usize,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ScenarioKind {
     Leak,
@@ -142,6 +154,7 @@ fn main() -> ExitCode {
         Cmd::Compare(a) => compare(a),
         Cmd::City(a) => city(a),
         Cmd::Scaling(a) => scaling(a),
+        Cmd::Phases(a) => phases(a),
         Cmd::Child(a) => child(a),
     };
     match result {
@@ -449,20 +462,41 @@ fn collect_inp(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-fn compare(a: CompareArgs) -> Res<()> {
+/// The .inp files given, directories searched recursively.
+fn networks(paths: &[PathBuf]) -> Res<Vec<PathBuf>> {
     let mut files = Vec::new();
-    for p in &a.paths {
+    for p in paths {
         if !p.exists() {
             return Err(format!("{} does not exist", p.display()).into());
         }
-        let mut found = Vec::new();
         if p.is_file() {
-            found.push(p.clone());
+            files.push(p.clone());
         } else {
-            collect_inp(p, &mut found).map_err(|e| format!("cannot list {}: {e}", p.display()))?;
+            collect_inp(p, &mut files).map_err(|e| format!("cannot list {}: {e}", p.display()))?;
         }
-        files.extend(found);
     }
+    Ok(files)
+}
+
+/// In-process phase timings, one row per network; a network that fails to
+/// read or solve gets a row saying why, and the others still run.
+fn phases(a: PhasesArgs) -> Res<()> {
+    use oasis_bench::phases::{PHASES_HEADER, phases_line, time_phases};
+    println!("Oasis's phases, CPU milliseconds as minimum / median of {} runs in one process (after an untimed run).\n", a.repeat.max(1));
+    println!("{PHASES_HEADER}");
+    for file in networks(&a.paths)? {
+        let name = file.display().to_string();
+        let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {name}: {e}"))?;
+        match time_phases(&bytes, &name, a.repeat) {
+            Ok(p) => println!("{}", phases_line(&name, &p)),
+            Err(e) => println!("| {name} | {} |", e.to_string().replace('\n', " ")),
+        }
+    }
+    Ok(())
+}
+
+fn compare(a: CompareArgs) -> Res<()> {
+    let files = networks(&a.paths)?;
     let find = |engine: Engine| -> Res<Option<PathBuf>> {
         if !a.engines.contains(&engine) {
             return Ok(None);

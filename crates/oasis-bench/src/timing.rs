@@ -59,19 +59,22 @@ pub fn time_oasis(bytes: &[u8], source_name: &str) -> Result<Timing, TimingError
 /// Times the whole hydraulic run of `net`; returns (span, hydraulic periods).
 pub fn time_hydraulics(net: &Network) -> Result<(Span, usize), HydraulicsError> {
     let watch = Stopwatch::start();
-    let mut sim = Simulation::new(net)?;
+    let periods = solve_to_end(Simulation::new(net)?)?;
+    Ok((watch.stop(), periods))
+}
+
+/// Every period to the end of the duration, each solved as EPANET's `EN_runH`
+/// solves it (no result gathered), then the simulation freed, as `EN_closeH`
+/// frees EPANET's; returns the number of periods.
+pub(crate) fn solve_to_end(mut sim: Simulation) -> Result<usize, HydraulicsError> {
     let mut periods = 0;
     loop {
-        // The span of EPANET's EN_runH: solve, gather no results.
         sim.solve_only()?;
         periods += 1;
         if sim.next()? == 0 {
-            break;
+            return Ok(periods);
         }
     }
-    // Freed inside the span, as EN_closeH frees EPANET's.
-    drop(sim);
-    Ok((watch.stop(), periods))
 }
 
 #[cfg(test)]

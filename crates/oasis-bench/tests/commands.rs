@@ -61,3 +61,28 @@ fn compare_shows_the_parse_beside_en_open() {
     assert!(row.contains("| – |"), "{row}");
     assert!(text.contains("Oasis parse/EPANET 2.3.5 EN_open"), "{text}");
 }
+
+#[test]
+fn phases_gives_each_phase_for_each_network_and_says_why_one_failed() {
+    let (city, junctions) = small_city("phases");
+    let broken = std::env::temp_dir().join(format!("oasis-bench-test-broken-{}.inp", std::process::id()));
+    std::fs::write(&broken, "[PIPES]\n P1 A B 100 100 100\n[END]\n").unwrap();
+    let out = bench().arg("phases").arg(&city).arg(&broken).args(["--repeat", "2"]).output().unwrap();
+    std::fs::remove_file(&city).ok();
+    std::fs::remove_file(&broken).ok();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    let row = text.lines().find(|l| l.contains("oasis-bench-test-phases")).expect("a row for the city");
+    // Junctions, 3 periods (0, 1, 2 h), then five phases as "min / median" ms.
+    assert!(row.contains(&format!("| {junctions} | 3 |")), "{row}");
+    let phases: Vec<(f64, f64)> = row
+        .split('|')
+        .filter_map(|cell| cell.trim().split_once(" / "))
+        .map(|(a, b)| (a.parse().unwrap(), b.parse().unwrap()))
+        .collect();
+    assert_eq!(phases.len(), 5, "{row}");
+    assert!(phases.iter().all(|&(min, med)| min >= 0.0 && min <= med), "{row}");
+    let bad = text.lines().find(|l| l.contains("oasis-bench-test-broken")).expect("a row for the broken file");
+    // No junction at all: EPANET's error 223, with the file's name.
+    assert!(bad.contains("error 223") && bad.contains(".inp:"), "{bad}");
+}
