@@ -69,6 +69,11 @@ fn mutated_networks_never_panic() {
         match oasis_network::read_inp(&data, "mutated.inp") {
             Ok(net) => {
                 accepted += 1;
+                // The reader's record of every link's ends is where the ids are.
+                for (k, l) in net.links.iter().enumerate() {
+                    let by_id = [net.node_index(&l.from), net.node_index(&l.to)];
+                    assert_eq!(net.recorded_link_ends(k), by_id, "mutation {i}, link {}", l.id);
+                }
                 let text = oasis_network::write_inp(&net);
                 let again = oasis_network::read_inp(text.as_bytes(), "written").expect("written model reads back");
                 assert_eq!(net, again, "mutation {i} does not round-trip");
