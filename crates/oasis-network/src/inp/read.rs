@@ -173,13 +173,11 @@ fn trailing_hours(tokens: &[&str]) -> Option<f64> {
     None
 }
 
-/// Splits a line into EPANET tokens (blank-separated, `"quoted"` allowed) and
-/// the comment after `;`.
-/// Splits a line into tokens (into `tokens`, which borrow from the line: no
-/// allocation per token) and returns its comment, the text after the first
-/// `;`, trimmed. Blanks are what `char::is_whitespace` says, tested byte by
-/// byte for ASCII: every line is scanned, and scanning is most of the time
-/// spent reading a file.
+/// Splits a line into EPANET tokens (blank-separated, `"quoted"` allowed; into
+/// `tokens`, which borrow from the line: no allocation per token) and returns
+/// its comment, the text after the first `;`, trimmed. Blanks are what
+/// `char::is_whitespace` says, found with one table look-up per ASCII byte:
+/// every line is scanned, and scanning is much of the time spent reading.
 fn tokenize_into<'a>(line: &'a str, tokens: &mut Vec<&'a str>) -> Option<&'a str> {
     tokens.clear();
     let mut i = 0;
@@ -187,7 +185,9 @@ fn tokenize_into<'a>(line: &'a str, tokens: &mut Vec<&'a str>) -> Option<&'a str
         tokens.push(token);
         i = end;
     }
-    line.find(';').map(|c| line[c + 1..].trim())
+    // No token runs past a `;`, so the scan stopped at the first one, if any.
+    let stop = skip_blanks(line, i);
+    (line.as_bytes().get(stop) == Some(&b';')).then(|| line[stop + 1..].trim())
 }
 
 /// The token starting at or after byte `i` (a character boundary) and the
@@ -216,22 +216,39 @@ fn first_token(line: &str) -> Option<&str> {
     next_token(line, 0).map(|(t, _)| t)
 }
 
-fn is_ascii_blank(b: u8) -> bool {
-    b == b' ' || (b'\t'..=b'\r').contains(&b)
-}
+/// What a byte is to the tokenizer, one table look-up per byte: part of a
+/// token, an ASCII blank (what `char::is_whitespace` says of ASCII), the
+/// comment's `;`, or the start of a non-ASCII character (decided by
+/// `char::is_whitespace` on the whole character).
+const TOKEN: u8 = 0;
+const BLANK: u8 = 1;
+const SEMICOLON: u8 = 2;
+const NON_ASCII: u8 = 3;
+static BYTE_CLASS: [u8; 256] = {
+    let mut class = [TOKEN; 256];
+    let mut b = 0;
+    while b < 256 {
+        class[b] = match b as u8 {
+            b' ' | b'\t'..=b'\r' => BLANK,
+            b';' => SEMICOLON,
+            0x80..=0xff => NON_ASCII,
+            _ => TOKEN,
+        };
+        b += 1;
+    }
+    class
+};
 
 fn skip_blanks(s: &str, mut i: usize) -> usize {
     let bytes = s.as_bytes();
     while let Some(&b) = bytes.get(i) {
-        if is_ascii_blank(b) {
-            i += 1;
-        } else if b < 0x80 {
-            break;
-        } else {
-            match s[i..].chars().next() {
+        match BYTE_CLASS[b as usize] {
+            BLANK => i += 1,
+            NON_ASCII => match s[i..].chars().next() {
                 Some(c) if c.is_whitespace() => i += c.len_utf8(),
                 _ => break,
-            }
+            },
+            _ => break,
         }
     }
     i
@@ -241,15 +258,13 @@ fn skip_blanks(s: &str, mut i: usize) -> usize {
 fn token_end(s: &str, mut i: usize) -> usize {
     let bytes = s.as_bytes();
     while let Some(&b) = bytes.get(i) {
-        if is_ascii_blank(b) || b == b';' {
-            break;
-        } else if b < 0x80 {
-            i += 1;
-        } else {
-            match s[i..].chars().next() {
+        match BYTE_CLASS[b as usize] {
+            TOKEN => i += 1,
+            NON_ASCII => match s[i..].chars().next() {
                 Some(c) if !c.is_whitespace() => i += c.len_utf8(),
                 _ => break,
-            }
+            },
+            _ => break,
         }
     }
     i
@@ -1698,6 +1713,49 @@ mod tests {
         // A quote cut by the comment ends there; non-breaking spaces separate.
         assert_eq!(tokenize("\"a;b\" c"), (vec!["a"], Some("b\" c")));
         assert_eq!(tokenize("é\u{a0}f").0, vec!["é", "f"]);
+    }
+
+    /// The tokenizer's rules written plainly, character by character.
+    fn tokenize_plainly(line: &str) -> (Vec<String>, Option<String>) {
+        let chars: Vec<char> = line.chars().collect();
+        let (mut tokens, mut i) = (Vec::new(), 0);
+        loop {
+            while i < chars.len() && chars[i].is_whitespace() {
+                i += 1;
+            }
+            if i == chars.len() || chars[i] == ';' {
+                break;
+            }
+            let quoted = chars[i] == '"';
+            i += quoted as usize;
+            let start = i;
+            while i < chars.len() && chars[i] != ';' && if quoted { chars[i] != '"' } else { !chars[i].is_whitespace() } {
+                i += 1;
+            }
+            tokens.push(chars[start..i].iter().collect());
+            if quoted && i < chars.len() && chars[i] == '"' {
+                i += 1;
+            }
+        }
+        (tokens, line.find(';').map(|c| line[c + 1..].trim().to_string()))
+    }
+
+    #[test]
+    fn tokens_are_what_the_rules_say_on_random_lines() {
+        let alphabet = ['a', 'Z', '7', '.', '-', ' ', ' ', '\t', '\x0b', '\r', ';', '"', '[', 'é', '\u{a0}', '\u{3000}', '\u{85}', '水'];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 24) as usize;
+            let line: String = (0..len).map(|k| alphabet[((seed >> (k % 8 * 8)) as usize + k * 7) % alphabet.len()]).collect();
+            let (tokens, comment) = tokenize(&line);
+            let (want, want_comment) = tokenize_plainly(&line);
+            assert_eq!(tokens, want, "{line:?}");
+            assert_eq!(comment.map(str::to_string), want_comment, "{line:?}");
+            assert_eq!(first_token(&line), tokens.first().copied(), "{line:?}");
+        }
     }
 
     #[test]
