@@ -216,14 +216,16 @@ fn first_token(line: &str) -> Option<&str> {
     next_token(line, 0).map(|(t, _)| t)
 }
 
-/// What a byte is to the tokenizer, one table look-up per byte: part of a
-/// token, an ASCII blank (what `char::is_whitespace` says of ASCII), the
-/// comment's `;`, or the start of a non-ASCII character (decided by
-/// `char::is_whitespace` on the whole character).
+// Byte classes of the tokenizer.
 const TOKEN: u8 = 0;
 const BLANK: u8 = 1;
 const SEMICOLON: u8 = 2;
 const NON_ASCII: u8 = 3;
+
+/// What a byte is to the tokenizer, one table look-up per byte: part of a
+/// token, an ASCII blank (what `char::is_whitespace` says of ASCII), the
+/// comment's `;`, or a byte of a non-ASCII character (decided by
+/// `char::is_whitespace` on the whole character).
 static BYTE_CLASS: [u8; 256] = {
     let mut class = [TOKEN; 256];
     let mut b = 0;
