@@ -22,18 +22,21 @@ fn small_city(tag: &str) -> (PathBuf, usize) {
     (path, junctions.expect("the generator says how many junctions"))
 }
 
+/// Runs `oasis-bench` with `args`, which must succeed, and returns its output.
+fn run_ok<S: AsRef<std::ffi::OsStr>>(args: impl IntoIterator<Item = S>) -> String {
+    let out = bench().args(args).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    text
+}
+
 #[test]
 fn scaling_runs_each_thread_count_and_checks_the_rows() {
     let (city, _) = small_city("scaling");
-    let out = bench()
-        .arg("scaling")
-        .arg(&city)
-        .args(["--kind", "leak", "--count", "6", "--repeat", "2", "--threads", "1,2"])
-        .output()
-        .unwrap();
+    let mut args = vec!["scaling".into(), city.clone().into_os_string()];
+    args.extend(["--kind", "leak", "--count", "6", "--repeat", "2", "--threads", "1,2"].map(Into::into));
+    let text = run_ok(args);
     std::fs::remove_file(&city).ok();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
     assert!(text.contains("6 scenarios (leak)"), "{text}");
     // Two rounds of two runs each, then one summary per thread count.
     assert_eq!(text.lines().filter(|l| l.starts_with("round ")).count(), 4, "{text}");
@@ -44,15 +47,10 @@ fn scaling_runs_each_thread_count_and_checks_the_rows() {
 #[test]
 fn compare_shows_the_parse_beside_en_open() {
     let (city, junctions) = small_city("compare");
-    let out = bench()
-        .arg("compare")
-        .arg(&city)
-        .args(["--engines", "oasis", "--repeat", "1"])
-        .output()
-        .unwrap();
+    let mut args = vec!["compare".into(), city.clone().into_os_string()];
+    args.extend(["--engines", "oasis", "--repeat", "1"].map(Into::into));
+    let text = run_ok(args);
     std::fs::remove_file(&city).ok();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
     assert!(text.contains("| Oasis parse ms | EPANET 2.3.5 open ms | Oasis hydraulics ms |"), "{text}");
     // Oasis ran, EPANET did not: the row has the junctions, 3 hydraulic periods
     // (0, 1 and 2 h) and empty EPANET cells.
@@ -67,11 +65,15 @@ fn phases_gives_each_phase_for_each_network_and_says_why_one_failed() {
     let (city, junctions) = small_city("phases");
     let broken = std::env::temp_dir().join(format!("oasis-bench-test-broken-{}.inp", std::process::id()));
     std::fs::write(&broken, "[PIPES]\n P1 A B 100 100 100\n[END]\n").unwrap();
-    let out = bench().arg("phases").arg(&city).arg(&broken).args(["--repeat", "2"]).output().unwrap();
+    let text = run_ok([
+        "phases".into(),
+        city.clone().into_os_string(),
+        broken.clone().into_os_string(),
+        "--repeat".into(),
+        "2".into(),
+    ]);
     std::fs::remove_file(&city).ok();
     std::fs::remove_file(&broken).ok();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
     let row = text.lines().find(|l| l.contains("oasis-bench-test-phases")).expect("a row for the city");
     // Junctions, 3 periods (0, 1, 2 h), then five phases as "min / median" ms.
     assert!(row.contains(&format!("| {junctions} | 3 |")), "{row}");

@@ -251,11 +251,7 @@ impl<'a> Mmd<'a> {
                 let nq = xq as i64 - jstart as i64;
                 if nq <= 0 {
                     // and merge it with mdnode when nothing else is left,
-                    self.qsize[mdnode] += self.qsize[rn];
-                    self.qsize[rn] = 0;
-                    self.marker[rn] = MAXINT;
-                    self.forward[rn] = -(mdnode as i64);
-                    self.backward[rn] = -MAXINT;
+                    self.merge(rn, mdnode);
                 } else {
                     // or flag it for a degree update with mdnode as a neighbour.
                     self.forward[rn] = nq + 1;
@@ -270,6 +266,16 @@ impl<'a> Mmd<'a> {
             }
             break;
         }
+    }
+
+    /// Merges `node` into the supernode `root`: it leaves the degree
+    /// structure and is numbered after `root` at the end.
+    fn merge(&mut self, node: usize, root: usize) {
+        self.qsize[root] += self.qsize[node];
+        self.qsize[node] = 0;
+        self.marker[node] = MAXINT;
+        self.forward[node] = -(root as i64);
+        self.backward[node] = -MAXINT;
     }
 
     /// Updates the degrees of the nodes reachable from the new elements.
@@ -358,11 +364,7 @@ impl<'a> Mmd<'a> {
                 } else if self.backward[nd] == 0 {
                     if self.forward[nd] == 2 {
                         // Indistinguishable from enode: merge into a supernode.
-                        self.qsize[enode] += self.qsize[nd];
-                        self.qsize[nd] = 0;
-                        self.marker[nd] = MAXINT;
-                        self.forward[nd] = -(enode as i64);
-                        self.backward[nd] = -MAXINT;
+                        self.merge(nd, enode);
                     } else {
                         // Outmatched by enode.
                         self.backward[nd] = -MAXINT;

@@ -241,29 +241,25 @@ static BYTE_CLASS: [u8; 256] = {
     class
 };
 
-fn skip_blanks(s: &str, mut i: usize) -> usize {
-    let bytes = s.as_bytes();
-    while let Some(&b) = bytes.get(i) {
-        match BYTE_CLASS[b as usize] {
-            BLANK => i += 1,
-            NON_ASCII => match s[i..].chars().next() {
-                Some(c) if c.is_whitespace() => i += c.len_utf8(),
-                _ => break,
-            },
-            _ => break,
-        }
-    }
-    i
+fn skip_blanks(s: &str, i: usize) -> usize {
+    run_end(s, i, true)
 }
 
 /// Where the token at `i` ends: a blank, the comment, or the line's end.
-fn token_end(s: &str, mut i: usize) -> usize {
+fn token_end(s: &str, i: usize) -> usize {
+    run_end(s, i, false)
+}
+
+/// The end of the run of blanks (`blanks`) or of token characters starting
+/// at `i`; a `;` ends either.
+fn run_end(s: &str, mut i: usize, blanks: bool) -> usize {
     let bytes = s.as_bytes();
+    let same = if blanks { BLANK } else { TOKEN };
     while let Some(&b) = bytes.get(i) {
         match BYTE_CLASS[b as usize] {
-            TOKEN => i += 1,
+            class if class == same => i += 1,
             NON_ASCII => match s[i..].chars().next() {
-                Some(c) if !c.is_whitespace() => i += c.len_utf8(),
+                Some(c) if c.is_whitespace() == blanks => i += c.len_utf8(),
                 _ => break,
             },
             _ => break,
