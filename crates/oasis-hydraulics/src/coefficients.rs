@@ -6,6 +6,7 @@ use std::f64::consts::PI;
 use oasis_network::units::HeadlossFormula;
 
 use crate::State;
+use crate::batch_math::{ln_in_place, pow_in_place};
 use crate::linear::{LinearSystem, NONE};
 use crate::setup::*;
 
@@ -21,42 +22,96 @@ mod dw {
 }
 use dw::*;
 
+/// Per-pipe working arrays of the head-loss passes, in `Model::pipes` order.
+pub(crate) struct PipeScratch {
+    /// |q|^(n-1) (Hazen-Williams, Chezy-Manning), or Swamee-Jain's
+    /// y1 = A8 / w^0.9 (Darcy-Weisbach).
+    power: Vec<f64>,
+    /// Darcy-Weisbach only: w = |q| / (viscosity × diameter), and
+    /// ln(e/3.7 + y1).
+    w: Vec<f64>,
+    ln_y2: Vec<f64>,
+}
+
+impl PipeScratch {
+    pub(crate) fn new(m: &Model) -> PipeScratch {
+        let dw_len = m.dw_pipes.len();
+        PipeScratch { power: vec![0.0; m.pipes.len()], w: vec![0.0; dw_len], ln_y2: vec![0.0; dw_len] }
+    }
+}
+
 /// Sets `P` and `Y` of every link from the current flows and statuses.
 ///
-/// Pipes go in two passes, each pipe's operations unchanged: first the part
-/// with library calls (q^(n-1), or the Darcy-Weisbach friction factor), kept
-/// in `P` and `Y`, then the arithmetic. With no call between them, the
-/// processor overlaps the calls of successive pipes, and their divisions.
+/// Pipes go in passes, each pipe's operations unchanged: first the library
+/// calls (q^(n-1), or the Darcy-Weisbach friction factor's power and
+/// logarithm) for all pipes at once, which `batch_math` does several at a
+/// time with the C library's results, then the arithmetic, where the
+/// processor overlaps the divisions of successive pipes. Closed and laminar
+/// pipes get powers too, unused: fewer branches.
 pub(crate) fn headloss_coeffs(m: &Model, s: &mut State) {
-    let dw = m.formula == HeadlossFormula::DarcyWeisbach;
-    let n1 = m.hexp - 1.0;
-    for &k in &m.pipes {
-        if s.status[k] <= Status::Closed {
-            continue;
+    if m.formula == HeadlossFormula::DarcyWeisbach {
+        dw_pipes(m, s);
+    } else {
+        let power = &mut s.pipe_scratch.power;
+        for (v, &k) in power.iter_mut().zip(&m.pipes) {
+            *v = s.flow[k].abs();
         }
-        let q = s.flow[k].abs();
-        if dw {
-            let link = &m.links[k];
-            let sv = m.viscosity * link.diameter_ft;
-            if q > A2 * sv {
-                (s.p[k], s.y[k]) = friction_factor(q, link.kc / link.diameter_ft, sv);
-            }
-        } else {
-            s.y[k] = q.powf(n1);
+        pow_in_place(power, m.hexp - 1.0);
+        for (&k, &q_pow) in m.pipes.iter().zip(power.iter()) {
+            let (link, flow) = (&m.links[k], s.flow[k]);
+            (s.p[k], s.y[k]) = if s.status[k] <= Status::Closed {
+                closed(flow)
+            } else {
+                power_law_pipe_coeff(m, link.r, link.km, flow, q_pow)
+            };
         }
-    }
-    for &k in &m.pipes {
-        let (link, flow) = (&m.links[k], s.flow[k]);
-        (s.p[k], s.y[k]) = if s.status[k] <= Status::Closed {
-            closed(flow)
-        } else if dw {
-            dw_pipe_coeff(m, link, flow, (s.p[k], s.y[k]))
-        } else {
-            power_law_pipe_coeff(m, link.r, link.km, flow, s.y[k])
-        };
     }
     for &k in &m.non_pipes {
         (s.p[k], s.y[k]) = link_coeff(m, s, k);
+    }
+}
+
+/// Darcy-Weisbach pipes: Hagen-Poiseuille in laminar flow, Swamee-Jain
+/// above Re 4000, Dunlop's cubic between.
+fn dw_pipes(m: &Model, s: &mut State) {
+    let PipeScratch { power: y1, w, ln_y2 } = &mut s.pipe_scratch;
+    for (i, (&k, &(sv, _))) in m.pipes.iter().zip(&m.dw_pipes).enumerate() {
+        w[i] = s.flow[k].abs() / sv;
+        y1[i] = w[i];
+    }
+    pow_in_place(y1, 0.9);
+    for (i, &(_, e37)) in m.dw_pipes.iter().enumerate() {
+        y1[i] = A8 / y1[i];
+        ln_y2[i] = e37 + y1[i];
+    }
+    ln_in_place(ln_y2);
+    for (i, (&k, &(sv, e37))) in m.pipes.iter().zip(&m.dw_pipes).enumerate() {
+        let (link, flow) = (&m.links[k], s.flow[k]);
+        if s.status[k] <= Status::Closed {
+            (s.p[k], s.y[k]) = closed(flow);
+            continue;
+        }
+        let q = flow.abs();
+        let (r, ml) = (link.r, link.km);
+        let (hloss, hgrad);
+        if q <= A2 * sv {
+            let r = 16.0 * PI * sv * r;
+            hloss = flow * (r + ml * q);
+            hgrad = r + 2.0 * ml * q;
+        } else {
+            let (f, dfdq) = if w[i] >= A1 {
+                let y2 = e37 + y1[i];
+                let y3 = A9 * ln_y2[i];
+                let f = 1.0 / (y3 * y3);
+                (f, 1.8 * f * y1[i] * A9 / y2 / y3 / q)
+            } else {
+                transitional_friction(q, e37, sv)
+            };
+            let r1 = f * r + ml;
+            hloss = r1 * q * flow;
+            hgrad = 2.0 * r1 * q + dfdq * r * q * q;
+        }
+        (s.p[k], s.y[k]) = (1.0 / hgrad, hloss / hgrad);
     }
 }
 
@@ -137,50 +192,22 @@ fn power_law_pipe_coeff(m: &Model, r: f64, ml: f64, flow: f64, q_pow: f64) -> (f
     (1.0 / hgrad, hloss / hgrad)
 }
 
-/// An open Darcy-Weisbach pipe's `P` and `Y`, given its friction factor and
-/// that factor's derivative (unused in laminar flow).
-fn dw_pipe_coeff(m: &Model, link: &LinkData, flow: f64, (f, dfdq): (f64, f64)) -> (f64, f64) {
-    let q = flow.abs();
-    let r = link.r;
-    let ml = link.km;
-    let s = m.viscosity * link.diameter_ft;
-    let (hloss, hgrad);
-    if q <= A2 * s {
-        // Laminar: Hagen-Poiseuille.
-        let r = 16.0 * PI * s * r;
-        hloss = flow * (r + ml * q);
-        hgrad = r + 2.0 * ml * q;
-    } else {
-        let r1 = f * r + ml;
-        hloss = r1 * q * flow;
-        hgrad = 2.0 * r1 * q + dfdq * r * q * q;
-    }
-    (1.0 / hgrad, hloss / hgrad)
-}
-
-/// Darcy-Weisbach friction factor and its derivative with respect to flow:
-/// Swamee-Jain above Re 4000, Dunlop's cubic between 2000 and 4000.
-fn friction_factor(q: f64, e: f64, s: f64) -> (f64, f64) {
-    let w = q / s;
-    if w >= A1 {
-        let y1 = A8 / w.powf(0.9);
-        let y2 = e / 3.7 + y1;
-        let y3 = A9 * y2.ln();
-        let f = 1.0 / (y3 * y3);
-        (f, 1.8 * f * y1 * A9 / y2 / y3 / q)
-    } else {
-        let y2 = e / 3.7 + AB;
-        let y3 = A9 * y2.ln();
-        let fa = 1.0 / (y3 * y3);
-        let fb = (2.0 + AC / (y2 * y3)) * fa;
-        let r = w / A2;
-        let x1 = 7.0 * fa - fb;
-        let x2 = 0.128 - 17.0 * fa + 2.5 * fb;
-        let x3 = -0.128 + 13.0 * fa - (fb + fb);
-        let x4 = 0.032 - 3.0 * fa + 0.5 * fb;
-        let f = x1 + r * (x2 + r * (x3 + r * x4));
-        (f, (x2 + r * (2.0 * x3 + r * 3.0 * x4)) / s / A2)
-    }
+/// Dunlop's cubic interpolation of the friction factor between Re 2000 and
+/// 4000, and its derivative with respect to flow (`e37` = relative
+/// roughness / 3.7, `sv` = viscosity × diameter).
+fn transitional_friction(q: f64, e37: f64, sv: f64) -> (f64, f64) {
+    let w = q / sv;
+    let y2 = e37 + AB;
+    let y3 = A9 * y2.ln();
+    let fa = 1.0 / (y3 * y3);
+    let fb = (2.0 + AC / (y2 * y3)) * fa;
+    let r = w / A2;
+    let x1 = 7.0 * fa - fb;
+    let x2 = 0.128 - 17.0 * fa + 2.5 * fb;
+    let x3 = -0.128 + 13.0 * fa - (fb + fb);
+    let x4 = 0.032 - 3.0 * fa + 0.5 * fb;
+    let f = x1 + r * (x2 + r * (x3 + r * x4));
+    (f, (x2 + r * (2.0 * x3 + r * 3.0 * x4)) / sv / A2)
 }
 
 fn pump_coeff(m: &Model, s: &State, k: usize) -> (f64, f64) {

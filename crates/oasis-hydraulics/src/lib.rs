@@ -9,6 +9,7 @@
 
 #[doc(hidden)]
 pub mod cholesky;
+mod batch_math;
 mod coefficients;
 mod energy;
 mod eps;
@@ -217,6 +218,7 @@ pub(crate) struct State {
     pub y: Vec<f64>,
     pub xflow: Vec<f64>,
     pub f: Vec<f64>,
+    pub pipe_scratch: coefficients::PipeScratch,
     pub relax: f64,
     /// Total positive demand of the period (for rules on SYSTEM DEMAND).
     pub dsystem: f64,
@@ -242,6 +244,7 @@ pub(crate) fn initial_state(m: &Model) -> State {
         y: vec![0.0; nl],
         xflow: vec![0.0; m.nnodes],
         f: vec![0.0; m.njuncs],
+        pipe_scratch: coefficients::PipeScratch::new(m),
         relax: 1.0,
         dsystem: 0.0,
     };

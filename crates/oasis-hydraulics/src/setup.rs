@@ -181,6 +181,11 @@ pub(crate) struct Model {
     /// order, for the head-loss passes.
     pub pipes: Vec<usize>,
     pub non_pipes: Vec<usize>,
+    /// For Darcy-Weisbach, each pipe's (viscosity × diameter, relative
+    /// roughness / 3.7), in `pipes` order: fixed for the run, so computed
+    /// once rather than every iteration (the same operations, the same
+    /// values). Empty for the other formulas.
+    pub dw_pipes: Vec<(f64, f64)>,
     pub controls: Vec<ControlData>,
     pub ucf: UnitFactors,
     pub formula: HeadlossFormula,
@@ -522,7 +527,12 @@ impl Model {
             preq = o.minimum_pressure + 0.1;
         }
         let valves = (0..links.len()).filter(|&k| links[k].kind >= LinkType::Prv).collect();
-        let (pipes, non_pipes) = (0..links.len()).partition(|&k| links[k].kind <= LinkType::Pipe);
+        let (pipes, non_pipes): (Vec<usize>, _) = (0..links.len()).partition(|&k| links[k].kind <= LinkType::Pipe);
+        let dw_pipes = if formula == HeadlossFormula::DarcyWeisbach {
+            pipes.iter().map(|&k| (viscosity * links[k].diameter_ft, links[k].kc / links[k].diameter_ft / 3.7)).collect()
+        } else {
+            Vec::new()
+        };
         Ok(Model {
             njuncs,
             nnodes: net.nodes.len(),
@@ -535,6 +545,7 @@ impl Model {
             valves,
             pipes,
             non_pipes,
+            dw_pipes,
             controls,
             ucf,
             formula,
