@@ -25,93 +25,192 @@ use dw::*;
 /// Per-pipe working arrays of the head-loss passes, in `Model::pipes` order.
 pub(crate) struct PipeScratch {
     /// |q|^(n-1) (Hazen-Williams, Chezy-Manning), or Swamee-Jain's
-    /// y1 = A8 / w^0.9 (Darcy-Weisbach).
+    /// y1 = A8 / w^0.9 (Darcy-Weisbach; for a pipe in transitional flow,
+    /// its friction factor).
     power: Vec<f64>,
     /// Darcy-Weisbach only: w = |q| / (viscosity × diameter), and
-    /// ln(e/3.7 + y1).
+    /// ln(e/3.7 + y1) (transitional flow: the friction factor's derivative).
     w: Vec<f64>,
     ln_y2: Vec<f64>,
+    /// Only where the pipes are not consecutive links: their flows and
+    /// statuses gathered, and their `P` and `Y` before they are scattered.
+    gathered: Option<Gathered>,
+}
+
+struct Gathered {
+    flow: Vec<f64>,
+    status: Vec<Status>,
+    p: Vec<f64>,
+    y: Vec<f64>,
 }
 
 impl PipeScratch {
     pub(crate) fn new(m: &Model) -> PipeScratch {
-        let dw_len = m.dw_pipes.len();
-        PipeScratch { power: vec![0.0; m.pipes.len()], w: vec![0.0; dw_len], ln_y2: vec![0.0; dw_len] }
+        let (n, dw_len) = (m.pipes.len(), m.pipe_table.sv.len());
+        let gathered = m.pipe_table.first.is_none().then(|| Gathered {
+            flow: vec![0.0; n],
+            status: vec![Status::Open; n],
+            p: vec![0.0; n],
+            y: vec![0.0; n],
+        });
+        PipeScratch { power: vec![0.0; n], w: vec![0.0; dw_len], ln_y2: vec![0.0; dw_len], gathered }
     }
 }
 
 /// Sets `P` and `Y` of every link from the current flows and statuses.
 ///
-/// Pipes go in passes, each pipe's operations unchanged: first the library
-/// calls (q^(n-1), or the Darcy-Weisbach friction factor's power and
-/// logarithm) for all pipes at once, which `batch_math` does several at a
-/// time with the C library's results, then the arithmetic, where the
-/// processor overlaps the divisions of successive pipes. Closed and laminar
-/// pipes get powers too, unused: fewer branches.
+/// Pipes go in passes over all of them, each pipe's operations unchanged:
+/// first the library calls (q^(n-1), or the Darcy-Weisbach friction
+/// factor's power and logarithm), which `batch_math` does several at a time
+/// with the C library's results, then the arithmetic, without branches (each
+/// case computed, the one that applies chosen), so that the compiler runs
+/// four pipes at a time, divisions included.
 pub(crate) fn headloss_coeffs(m: &Model, s: &mut State) {
+    let State { flow, status, p, y, pipe_scratch, .. } = s;
+    let PipeScratch { power, w, ln_y2, gathered } = pipe_scratch;
+    let t = &m.pipe_table;
+    let n = m.pipes.len();
+    let (flow_in, status_in, p_out, y_out): (&[f64], &[Status], &mut [f64], &mut [f64]) = match (t.first, gathered.as_mut()) {
+        (Some(f), _) => (&flow[f..f + n], &status[f..f + n], &mut p[f..f + n], &mut y[f..f + n]),
+        (None, Some(g)) => {
+            for (i, &k) in m.pipes.iter().enumerate() {
+                (g.flow[i], g.status[i]) = (flow[k], status[k]);
+            }
+            (&g.flow, &g.status, &mut g.p, &mut g.y)
+        }
+        (None, None) => unreachable!("PipeScratch::new gathers where the pipes are not consecutive"),
+    };
     if m.formula == HeadlossFormula::DarcyWeisbach {
-        dw_pipes(m, s);
+        for i in 0..n {
+            w[i] = flow_in[i].abs() / t.sv[i];
+            power[i] = w[i];
+        }
+        pow_in_place(power, 0.9);
+        for i in 0..n {
+            power[i] = A8 / power[i];
+            ln_y2[i] = t.e37[i] + power[i];
+        }
+        ln_in_place(ln_y2);
+        // Between Re 2000 and 4000 (rare): the friction factor and its
+        // derivative in place of y1 and ln y2.
+        for i in 0..n {
+            let q = flow_in[i].abs();
+            if status_in[i] > Status::Closed && q > A2 * t.sv[i] && w[i] < A1 {
+                (power[i], ln_y2[i]) = transitional_friction(q, t.e37[i], t.sv[i]);
+            }
+        }
+        let dw = DwPipes { flow: flow_in, status: status_in, r: &t.r, km: &t.km, sv: &t.sv, e37: &t.e37, w, y1: power, ln_y2 };
+        run_pass(&dw, p_out, y_out);
     } else {
-        let power = &mut s.pipe_scratch.power;
-        for (v, &k) in power.iter_mut().zip(&m.pipes) {
-            *v = s.flow[k].abs();
+        for (v, q) in power.iter_mut().zip(flow_in) {
+            *v = q.abs();
         }
         pow_in_place(power, m.hexp - 1.0);
-        for (&k, &q_pow) in m.pipes.iter().zip(power.iter()) {
-            let (link, flow) = (&m.links[k], s.flow[k]);
-            (s.p[k], s.y[k]) = if s.status[k] <= Status::Closed {
-                closed(flow)
-            } else {
-                power_law_pipe_coeff(m, link.r, link.km, flow, q_pow)
-            };
+        let pl = PowerLawPipes { hexp: m.hexp, rqtol: m.rqtol, flow: flow_in, status: status_in, r: &t.r, km: &t.km, q_pow: power };
+        run_pass(&pl, p_out, y_out);
+    }
+    if let (None, Some(g)) = (t.first, gathered.as_ref()) {
+        for (i, &k) in m.pipes.iter().enumerate() {
+            (p[k], y[k]) = (g.p[i], g.y[i]);
         }
     }
     for &k in &m.non_pipes {
         (s.p[k], s.y[k]) = link_coeff(m, s, k);
     }
 }
+/// A pass of arithmetic over all pipes, in `Model::pipes` order.
+trait PipePass {
+    fn coeffs(&self, p: &mut [f64], y: &mut [f64]);
+}
+
+/// Runs `pass` compiled for AVX2 where the processor has it (four pipes at
+/// a time; IEEE operations give the same results in any width).
+fn run_pass<P: PipePass>(pass: &P, p: &mut [f64], y: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor has AVX2 (checked just above).
+        return unsafe { run_pass_avx2(pass, p, y) };
+    }
+    pass.coeffs(p, y);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn run_pass_avx2<P: PipePass>(pass: &P, p: &mut [f64], y: &mut [f64]) {
+    pass.coeffs(p, y);
+}
+
+/// Hazen-Williams and Chezy-Manning pipes, given q_pow = |q|^(n-1).
+struct PowerLawPipes<'a> {
+    hexp: f64,
+    rqtol: f64,
+    flow: &'a [f64],
+    status: &'a [Status],
+    r: &'a [f64],
+    km: &'a [f64],
+    q_pow: &'a [f64],
+}
+
+impl PipePass for PowerLawPipes<'_> {
+    #[inline(always)]
+    fn coeffs(&self, p: &mut [f64], y: &mut [f64]) {
+        let n = p.len();
+        let (flow, status, r, km, q_pow, y) = (&self.flow[..n], &self.status[..n], &self.r[..n], &self.km[..n], &self.q_pow[..n], &mut y[..n]);
+        for i in 0..n {
+            let (flow, ml) = (flow[i], km[i]);
+            let q = flow.abs();
+            let hgrad = self.hexp * r[i] * q_pow[i];
+            // EPANET 2.2: a linear head loss with gradient RQTOL at tiny flows.
+            let tiny = hgrad < self.rqtol;
+            let hloss = if tiny { self.rqtol * q } else { hgrad * q / self.hexp };
+            let hgrad = if tiny { self.rqtol } else { hgrad };
+            let (hloss, hgrad) = if ml > 0.0 { (hloss + ml * q * q, hgrad + 2.0 * ml * q) } else { (hloss, hgrad) };
+            let hloss = if flow < 0.0 { -hloss } else { hloss };
+            let open = status[i] > Status::Closed;
+            p[i] = if open { 1.0 / hgrad } else { 1.0 / CBIG };
+            y[i] = if open { hloss / hgrad } else { flow };
+        }
+    }
+}
 
 /// Darcy-Weisbach pipes: Hagen-Poiseuille in laminar flow, Swamee-Jain
-/// above Re 4000, Dunlop's cubic between.
-fn dw_pipes(m: &Model, s: &mut State) {
-    let PipeScratch { power: y1, w, ln_y2 } = &mut s.pipe_scratch;
-    for (i, (&k, &(sv, _))) in m.pipes.iter().zip(&m.dw_pipes).enumerate() {
-        w[i] = s.flow[k].abs() / sv;
-        y1[i] = w[i];
-    }
-    pow_in_place(y1, 0.9);
-    for (i, &(_, e37)) in m.dw_pipes.iter().enumerate() {
-        y1[i] = A8 / y1[i];
-        ln_y2[i] = e37 + y1[i];
-    }
-    ln_in_place(ln_y2);
-    for (i, (&k, &(sv, e37))) in m.pipes.iter().zip(&m.dw_pipes).enumerate() {
-        let (link, flow) = (&m.links[k], s.flow[k]);
-        if s.status[k] <= Status::Closed {
-            (s.p[k], s.y[k]) = closed(flow);
-            continue;
-        }
-        let q = flow.abs();
-        let (r, ml) = (link.r, link.km);
-        let (hloss, hgrad);
-        if q <= A2 * sv {
-            let r = 16.0 * PI * sv * r;
-            hloss = flow * (r + ml * q);
-            hgrad = r + 2.0 * ml * q;
-        } else {
-            let (f, dfdq) = if w[i] >= A1 {
-                let y2 = e37 + y1[i];
-                let y3 = A9 * ln_y2[i];
-                let f = 1.0 / (y3 * y3);
-                (f, 1.8 * f * y1[i] * A9 / y2 / y3 / q)
-            } else {
-                transitional_friction(q, e37, sv)
-            };
+/// above Re 4000, Dunlop's cubic between (y1 and ln_y2 then hold the
+/// friction factor and its derivative).
+struct DwPipes<'a> {
+    flow: &'a [f64],
+    status: &'a [Status],
+    r: &'a [f64],
+    km: &'a [f64],
+    sv: &'a [f64],
+    e37: &'a [f64],
+    w: &'a [f64],
+    y1: &'a [f64],
+    ln_y2: &'a [f64],
+}
+
+impl PipePass for DwPipes<'_> {
+    #[inline(always)]
+    fn coeffs(&self, p: &mut [f64], y: &mut [f64]) {
+        let n = p.len();
+        let (flow, status, r, km, y) = (&self.flow[..n], &self.status[..n], &self.r[..n], &self.km[..n], &mut y[..n]);
+        let (sv, e37, w, y1, ln_y2) = (&self.sv[..n], &self.e37[..n], &self.w[..n], &self.y1[..n], &self.ln_y2[..n]);
+        for i in 0..n {
+            let (flow, r, ml, sv) = (flow[i], r[i], km[i], sv[i]);
+            let q = flow.abs();
+            let laminar_r = 16.0 * PI * sv * r;
+            let laminar = (flow * (laminar_r + ml * q), laminar_r + 2.0 * ml * q);
+            let y2 = e37[i] + y1[i];
+            let y3 = A9 * ln_y2[i];
+            let f = 1.0 / (y3 * y3);
+            let dfdq = 1.8 * f * y1[i] * A9 / y2 / y3 / q;
+            let (f, dfdq) = if w[i] >= A1 { (f, dfdq) } else { (y1[i], ln_y2[i]) };
             let r1 = f * r + ml;
-            hloss = r1 * q * flow;
-            hgrad = 2.0 * r1 * q + dfdq * r * q * q;
+            let turbulent = (r1 * q * flow, 2.0 * r1 * q + dfdq * r * q * q);
+            let (hloss, hgrad) = if q <= A2 * sv { laminar } else { turbulent };
+            let open = status[i] > Status::Closed;
+            p[i] = if open { 1.0 / hgrad } else { 1.0 / CBIG };
+            y[i] = if open { hloss / hgrad } else { flow };
         }
-        (s.p[k], s.y[k]) = (1.0 / hgrad, hloss / hgrad);
     }
 }
 
@@ -169,27 +268,6 @@ impl Sgn for f64 {
     fn signum_epanet(self) -> f64 {
         if self < 0.0 { -1.0 } else { 1.0 }
     }
-}
-
-/// An open Hazen-Williams or Chezy-Manning pipe's `P` and `Y`, given
-/// `q_pow` = |flow|^(n-1).
-fn power_law_pipe_coeff(m: &Model, r: f64, ml: f64, flow: f64, q_pow: f64) -> (f64, f64) {
-    let q = flow.abs();
-    let mut hgrad = m.hexp * r * q_pow;
-    let mut hloss;
-    if hgrad < m.rqtol {
-        // EPANET 2.2: a linear head loss with gradient RQTOL at tiny flows.
-        hgrad = m.rqtol;
-        hloss = hgrad * q;
-    } else {
-        hloss = hgrad * q / m.hexp;
-    }
-    if ml > 0.0 {
-        hloss += ml * q * q;
-        hgrad += 2.0 * ml * q;
-    }
-    hloss *= flow.signum_epanet();
-    (1.0 / hgrad, hloss / hgrad)
 }
 
 /// Dunlop's cubic interpolation of the friction factor between Re 2000 and
@@ -452,5 +530,71 @@ fn add_link_to_matrix(s: &mut State, sys: &mut LinearSystem, k: usize, n1: usize
         let dy = s.y[k] - s.flow[k];
         s.f[n1] += dy;
         s.f[n2] -= dy;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Five pipes (one closed), a valve between them in the file when
+    /// `split`, so that the pipes are not consecutive links.
+    fn network(formula: &str, split: bool) -> String {
+        let pipes_a = "[PIPES]\n P1 R1 J1 1000 300 100\n P2 J1 J2 1000 200 100\n";
+        let valves = "[VALVES]\n V1 J2 J3 150 PRV 60 0\n";
+        let pipes_b = "[PIPES]\n P3 J3 J4 500 150 100\n P4 J1 J4 800 100 100 0 Closed\n P5 J4 J5 300 50 100 2.5\n";
+        let links = if split { format!("{pipes_a}{valves}{pipes_b}") } else { format!("{pipes_a}{pipes_b}{valves}") };
+        let roughness = if formula == "D-W" { links.replace(" 100\n", " 0.1\n").replace(" 100 ", " 0.1 ") } else { links };
+        format!(
+            "[JUNCTIONS]\n J1 10 5\n J2 10 5\n J3 5 5\n J4 5 5\n J5 5 1\n[RESERVOIRS]\n R1 100\n{roughness}\
+             [OPTIONS]\n Units LPS\n Headloss {formula}\n[END]\n"
+        )
+    }
+
+    /// P and Y of each link, by id, at the given flows (cfs) by id.
+    fn coefficients(text: &str, flows: &[(&str, f64)]) -> Vec<(String, u64, u64)> {
+        let net = oasis_network::read_inp(text.as_bytes(), "t.inp").unwrap();
+        let m = Model::new(&net).unwrap();
+        let mut s = crate::initial_state(&m);
+        for (k, link) in net.links.iter().enumerate() {
+            s.flow[k] = flows.iter().find(|(id, _)| *id == link.id).unwrap().1;
+        }
+        headloss_coeffs(&m, &mut s);
+        let mut rows: Vec<_> = net.links.iter().enumerate().map(|(k, l)| (l.id.clone(), s.p[k].to_bits(), s.y[k].to_bits())).collect();
+        rows.sort();
+        rows
+    }
+
+    #[test]
+    fn pipes_apart_in_the_file_get_the_same_coefficients() {
+        // Turbulent, reversed, still, laminar (D-W: 1e-6 cfs in 50 mm) flows;
+        // then P2 transitional (D-W: Re about 2,800 at 0.02 cfs in 200 mm).
+        let flows = [("P1", 2.5), ("P2", -0.7), ("P3", 0.0), ("P4", 0.3), ("P5", 1e-6), ("V1", 0.1)];
+        let mut transitional = flows;
+        transitional[1].1 = 0.02;
+        for (formula, flows) in [("H-W", flows), ("D-W", flows), ("D-W", transitional)] {
+            let together = coefficients(&network(formula, false), &flows);
+            let apart = coefficients(&network(formula, true), &flows);
+            assert_eq!(together, apart, "{formula}");
+            // A closed pipe: P = 1/CBIG, Y = its flow.
+            let p4 = together.iter().find(|r| r.0 == "P4").unwrap();
+            assert_eq!((p4.1, p4.2), ((1.0 / CBIG).to_bits(), 0.3f64.to_bits()));
+        }
+    }
+
+    #[test]
+    fn hazen_williams_pipe_coefficients_are_epanets() {
+        let text = network("H-W", true);
+        let net = oasis_network::read_inp(text.as_bytes(), "t.inp").unwrap();
+        let m = Model::new(&net).unwrap();
+        let mut s = crate::initial_state(&m);
+        let p2 = net.links.iter().position(|l| l.id == "P2").unwrap();
+        s.flow[p2] = -0.7;
+        headloss_coeffs(&m, &mut s);
+        // EPANET: hgrad = n r |q|^(n-1), hloss = hgrad |q| / n, signed; P = 1/hgrad, Y = hloss/hgrad.
+        let r = m.links[p2].r;
+        let hgrad = 1.852 * r * 0.7f64.powf(0.852);
+        let hloss = -(hgrad * 0.7 / 1.852);
+        assert_eq!((s.p[p2], s.y[p2]), (1.0 / hgrad, hloss / hgrad));
     }
 }

@@ -163,6 +163,37 @@ impl Demands {
     }
 }
 
+/// The pipes' fixed values in `Model::pipes` order, for the head-loss
+/// passes: computed once rather than every iteration (the same operations,
+/// the same values), and laid out for passes over many pipes at a time.
+#[derive(Debug, Clone)]
+pub(crate) struct PipeTable {
+    /// The first pipe's link index when the pipes are consecutive links
+    /// (the usual order), so that the passes read the link arrays in place.
+    pub first: Option<usize>,
+    pub r: Vec<f64>,
+    pub km: Vec<f64>,
+    /// Darcy-Weisbach only (else empty): viscosity × diameter, and the
+    /// relative roughness / 3.7.
+    pub sv: Vec<f64>,
+    pub e37: Vec<f64>,
+}
+
+impl PipeTable {
+    fn new(links: &[LinkData], pipes: &[usize], formula: HeadlossFormula, viscosity: f64) -> PipeTable {
+        let consecutive = pipes.windows(2).all(|w| w[1] == w[0] + 1);
+        let column = |f: &dyn Fn(&LinkData) -> f64| pipes.iter().map(|&k| f(&links[k])).collect::<Vec<f64>>();
+        let dw = formula == HeadlossFormula::DarcyWeisbach;
+        PipeTable {
+            first: if consecutive { Some(pipes.first().copied().unwrap_or(0)) } else { None },
+            r: column(&|l| l.r),
+            km: column(&|l| l.km),
+            sv: if dw { column(&|l| viscosity * l.diameter_ft) } else { Vec::new() },
+            e37: if dw { column(&|l| l.kc / l.diameter_ft / 3.7) } else { Vec::new() },
+        }
+    }
+}
+
 /// Everything the solver needs, in internal units.
 #[derive(Debug, Clone)]
 pub(crate) struct Model {
@@ -181,11 +212,7 @@ pub(crate) struct Model {
     /// order, for the head-loss passes.
     pub pipes: Vec<usize>,
     pub non_pipes: Vec<usize>,
-    /// For Darcy-Weisbach, each pipe's (viscosity × diameter, relative
-    /// roughness / 3.7), in `pipes` order: fixed for the run, so computed
-    /// once rather than every iteration (the same operations, the same
-    /// values). Empty for the other formulas.
-    pub dw_pipes: Vec<(f64, f64)>,
+    pub pipe_table: PipeTable,
     pub controls: Vec<ControlData>,
     pub ucf: UnitFactors,
     pub formula: HeadlossFormula,
@@ -528,11 +555,7 @@ impl Model {
         }
         let valves = (0..links.len()).filter(|&k| links[k].kind >= LinkType::Prv).collect();
         let (pipes, non_pipes): (Vec<usize>, _) = (0..links.len()).partition(|&k| links[k].kind <= LinkType::Pipe);
-        let dw_pipes = if formula == HeadlossFormula::DarcyWeisbach {
-            pipes.iter().map(|&k| (viscosity * links[k].diameter_ft, links[k].kc / links[k].diameter_ft / 3.7)).collect()
-        } else {
-            Vec::new()
-        };
+        let pipe_table = PipeTable::new(&links, &pipes, formula, viscosity);
         Ok(Model {
             njuncs,
             nnodes: net.nodes.len(),
@@ -545,7 +568,7 @@ impl Model {
             valves,
             pipes,
             non_pipes,
-            dw_pipes,
+            pipe_table,
             controls,
             ucf,
             formula,
