@@ -58,19 +58,42 @@ impl PipeScratch {
 }
 
 /// Sets `P` and `Y` of every link from the current flows and statuses.
-///
-/// Pipes go in passes over all of them, each pipe's operations unchanged:
-/// first the library calls (q^(n-1), or the Darcy-Weisbach friction
-/// factor's power and logarithm), which `batch_math` does several at a time
-/// with the C library's results, then the arithmetic, without branches (each
-/// case computed, the one that applies chosen), so that the compiler runs
-/// four pipes at a time, divisions included.
 pub(crate) fn headloss_coeffs(m: &Model, s: &mut State) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor has AVX2 (checked just above).
+        unsafe { pipe_coeffs_avx2(m, s) };
+    } else {
+        pipe_coeffs(m, s);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    pipe_coeffs(m, s);
+    for &k in &m.non_pipes {
+        (s.p[k], s.y[k]) = link_coeff(m, s, k);
+    }
+}
+
+/// `pipe_coeffs` compiled for AVX2: four pipes at a time in every pass,
+/// divisions included (IEEE operations give the same results in any width).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn pipe_coeffs_avx2(m: &Model, s: &mut State) {
+    pipe_coeffs(m, s);
+}
+
+/// The pipes' `P` and `Y`, in passes over all of them, each pipe's
+/// operations unchanged: first the library calls (q^(n-1), or the
+/// Darcy-Weisbach friction factor's power and logarithm), which
+/// `batch_math` does several at a time with the C library's results, then
+/// the arithmetic, without branches (each case computed, the one that
+/// applies chosen), so that the compiler can run several pipes at a time.
+#[inline(always)]
+fn pipe_coeffs(m: &Model, s: &mut State) {
     let State { flow, status, p, y, pipe_scratch, .. } = s;
     let PipeScratch { power, w, ln_y2, gathered } = pipe_scratch;
     let t = &m.pipe_table;
     let n = m.pipes.len();
-    let (flow_in, status_in, p_out, y_out): (&[f64], &[Status], &mut [f64], &mut [f64]) = match (t.first, gathered.as_mut()) {
+    let (flow, status, p_out, y_out): (&[f64], &[Status], &mut [f64], &mut [f64]) = match (t.first, gathered.as_mut()) {
         (Some(f), _) => (&flow[f..f + n], &status[f..f + n], &mut p[f..f + n], &mut y[f..f + n]),
         (None, Some(g)) => {
             for (i, &k) in m.pipes.iter().enumerate() {
@@ -80,125 +103,37 @@ pub(crate) fn headloss_coeffs(m: &Model, s: &mut State) {
         }
         (None, None) => unreachable!("PipeScratch::new gathers where the pipes are not consecutive"),
     };
+    // Equal lengths, stated once, so that the loops below index unchecked.
+    let (flow, status, r, km) = (&flow[..n], &status[..n], &t.r[..n], &t.km[..n]);
+    let (power, p_out, y_out) = (&mut power[..n], &mut p_out[..n], &mut y_out[..n]);
     if m.formula == HeadlossFormula::DarcyWeisbach {
+        let (sv, e37, w, ln_y2) = (&t.sv[..n], &t.e37[..n], &mut w[..n], &mut ln_y2[..n]);
         for i in 0..n {
-            w[i] = flow_in[i].abs() / t.sv[i];
+            w[i] = flow[i].abs() / sv[i];
             power[i] = w[i];
         }
         pow_in_place(power, 0.9);
         for i in 0..n {
             power[i] = A8 / power[i];
-            ln_y2[i] = t.e37[i] + power[i];
+            ln_y2[i] = e37[i] + power[i];
         }
         ln_in_place(ln_y2);
         // Between Re 2000 and 4000 (rare): the friction factor and its
         // derivative in place of y1 and ln y2.
         for i in 0..n {
-            let q = flow_in[i].abs();
-            if status_in[i] > Status::Closed && q > A2 * t.sv[i] && w[i] < A1 {
-                (power[i], ln_y2[i]) = transitional_friction(q, t.e37[i], t.sv[i]);
+            let q = flow[i].abs();
+            if status[i] > Status::Closed && q > A2 * sv[i] && w[i] < A1 {
+                (power[i], ln_y2[i]) = transitional_friction(q, e37[i], sv[i]);
             }
         }
-        let dw = DwPipes { flow: flow_in, status: status_in, r: &t.r, km: &t.km, sv: &t.sv, e37: &t.e37, w, y1: power, ln_y2 };
-        run_pass(&dw, p_out, y_out);
-    } else {
-        for (v, q) in power.iter_mut().zip(flow_in) {
-            *v = q.abs();
-        }
-        pow_in_place(power, m.hexp - 1.0);
-        let pl = PowerLawPipes { hexp: m.hexp, rqtol: m.rqtol, flow: flow_in, status: status_in, r: &t.r, km: &t.km, q_pow: power };
-        run_pass(&pl, p_out, y_out);
-    }
-    if let (None, Some(g)) = (t.first, gathered.as_ref()) {
-        for (i, &k) in m.pipes.iter().enumerate() {
-            (p[k], y[k]) = (g.p[i], g.y[i]);
-        }
-    }
-    for &k in &m.non_pipes {
-        (s.p[k], s.y[k]) = link_coeff(m, s, k);
-    }
-}
-/// A pass of arithmetic over all pipes, in `Model::pipes` order.
-trait PipePass {
-    fn coeffs(&self, p: &mut [f64], y: &mut [f64]);
-}
-
-/// Runs `pass` compiled for AVX2 where the processor has it (four pipes at
-/// a time; IEEE operations give the same results in any width).
-fn run_pass<P: PipePass>(pass: &P, p: &mut [f64], y: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the processor has AVX2 (checked just above).
-        return unsafe { run_pass_avx2(pass, p, y) };
-    }
-    pass.coeffs(p, y);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn run_pass_avx2<P: PipePass>(pass: &P, p: &mut [f64], y: &mut [f64]) {
-    pass.coeffs(p, y);
-}
-
-/// Hazen-Williams and Chezy-Manning pipes, given q_pow = |q|^(n-1).
-struct PowerLawPipes<'a> {
-    hexp: f64,
-    rqtol: f64,
-    flow: &'a [f64],
-    status: &'a [Status],
-    r: &'a [f64],
-    km: &'a [f64],
-    q_pow: &'a [f64],
-}
-
-impl PipePass for PowerLawPipes<'_> {
-    #[inline(always)]
-    fn coeffs(&self, p: &mut [f64], y: &mut [f64]) {
-        let n = p.len();
-        let (flow, status, r, km, q_pow, y) = (&self.flow[..n], &self.status[..n], &self.r[..n], &self.km[..n], &self.q_pow[..n], &mut y[..n]);
-        for i in 0..n {
-            let (flow, ml) = (flow[i], km[i]);
-            let q = flow.abs();
-            let hgrad = self.hexp * r[i] * q_pow[i];
-            // EPANET 2.2: a linear head loss with gradient RQTOL at tiny flows.
-            let tiny = hgrad < self.rqtol;
-            let hloss = if tiny { self.rqtol * q } else { hgrad * q / self.hexp };
-            let hgrad = if tiny { self.rqtol } else { hgrad };
-            let (hloss, hgrad) = if ml > 0.0 { (hloss + ml * q * q, hgrad + 2.0 * ml * q) } else { (hloss, hgrad) };
-            let hloss = if flow < 0.0 { -hloss } else { hloss };
-            let open = status[i] > Status::Closed;
-            p[i] = if open { 1.0 / hgrad } else { 1.0 / CBIG };
-            y[i] = if open { hloss / hgrad } else { flow };
-        }
-    }
-}
-
-/// Darcy-Weisbach pipes: Hagen-Poiseuille in laminar flow, Swamee-Jain
-/// above Re 4000, Dunlop's cubic between (y1 and ln_y2 then hold the
-/// friction factor and its derivative).
-struct DwPipes<'a> {
-    flow: &'a [f64],
-    status: &'a [Status],
-    r: &'a [f64],
-    km: &'a [f64],
-    sv: &'a [f64],
-    e37: &'a [f64],
-    w: &'a [f64],
-    y1: &'a [f64],
-    ln_y2: &'a [f64],
-}
-
-impl PipePass for DwPipes<'_> {
-    #[inline(always)]
-    fn coeffs(&self, p: &mut [f64], y: &mut [f64]) {
-        let n = p.len();
-        let (flow, status, r, km, y) = (&self.flow[..n], &self.status[..n], &self.r[..n], &self.km[..n], &mut y[..n]);
-        let (sv, e37, w, y1, ln_y2) = (&self.sv[..n], &self.e37[..n], &self.w[..n], &self.y1[..n], &self.ln_y2[..n]);
+        let y1 = power;
         for i in 0..n {
             let (flow, r, ml, sv) = (flow[i], r[i], km[i], sv[i]);
             let q = flow.abs();
+            // Laminar: Hagen-Poiseuille.
             let laminar_r = 16.0 * PI * sv * r;
             let laminar = (flow * (laminar_r + ml * q), laminar_r + 2.0 * ml * q);
+            // Swamee-Jain above Re 4000.
             let y2 = e37[i] + y1[i];
             let y3 = A9 * ln_y2[i];
             let f = 1.0 / (y3 * y3);
@@ -208,8 +143,33 @@ impl PipePass for DwPipes<'_> {
             let turbulent = (r1 * q * flow, 2.0 * r1 * q + dfdq * r * q * q);
             let (hloss, hgrad) = if q <= A2 * sv { laminar } else { turbulent };
             let open = status[i] > Status::Closed;
-            p[i] = if open { 1.0 / hgrad } else { 1.0 / CBIG };
-            y[i] = if open { hloss / hgrad } else { flow };
+            p_out[i] = if open { 1.0 / hgrad } else { 1.0 / CBIG };
+            y_out[i] = if open { hloss / hgrad } else { flow };
+        }
+    } else {
+        for i in 0..n {
+            power[i] = flow[i].abs();
+        }
+        pow_in_place(power, m.hexp - 1.0);
+        let (hexp, rqtol) = (m.hexp, m.rqtol);
+        for i in 0..n {
+            let (flow, ml) = (flow[i], km[i]);
+            let q = flow.abs();
+            let hgrad = hexp * r[i] * power[i];
+            // EPANET 2.2: a linear head loss with gradient RQTOL at tiny flows.
+            let tiny = hgrad < rqtol;
+            let hloss = if tiny { rqtol * q } else { hgrad * q / hexp };
+            let hgrad = if tiny { rqtol } else { hgrad };
+            let (hloss, hgrad) = if ml > 0.0 { (hloss + ml * q * q, hgrad + 2.0 * ml * q) } else { (hloss, hgrad) };
+            let hloss = if flow < 0.0 { -hloss } else { hloss };
+            let open = status[i] > Status::Closed;
+            p_out[i] = if open { 1.0 / hgrad } else { 1.0 / CBIG };
+            y_out[i] = if open { hloss / hgrad } else { flow };
+        }
+    }
+    if let (None, Some(g)) = (t.first, gathered.as_ref()) {
+        for (i, &k) in m.pipes.iter().enumerate() {
+            (p[k], y[k]) = (g.p[i], g.y[i]);
         }
     }
 }

@@ -182,14 +182,16 @@ pub(crate) struct PipeTable {
 impl PipeTable {
     fn new(links: &[LinkData], pipes: &[usize], formula: HeadlossFormula, viscosity: f64) -> PipeTable {
         let consecutive = pipes.windows(2).all(|w| w[1] == w[0] + 1);
-        let column = |f: &dyn Fn(&LinkData) -> f64| pipes.iter().map(|&k| f(&links[k])).collect::<Vec<f64>>();
+        fn column(links: &[LinkData], pipes: &[usize], f: impl Fn(&LinkData) -> f64) -> Vec<f64> {
+            pipes.iter().map(|&k| f(&links[k])).collect()
+        }
         let dw = formula == HeadlossFormula::DarcyWeisbach;
         PipeTable {
             first: if consecutive { Some(pipes.first().copied().unwrap_or(0)) } else { None },
-            r: column(&|l| l.r),
-            km: column(&|l| l.km),
-            sv: if dw { column(&|l| viscosity * l.diameter_ft) } else { Vec::new() },
-            e37: if dw { column(&|l| l.kc / l.diameter_ft / 3.7) } else { Vec::new() },
+            r: column(links, pipes, |l| l.r),
+            km: column(links, pipes, |l| l.km),
+            sv: if dw { column(links, pipes, |l| viscosity * l.diameter_ft) } else { Vec::new() },
+            e37: if dw { column(links, pipes, |l| l.kc / l.diameter_ft / 3.7) } else { Vec::new() },
         }
     }
 }
