@@ -302,8 +302,9 @@ pub(crate) fn apply_patterns(m: &Model, s: &mut State, t: i64, pattern_start: i6
             s.head[tank.node] = m.elevation[tank.node] * factor(p);
         }
     }
-    for (k, l) in m.links.iter().enumerate() {
-        if let Some(p) = l.pump.as_ref().and_then(|p| p.speed_pattern) {
+    // Pumps are among the non-pipes (in link order, as all links).
+    for &k in &m.non_pipes {
+        if let Some(p) = m.links[k].pump.as_ref().and_then(|p| p.speed_pattern) {
             set_link_setting(m, s, k, factor(p));
         }
     }
