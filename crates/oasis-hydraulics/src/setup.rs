@@ -269,9 +269,13 @@ impl Model {
     pub fn new(net: &Network) -> Result<Model, HydraulicsError> {
         let o = &net.options;
         let ucf = UnitFactors::new(o.flow_units, o.pressure_units, o.specific_gravity);
-        // The reader has checked that every id a link, control or rule names exists.
+        // The reader checks that every id a link or control names exists; a
+        // network built or edited in code may still name one that does not.
         let ids = ElementIds::new(net);
-        let node_index = |id: &str| ids.node(id).expect("a node the reader checked");
+        let node_index = |id: &str, named_by: &str| {
+            let message = || format!("undefined node {id} in {named_by}");
+            ids.node(id).ok_or_else(|| HydraulicsError::Input { code: 203, message: message() })
+        };
         let njuncs = net.junction_count();
 
         // Patterns: index 0 is EPANET's constant pattern; file patterns follow.
@@ -367,8 +371,8 @@ impl Model {
         for (k, l) in net.links.iter().enumerate() {
             // The reader's record of the ends spares a look-up by id.
             let [h1, h2] = net.recorded_link_ends(k);
-            let n1 = h1.unwrap_or_else(|| node_index(&l.from));
-            let n2 = h2.unwrap_or_else(|| node_index(&l.to));
+            let n1 = h1.map_or_else(|| node_index(&l.from, &format!("link {}", l.id)), Ok)?;
+            let n2 = h2.map_or_else(|| node_index(&l.to, &format!("link {}", l.id)), Ok)?;
             let mut link = match &l.kind {
                 LinkKind::Pipe(p) => {
                     let d = p.diameter / ucf.diameter;
@@ -490,7 +494,10 @@ impl Model {
 
         let mut controls = Vec::new();
         for c in &net.controls {
-            let k = ids.link(&c.link).expect("a link the reader checked");
+            let k = ids.link(&c.link).ok_or_else(|| HydraulicsError::Input {
+                code: 204,
+                message: format!("undefined link {} in a control", c.link),
+            })?;
             let link = &links[k];
             let (mut status, mut setting) = (Status::Active, MISSING);
             match c.action {
@@ -525,7 +532,7 @@ impl Model {
             }
             let (kind, node, grade, time_s) = match &c.condition {
                 ControlCondition::Above { node, value } | ControlCondition::Below { node, value } => {
-                    let j = node_index(node);
+                    let j = node_index(node, &format!("a control on link {}", c.link))?;
                     let grade = if j < njuncs {
                         elevation[j] + value / ucf.pressure
                     } else {

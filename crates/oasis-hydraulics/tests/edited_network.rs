@@ -30,3 +30,22 @@ fn moved_nodes_give_the_same_solution() {
     }
     assert!(a.links.iter().all(|l| l.flow.abs() > 0.1), "a network with flow in every pipe");
 }
+
+/// A network edited in code may name a node or link that does not exist (the
+/// reader rejects such files): the solver says which, with EPANET's code,
+/// instead of stopping the program.
+#[test]
+fn an_edit_naming_a_missing_node_or_link_is_an_error() {
+    let read = read_inp(NET.as_bytes(), "edited.inp").unwrap();
+    let mut edited = read.clone();
+    edited.links[2].to = "J9".into();
+    let err = Simulation::new(&edited).err().expect("an undefined node is an error");
+    assert_eq!(err.code(), 203);
+    assert!(err.to_string().contains("J9") && err.to_string().contains("P3"), "{err}");
+
+    let with_control = NET.replace("[END]", "[CONTROLS]\n LINK P4 CLOSED IF NODE T1 ABOVE 9\n[END]");
+    let mut edited = read_inp(with_control.as_bytes(), "control.inp").unwrap();
+    edited.controls[0].link = "P9".into();
+    let err = Simulation::new(&edited).err().expect("an undefined link is an error");
+    assert_eq!((err.code(), err.to_string().contains("P9")), (204, true), "{err}");
+}
