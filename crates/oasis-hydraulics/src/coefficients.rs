@@ -32,9 +32,10 @@ pub(crate) struct PipeScratch {
     /// ln(e/3.7 + y1) (transitional flow: the friction factor's derivative).
     w: Vec<f64>,
     ln_y2: Vec<f64>,
-    /// Only where the pipes are not consecutive links: their flows and
-    /// statuses gathered, and their `P` and `Y` before they are scattered.
-    gathered: Option<Gathered>,
+    /// Used (sized) only where the pipes are not consecutive links: their
+    /// flows and statuses gathered, and their `P` and `Y` before they are
+    /// scattered.
+    gathered: Gathered,
 }
 
 struct Gathered {
@@ -47,12 +48,8 @@ struct Gathered {
 impl PipeScratch {
     pub(crate) fn new(m: &Model) -> PipeScratch {
         let (n, dw_len) = (m.pipes.len(), m.pipe_table.sv.len());
-        let gathered = m.pipe_table.first.is_none().then(|| Gathered {
-            flow: vec![0.0; n],
-            status: vec![Status::Open; n],
-            p: vec![0.0; n],
-            y: vec![0.0; n],
-        });
+        let g = if m.pipe_table.first.is_none() { n } else { 0 };
+        let gathered = Gathered { flow: vec![0.0; g], status: vec![Status::Open; g], p: vec![0.0; g], y: vec![0.0; g] };
         PipeScratch { power: vec![0.0; n], w: vec![0.0; dw_len], ln_y2: vec![0.0; dw_len], gathered }
     }
 }
@@ -90,18 +87,17 @@ fn pipe_coeffs_avx2(m: &Model, s: &mut State) {
 #[inline(always)]
 fn pipe_coeffs(m: &Model, s: &mut State) {
     let State { flow, status, p, y, pipe_scratch, .. } = s;
-    let PipeScratch { power, w, ln_y2, gathered } = pipe_scratch;
+    let PipeScratch { power, w, ln_y2, gathered: g } = pipe_scratch;
     let t = &m.pipe_table;
     let n = m.pipes.len();
-    let (flow, status, p_out, y_out): (&[f64], &[Status], &mut [f64], &mut [f64]) = match (t.first, gathered.as_mut()) {
-        (Some(f), _) => (&flow[f..f + n], &status[f..f + n], &mut p[f..f + n], &mut y[f..f + n]),
-        (None, Some(g)) => {
+    let (flow, status, p_out, y_out): (&[f64], &[Status], &mut [f64], &mut [f64]) = match t.first {
+        Some(f) => (&flow[f..f + n], &status[f..f + n], &mut p[f..f + n], &mut y[f..f + n]),
+        None => {
             for (i, &k) in m.pipes.iter().enumerate() {
                 (g.flow[i], g.status[i]) = (flow[k], status[k]);
             }
             (&g.flow, &g.status, &mut g.p, &mut g.y)
         }
-        (None, None) => unreachable!("PipeScratch::new gathers where the pipes are not consecutive"),
     };
     // Equal lengths, stated once, so that the loops below index unchecked.
     let (flow, status, r, km) = (&flow[..n], &status[..n], &t.r[..n], &t.km[..n]);
@@ -167,7 +163,7 @@ fn pipe_coeffs(m: &Model, s: &mut State) {
             y_out[i] = if open { hloss / hgrad } else { flow };
         }
     }
-    if let (None, Some(g)) = (t.first, gathered.as_ref()) {
+    if t.first.is_none() {
         for (i, &k) in m.pipes.iter().enumerate() {
             (p[k], y[k]) = (g.p[i], g.y[i]);
         }

@@ -273,8 +273,7 @@ impl Model {
         // network built or edited in code may still name one that does not.
         let ids = ElementIds::new(net);
         let node_index = |id: &str, named_by: &str| {
-            let message = || format!("undefined node {id} in {named_by}");
-            ids.node(id).ok_or_else(|| HydraulicsError::Input { code: 203, message: message() })
+            ids.node(id).ok_or_else(|| HydraulicsError::Input { code: 203, message: format!("undefined node {id} in {named_by}") })
         };
         let njuncs = net.junction_count();
 
