@@ -72,8 +72,7 @@ pub fn time_phases(bytes: &[u8], source_name: &str, repeat: usize) -> Result<Pha
         drop(shared);
 
         let w = Stopwatch::start();
-        let (xadj, mut adjncy) = junction_graph(junctions, nodes, &ends);
-        let order = minimum_degree(junctions, &xadj, &mut adjncy);
+        let order = minimum_degree(junction_graph(junctions, nodes, &ends));
         spans[3].push(w.stop());
         drop(order);
 

@@ -9,7 +9,7 @@
 //! are dominated by round-off, and only the same operations give the same
 //! round-off.
 
-use crate::ordering::minimum_degree;
+use crate::ordering::{minimum_degree, Graph};
 use crate::setup::Model;
 
 /// Symbolic structure plus the coefficient arrays (1-based, as EPANET's).
@@ -79,9 +79,9 @@ pub(crate) struct Scratch {
     dirty: bool,
 }
 
-/// EPANET's junction graph in compressed 1-based form (`xadj`, `adjncy`),
-/// the input of the ordering, for a network's links given as 0-based node pairs.
-pub fn junction_graph(njuncs: usize, nnodes: usize, links: &[(usize, usize)]) -> (Vec<i64>, Vec<i64>) {
+/// EPANET's junction graph, the input of the ordering, for a network's links
+/// given as 0-based node pairs.
+pub fn junction_graph(njuncs: usize, nnodes: usize, links: &[(usize, usize)]) -> Graph {
     Adjacency::of(nnodes, links).junction_graph(njuncs)
 }
 
@@ -110,7 +110,9 @@ impl Adjacency {
         let mut adj = Adjacency { len: vec![0; nnodes + 1], neighbour: vec![0; start[nnodes + 1] as usize], start };
         for &(a, b) in links {
             let (i, j) = (a + 1, b + 1);
-            if !adj.neighbours(i).contains(&(j as u32)) {
+            // The ordering relies on a simple graph (Model::new rejects a
+            // link from a node to itself).
+            if i != j && !adj.neighbours(i).contains(&(j as u32)) {
                 adj.push(i, j);
                 adj.push(j, i);
             }
@@ -130,7 +132,7 @@ impl Adjacency {
 
     /// The junction-only graph, each list most recent link first (the order
     /// the ordering's tie-breaks see in EPANET).
-    fn junction_graph(&self, n: usize) -> (Vec<i64>, Vec<i64>) {
+    fn junction_graph(&self, n: usize) -> Graph {
         let mut xadj = vec![0i64; n + 2];
         let mut adjncy = Vec::with_capacity(self.neighbour.len() + 2);
         adjncy.push(0);
@@ -140,7 +142,7 @@ impl Adjacency {
             xadj[k + 1] = adjncy.len() as i64;
         }
         adjncy.push(0);
-        (xadj, adjncy)
+        Graph { n, xadj, adjncy }
     }
 }
 
@@ -241,8 +243,7 @@ impl Cholesky {
         let mut row: Vec<usize> = (0..=nnodes).collect();
         let mut order: Vec<usize> = (0..=nnodes).collect();
         if n > 0 {
-            let (xadj, mut adjncy) = adj.junction_graph(n);
-            let (perm, invp) = minimum_degree(n, &xadj, &mut adjncy);
+            let (perm, invp) = minimum_degree(adj.junction_graph(n));
             for k in 1..=n {
                 order[k] = perm[k] as usize;
                 row[k] = invp[k] as usize;
@@ -403,8 +404,7 @@ mod tests {
                 links.push(links[next(links.len())]);
             }
             let adj = Adjacency::of(nnodes, &links);
-            let (xadj, mut adjncy) = adj.junction_graph(n);
-            let (perm, invp) = minimum_degree(n, &xadj, &mut adjncy);
+            let (perm, invp) = minimum_degree(adj.junction_graph(n));
             let order: Vec<usize> = (0..=n).map(|k| if k == 0 { 0 } else { perm[k] as usize }).collect();
             let row: Vec<usize> = (0..=nnodes).map(|k| if (1..=n).contains(&k) { invp[k] as usize } else { k }).collect();
             let (xlnz, nzsub) = symbolic(n, &adj, &order, &row);

@@ -10,44 +10,117 @@
 //! Arrays are 1-based (index 0 unused) because the algorithm uses 0 and
 //! negative values as markers inside the adjacency array.
 
-/// Computes the ordering of a graph of `n` nodes given in compressed form
-/// (`xadj`, `adjncy`, 1-based, `xadj.len() == n + 2`). Returns `(perm, invp)`:
-/// `perm[k]` is the node eliminated k-th, `invp[node]` its position.
-pub fn minimum_degree(n: usize, xadj: &[i64], adjncy: &mut [i64]) -> (Vec<i64>, Vec<i64>) {
-    let mut g = Mmd::new(n, xadj);
-    g.run(adjncy);
+use std::ops::{Index, IndexMut};
+
+/// A graph in the compressed 1-based form the ordering takes (`xadj`,
+/// `adjncy`, `xadj.len() == n + 2`, a 0 after the last list). Only this crate
+/// builds one (`cholesky::junction_graph`), and always simple (no self-loops,
+/// no repeated edges) and symmetric: the ordering indexes without bounds
+/// checks on that promise.
+pub struct Graph {
+    pub(crate) n: usize,
+    pub(crate) xadj: Vec<i64>,
+    pub(crate) adjncy: Vec<i64>,
+}
+
+impl Graph {
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Where each node's list starts in `adjncy` (1-based).
+    pub fn xadj(&self) -> &[i64] {
+        &self.xadj
+    }
+
+    /// The lists, one after another.
+    pub fn adjncy(&self) -> &[i64] {
+        &self.adjncy
+    }
+}
+
+/// Computes the ordering of `graph` (which it uses up as working storage).
+/// Returns `(perm, invp)`: `perm[k]` is the node eliminated k-th, `invp[node]`
+/// its position.
+pub fn minimum_degree(graph: Graph) -> (Vec<i64>, Vec<i64>) {
+    let Graph { n, xadj, mut adjncy } = graph;
+    // What the unchecked indexing below relies on besides the graph being
+    // simple and symmetric: every list lies inside `adjncy`, with room for
+    // the 0 after the last.
+    assert!(xadj.len() == n + 2 && xadj[1] >= 1 && xadj.windows(2).skip(1).all(|w| w[0] <= w[1]));
+    assert!((xadj[n + 1] as usize) < adjncy.len());
+    let mut g = Mmd::new(n, Trusted(&xadj));
+    g.run(&mut Trusted(&mut adjncy));
     g.number()
 }
+
+/// An array indexed without bounds checks in release builds (checked in
+/// debug builds, so in the tests). In GENMMD on a simple symmetric graph
+/// every value stored in the adjacency array is a node number, a negated one
+/// or 0, every degree is below n, and every position lies in a node's list;
+/// the node arrays have n + 2 entries. The checks cost a tenth of the
+/// ordering's time.
+#[derive(Clone, Copy)]
+struct Trusted<A>(A);
+
+impl<A: AsRef<[i64]>> Index<usize> for Trusted<A> {
+    type Output = i64;
+
+    #[inline(always)]
+    fn index(&self, i: usize) -> &i64 {
+        let v = self.0.as_ref();
+        debug_assert!(i < v.len(), "GENMMD index {i} out of {}", v.len());
+        // SAFETY: in bounds by the algorithm's invariants (see the type).
+        unsafe { v.get_unchecked(i) }
+    }
+}
+
+impl<A: AsRef<[i64]> + AsMut<[i64]>> IndexMut<usize> for Trusted<A> {
+    #[inline(always)]
+    fn index_mut(&mut self, i: usize) -> &mut i64 {
+        let v = self.0.as_mut();
+        debug_assert!(i < v.len(), "GENMMD index {i} out of {}", v.len());
+        // SAFETY: as for `index`.
+        unsafe { v.get_unchecked_mut(i) }
+    }
+}
+
+type Adj<'a> = Trusted<&'a mut [i64]>;
 
 const MAXINT: i64 = i32::MAX as i64;
 const DELTA: i64 = -1;
 
 struct Mmd<'a> {
     n: usize,
-    xadj: &'a [i64],
+    xadj: Trusted<&'a [i64]>,
     /// Heads of the degree lists (index = degree + 1).
-    dhead: Vec<i64>,
+    dhead: Trusted<Vec<i64>>,
     /// Forward link in the degree lists; later the (negated) position or the
     /// supernode a node was merged into.
-    forward: Vec<i64>,
+    forward: Trusted<Vec<i64>>,
     /// Backward link in the degree lists (negative: head, holding -degree).
-    backward: Vec<i64>,
-    qsize: Vec<i64>,
-    llist: Vec<i64>,
-    marker: Vec<i64>,
+    backward: Trusted<Vec<i64>>,
+    qsize: Trusted<Vec<i64>>,
+    llist: Trusted<Vec<i64>>,
+    marker: Trusted<Vec<i64>>,
 }
 
 impl<'a> Mmd<'a> {
-    fn new(n: usize, xadj: &'a [i64]) -> Mmd<'a> {
+    fn new(n: usize, xadj: Trusted<&'a [i64]>) -> Mmd<'a> {
         let mut g = Mmd {
             n,
             xadj,
-            dhead: vec![0; n + 2],
-            forward: vec![0; n + 2],
-            backward: vec![0; n + 2],
-            qsize: vec![1; n + 2],
-            llist: vec![0; n + 2],
-            marker: vec![0; n + 2],
+            dhead: Trusted(vec![0; n + 2]),
+            forward: Trusted(vec![0; n + 2]),
+            backward: Trusted(vec![0; n + 2]),
+            qsize: Trusted(vec![1; n + 2]),
+            llist: Trusted(vec![0; n + 2]),
+            marker: Trusted(vec![0; n + 2]),
         };
         for node in 1..=n {
             let ndeg = (xadj[node + 1] - xadj[node] + 1) as usize;
@@ -62,7 +135,7 @@ impl<'a> Mmd<'a> {
         g
     }
 
-    fn run(&mut self, adjncy: &mut [i64]) {
+    fn run(&mut self, adjncy: &mut Adj) {
         let n = self.n as i64;
         if n <= 0 {
             return;
@@ -143,7 +216,7 @@ impl<'a> Mmd<'a> {
     /// Eliminates `mdnode`: builds its reachable set in place of its
     /// adjacency (borrowing storage of eliminated neighbours) and updates the
     /// neighbours' lists.
-    fn eliminate(&mut self, mdnode: usize, adj: &mut [i64], tag: i64) {
+    fn eliminate(&mut self, mdnode: usize, adj: &mut Adj, tag: i64) {
         let xadj = self.xadj;
         self.marker[mdnode] = tag;
         let istart = xadj[mdnode] as usize;
@@ -279,7 +352,7 @@ impl<'a> Mmd<'a> {
     }
 
     /// Updates the degrees of the nodes reachable from the new elements.
-    fn update(&mut self, ehead: i64, adj: &mut [i64], mdeg: &mut usize, tag: &mut i64) {
+    fn update(&mut self, ehead: i64, adj: &mut Adj, mdeg: &mut usize, tag: &mut i64) {
         let xadj = self.xadj;
         let mdeg0 = *mdeg as i64 + DELTA;
         let mut element = ehead;
@@ -344,7 +417,7 @@ impl<'a> Mmd<'a> {
 
     /// Degree contribution for a node with two neighbours: the element and
     /// one other node or element; merges indistinguishable nodes.
-    fn two_neighbour_degree(&mut self, enode: usize, element: i64, adj: &[i64], tag: i64) -> i64 {
+    fn two_neighbour_degree(&mut self, enode: usize, element: i64, adj: &Adj, tag: i64) -> i64 {
         let xadj = self.xadj;
         let start = xadj[enode] as usize;
         let mut nabor = adj[start];
@@ -376,7 +449,7 @@ impl<'a> Mmd<'a> {
     }
 
     /// Degree contribution for a node with more than two neighbours.
-    fn general_degree(&mut self, enode: usize, adj: &[i64], tag: i64) -> i64 {
+    fn general_degree(&mut self, enode: usize, adj: &Adj, tag: i64) -> i64 {
         let xadj = self.xadj;
         let mut deg = 0;
         let istart = xadj[enode] as usize;
@@ -409,7 +482,7 @@ impl<'a> Mmd<'a> {
     /// Final numbering: merged nodes follow their supernode's root.
     fn number(mut self) -> (Vec<i64>, Vec<i64>) {
         let n = self.n;
-        let invp = &mut self.forward;
+        let invp = &mut self.forward.0;
         let mut perm = vec![0i64; n + 1];
         for node in 1..=n {
             perm[node] = if self.qsize[node] <= 0 { invp[node] } else { -invp[node] };
@@ -451,15 +524,15 @@ impl<'a> Mmd<'a> {
 /// through the stretches it borrowed (a negative entry names the next one),
 /// up to a 0 or the end of the last stretch.
 struct Reach<'g> {
-    xadj: &'g [i64],
-    adj: &'g [i64],
+    xadj: Trusted<&'g [i64]>,
+    adj: Trusted<&'g [i64]>,
     i: usize,
     end: usize,
 }
 
 impl<'g> Reach<'g> {
-    fn new(xadj: &'g [i64], adj: &'g [i64], element: usize) -> Reach<'g> {
-        Reach { xadj, adj, i: xadj[element] as usize, end: xadj[element + 1] as usize }
+    fn new(xadj: Trusted<&'g [i64]>, adj: &'g Adj<'_>, element: usize) -> Reach<'g> {
+        Reach { xadj, adj: Trusted(&*adj.0), i: xadj[element] as usize, end: xadj[element + 1] as usize }
     }
 }
 

@@ -372,6 +372,10 @@ impl Model {
             let [h1, h2] = net.recorded_link_ends(k);
             let n1 = h1.map_or_else(|| node_index(&l.from, &format!("link {}", l.id)), Ok)?;
             let n2 = h2.map_or_else(|| node_index(&l.to, &format!("link {}", l.id)), Ok)?;
+            if n1 == n2 {
+                // The reader rejects this; the matrix has no entry for it.
+                return Err(HydraulicsError::Input { code: 222, message: format!("link {} has the same start and end node {}", l.id, l.from) });
+            }
             let mut link = match &l.kind {
                 LinkKind::Pipe(p) => {
                     let d = p.diameter / ucf.diameter;

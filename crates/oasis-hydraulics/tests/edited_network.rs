@@ -43,6 +43,11 @@ fn an_edit_naming_a_missing_node_or_link_is_an_error() {
     assert_eq!(err.code(), 203);
     assert!(err.to_string().contains("J9") && err.to_string().contains("P3"), "{err}");
 
+    let mut edited = read.clone();
+    edited.links[2].to = "J2".into();
+    let err = Simulation::new(&edited).err().expect("a link from a node to itself is an error");
+    assert_eq!((err.code(), err.to_string().contains("P3")), (222, true), "{err}");
+
     let with_control = NET.replace("[END]", "[CONTROLS]\n LINK P4 CLOSED IF NODE T1 ABOVE 9\n[END]");
     let mut edited = read_inp(with_control.as_bytes(), "control.inp").unwrap();
     edited.controls[0].link = "P9".into();

@@ -71,10 +71,9 @@ fn junction_order_equals_epanet22_genmmd() {
                 net.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
             let pairs: Vec<(usize, usize)> = net.links.iter().map(|l| (index[l.from.as_str()], index[l.to.as_str()])).collect();
             let n = net.junction_count();
-            let (xadj, adjncy) = oasis_hydraulics::cholesky::junction_graph(n, net.nodes.len(), &pairs);
-            let theirs = epanet_order(&lib, n, &xadj, &adjncy);
-            let mut mine_adj = adjncy.clone();
-            let (ours, _) = oasis_hydraulics::ordering::minimum_degree(n, &xadj, &mut mine_adj);
+            let graph = oasis_hydraulics::cholesky::junction_graph(n, net.nodes.len(), &pairs);
+            let theirs = epanet_order(&lib, n, graph.xadj(), graph.adjncy());
+            let (ours, _) = oasis_hydraulics::ordering::minimum_degree(graph);
             if ours[1..=n] != theirs[1..=n] {
                 let first = (1..=n).find(|&k| ours[k] != theirs[k]).unwrap();
                 failures.push(format!("{}: orders differ from position {first}", path.display()));
