@@ -15,14 +15,14 @@ use super::tables::{EXP2_HI, EXP2_LO, LOG_C_HI, LOG_C_LO, LOG_INVC};
 pub(super) const MAX_EXPONENT: f64 = 8.0;
 
 /// x = 2^k z with z from this bit pattern (0.7071) up to twice it.
-const OFF: i64 = 0x3FE6_9555_0000_0000;
+pub(super) const OFF: i64 = 0x3FE6_9555_0000_0000;
 /// ln 2 with 42 significant bits, so that k ln 2 is exact, and the rest.
-const LN2_HI: f64 = 0.6931471805598903;
-const LN2_LO: f64 = 5.497923018708371e-14;
+pub(super) const LN2_HI: f64 = 0.6931471805598903;
+pub(super) const LN2_LO: f64 = 5.497923018708371e-14;
 /// 128 / ln 2, and ln 2 / 128 with 36 significant bits and the rest.
-const INV_LN2_128: f64 = 184.6649652337873;
-const LN2_128_HI: f64 = 0.005415212348111709;
-const LN2_128_LO: f64 = 1.2864023111638346e-14;
+pub(super) const INV_LN2_128: f64 = 184.6649652337873;
+pub(super) const LN2_128_HI: f64 = 0.005415212348111709;
+pub(super) const LN2_128_LO: f64 = 1.2864023111638346e-14;
 /// 1.5 × 2^52: adding it puts a small integer in the low bits.
 const SHIFT: f64 = 6755399441055744.0;
 const SHIFT_BITS: i64 = 0x4338_0000_0000_0000;
@@ -32,10 +32,10 @@ const SHIFT_BITS: i64 = 0x4338_0000_0000_0000;
 /// 0.509 ULP + 32 × 1.3 × 2^-15 < 0.511 ULP for |y ln x| < 32, its log by
 /// 0.52 ULP (the bounds its sources give): every other double lies farther
 /// from the exact value than 1 - 0.48 - 0.002 resp. 1 - 0.47 ULP.
-const POW_KEEP_ULP: f64 = 0.48;
-const LN_KEEP_ULP: f64 = 0.47;
+pub(super) const POW_KEEP_ULP: f64 = 0.48;
+pub(super) const LN_KEEP_ULP: f64 = 0.47;
 /// The bound on the absolute error of the double-double ln.
-const LN_ERROR: f64 = 1.0 / (1u128 << 64) as f64;
+pub(super) const LN_ERROR: f64 = 1.0 / (1u128 << 64) as f64;
 
 #[target_feature(enable = "avx2,fma")]
 #[inline]
@@ -220,13 +220,17 @@ fn each_four(xs: &mut [f64], kernel: impl Fn(__m256d) -> (__m256d, __m256d), fal
         input[..n].copy_from_slice(block);
         input[n..n.next_multiple_of(4)].fill(1.0);
         let mut out = [0.0; 4];
-        for (g, four) in input[..n.next_multiple_of(4)].chunks_exact(4).enumerate() {
-            // SAFETY: `four` and `out` hold four values each.
+        let groups = input[..n.next_multiple_of(4)].chunks_exact(4).zip(block.chunks_mut(4)).zip(&mut missed);
+        for ((four, dest), missed) in groups {
+            // SAFETY: `four` holds four values, `dest` as many as it has.
             let (v, keep) = kernel(unsafe { _mm256_loadu_pd(four.as_ptr()) });
-            unsafe { _mm256_storeu_pd(out.as_mut_ptr(), v) };
-            let end = (4 * g + 4).min(n);
-            block[4 * g..end].copy_from_slice(&out[..end - 4 * g]);
-            missed[g] = (!_mm256_movemask_pd(keep) & 0b1111) as u8;
+            if dest.len() == 4 {
+                unsafe { _mm256_storeu_pd(dest.as_mut_ptr(), v) };
+            } else {
+                unsafe { _mm256_storeu_pd(out.as_mut_ptr(), v) };
+                dest.copy_from_slice(&out[..dest.len()]);
+            }
+            *missed = (!_mm256_movemask_pd(keep) & 0b1111) as u8;
         }
         for (g, &lanes) in missed[..n.div_ceil(4)].iter().enumerate() {
             if lanes != 0 {
