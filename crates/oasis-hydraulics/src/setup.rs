@@ -6,6 +6,7 @@ use oasis_network::units::{HeadlossFormula, UnitFactors};
 use oasis_network::*;
 
 use crate::HydraulicsError;
+use crate::batch_math::pow_in_place;
 
 /// A map from element ids: foldhash, seeded at random per map, fast on short
 /// ids and not open to ids written to collide (files may come from anyone).
@@ -18,22 +19,43 @@ pub(crate) struct ElementIds<'a> {
     net: &'a Network,
     nodes: std::cell::OnceCell<IdMap<'a>>,
     links: std::cell::OnceCell<IdMap<'a>>,
+    node_scans: std::cell::Cell<usize>,
+    link_scans: std::cell::Cell<usize>,
 }
 
 impl<'a> ElementIds<'a> {
     pub fn new(net: &'a Network) -> ElementIds<'a> {
-        ElementIds { net, nodes: Default::default(), links: Default::default() }
+        ElementIds { net, nodes: Default::default(), links: Default::default(), node_scans: Default::default(), link_scans: Default::default() }
     }
 
     pub fn node(&self, id: &str) -> Option<usize> {
-        let map = self.nodes.get_or_init(|| self.net.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect());
-        map.get(id).copied()
+        look_up(&self.nodes, &self.node_scans, &self.net.nodes, |n| &n.id, id)
     }
 
     pub fn link(&self, id: &str) -> Option<usize> {
-        let map = self.links.get_or_init(|| self.net.links.iter().enumerate().map(|(k, l)| (l.id.as_str(), k)).collect());
-        map.get(id).copied()
+        look_up(&self.links, &self.link_scans, &self.net.links, |l| &l.id, id)
     }
+}
+
+/// Look-ups by scanning, from the end, before a map is built: a few controls
+/// naming tanks and pumps (listed after the junctions and pipes) find them
+/// at once, while hashing every id costs as much as scanning them all.
+const SCANS_BEFORE_MAP: usize = 8;
+
+/// The last element named `id` (as the map, built in order, keeps the last).
+fn look_up<'a, T>(
+    map: &std::cell::OnceCell<IdMap<'a>>,
+    scans: &std::cell::Cell<usize>,
+    elements: &'a [T],
+    id_of: impl Fn(&'a T) -> &'a String,
+    id: &str,
+) -> Option<usize> {
+    if map.get().is_none() && scans.get() < SCANS_BEFORE_MAP {
+        scans.set(scans.get() + 1);
+        return elements.iter().rposition(|e| id_of(e) == id);
+    }
+    let map = map.get_or_init(|| elements.iter().enumerate().map(|(i, e)| (id_of(e).as_str(), i)).collect());
+    map.get(id).copied()
 }
 
 pub(crate) const QZERO: f64 = 1e-6;
@@ -483,7 +505,8 @@ impl Model {
             if link.kind <= LinkType::Pipe {
                 let (e, d, len) = (link.kc, link.diameter_ft, link.length_ft);
                 link.r = match formula {
-                    HeadlossFormula::HazenWilliams => 4.727 * len / e.powf(hexp) / d.powf(4.871),
+                    // Below, for all pipes at once.
+                    HeadlossFormula::HazenWilliams => 0.0,
                     HeadlossFormula::DarcyWeisbach => {
                         len / 2.0 / 32.2 / d / (std::f64::consts::PI * (d * d) / 4.0).powi(2)
                     }
@@ -567,6 +590,17 @@ impl Model {
         }
         let valves = (0..links.len()).filter(|&k| links[k].kind >= LinkType::Prv).collect();
         let (pipes, non_pipes): (Vec<usize>, _) = (0..links.len()).partition(|&k| links[k].kind <= LinkType::Pipe);
+        if formula == HeadlossFormula::HazenWilliams {
+            // 4.727 L / C^1.852 / D^4.871, the powers over all pipes at once
+            // (the C library's bits, faster).
+            let mut c_pow: Vec<f64> = pipes.iter().map(|&k| links[k].kc).collect();
+            let mut d_pow: Vec<f64> = pipes.iter().map(|&k| links[k].diameter_ft).collect();
+            pow_in_place(&mut c_pow, hexp);
+            pow_in_place(&mut d_pow, 4.871);
+            for (i, &k) in pipes.iter().enumerate() {
+                links[k].r = 4.727 * links[k].length_ft / c_pow[i] / d_pow[i];
+            }
+        }
         let pipe_table = PipeTable::new(&links, &pipes, formula, viscosity);
         Ok(Model {
             njuncs,
@@ -715,3 +749,34 @@ fn pump_data(net: &Network, p: &Pump, ucf: &UnitFactors, id: &str) -> Result<Pum
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first look-ups scan, the later ones use the map: both give every
+    /// element's own index, and None for an id that is not there.
+    #[test]
+    fn element_ids_scan_then_map_alike() {
+        let mut text = String::from("[JUNCTIONS]\n");
+        for i in 0..30 {
+            text += &format!(" J{i} 10 1\n");
+        }
+        text += "[RESERVOIRS]\n R1 60\n[PIPES]\n P0 R1 J0 100 200 120\n";
+        for i in 1..30 {
+            text += &format!(" P{i} J{} J{i} 100 200 120\n", i - 1);
+        }
+        let net = read_inp(text.as_bytes(), "ids.inp").unwrap();
+        let ids = ElementIds::new(&net);
+        for round in 0..2 {
+            for (i, node) in net.nodes.iter().enumerate().rev() {
+                assert_eq!(ids.node(&node.id), Some(i), "round {round}, node {}", node.id);
+            }
+            for (k, link) in net.links.iter().enumerate() {
+                assert_eq!(ids.link(&link.id), Some(k), "round {round}, link {}", link.id);
+            }
+            assert_eq!((ids.node("J99"), ids.link("P99")), (None, None));
+        }
+        assert!(ids.nodes.get().is_some() && ids.links.get().is_some(), "past the scans, the maps are built");
+    }
+}
