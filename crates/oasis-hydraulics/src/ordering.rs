@@ -7,8 +7,10 @@
 //! eliminated node becomes an "element" whose list holds its reachable set,
 //! and nodes that become indistinguishable are merged into supernodes.
 //!
-//! Arrays are 1-based (index 0 unused) because the algorithm uses 0 and
-//! negative values as markers inside the adjacency array.
+//! Arrays are 1-based (index 0 unused): 0 marks the end of a list and "no
+//! node". The element lists are kept apart from the adjacency array (GENMMD
+//! writes them into it), which changes where they are stored, not the order
+//! of anything in them.
 
 use std::ops::{Index, IndexMut};
 
@@ -61,10 +63,10 @@ pub fn minimum_degree(graph: Graph) -> (Vec<i64>, Vec<i64>) {
 
 /// An array indexed without bounds checks in release builds (checked in
 /// debug builds, so in the tests). In GENMMD on a simple symmetric graph
-/// every value stored in the adjacency array is a node number, a negated one
-/// or 0, every degree is below n, and every position lies in a node's list;
-/// the node arrays have n + 2 entries. The checks cost a tenth of the
-/// ordering's time.
+/// every value stored in the adjacency array and the element lists is a
+/// node number or 0, every degree is below n, and every position lies in a
+/// node's list; the node arrays have n + 2 entries. The checks cost a tenth
+/// of the ordering's time.
 #[derive(Clone, Copy)]
 struct Trusted<A>(A);
 
@@ -108,6 +110,14 @@ struct Mmd<'a> {
     qsize: Trusted<Vec<i64>>,
     llist: Trusted<Vec<i64>>,
     marker: Trusted<Vec<i64>>,
+    /// Each element's list (its reachable set when it was eliminated), in
+    /// GENMMD's order: element e's nodes are `members[first[e]..end[e]]`.
+    /// GENMMD keeps these lists in the adjacency array itself, chained
+    /// through the storage of the elements each absorbed; kept apart, each
+    /// is read as one run, without the links and end marks to test.
+    members: Vec<i64>,
+    first: Trusted<Vec<i64>>,
+    end: Trusted<Vec<i64>>,
 }
 
 impl<'a> Mmd<'a> {
@@ -121,6 +131,9 @@ impl<'a> Mmd<'a> {
             qsize: Trusted(vec![1; n + 2]),
             llist: Trusted(vec![0; n + 2]),
             marker: Trusted(vec![0; n + 2]),
+            members: Vec::with_capacity(xadj[n + 1] as usize),
+            first: Trusted(vec![0; n + 2]),
+            end: Trusted(vec![0; n + 2]),
         };
         for node in 1..=n {
             let ndeg = (xadj[node + 1] - xadj[node] + 1) as usize;
@@ -213,17 +226,16 @@ impl<'a> Mmd<'a> {
         }
     }
 
-    /// Eliminates `mdnode`: builds its reachable set in place of its
-    /// adjacency (borrowing storage of eliminated neighbours) and updates the
-    /// neighbours' lists.
+    /// Eliminates `mdnode`: its element's list is its reachable set (its
+    /// uneliminated neighbours, then those of the elements it absorbs), and
+    /// each node on it gets mdnode in place of those elements.
     fn eliminate(&mut self, mdnode: usize, adj: &mut Adj, tag: i64) {
         let xadj = self.xadj;
         self.marker[mdnode] = tag;
         let istart = xadj[mdnode] as usize;
         let istop = (xadj[mdnode + 1] - 1) as usize;
+        let first = self.members.len();
         let mut element: i64 = 0;
-        let mut rloc = istart;
-        let mut rlimit = istop;
         for i in istart..=istop {
             let nabor = adj[i];
             if nabor == 0 {
@@ -238,106 +250,67 @@ impl<'a> Mmd<'a> {
                 self.llist[nb] = element;
                 element = nabor;
             } else {
-                adj[rloc] = nabor;
-                rloc += 1;
+                self.members.push(nabor);
             }
         }
         // Merge in the reachable nodes of neighbouring elements.
         while element > 0 {
-            adj[rlimit] = -element;
-            let mut link = element as usize;
-            'element: loop {
-                let jstart = xadj[link] as usize;
-                let jstop = (xadj[link + 1] - 1) as usize;
-                let mut j = jstart;
-                while j <= jstop {
-                    let node = adj[j];
-                    if node < 0 {
-                        link = (-node) as usize;
-                        continue 'element;
-                    }
-                    if node == 0 {
-                        break 'element;
-                    }
-                    let nd = node as usize;
-                    if self.marker[nd] < tag && self.forward[nd] >= 0 {
-                        self.marker[nd] = tag;
-                        while rloc >= rlimit {
-                            let borrowed = (-adj[rlimit]) as usize;
-                            rloc = xadj[borrowed] as usize;
-                            rlimit = (xadj[borrowed + 1] - 1) as usize;
-                        }
-                        adj[rloc] = node;
-                        rloc += 1;
-                    }
-                    j += 1;
+            let e = element as usize;
+            for p in self.first[e] as usize..self.end[e] as usize {
+                let node = self.members[p];
+                let nd = node as usize;
+                if self.marker[nd] < tag && self.forward[nd] >= 0 {
+                    self.marker[nd] = tag;
+                    self.members.push(node);
                 }
-                break;
             }
-            element = self.llist[element as usize];
+            element = self.llist[e];
         }
-        if rloc <= rlimit {
-            adj[rloc] = 0;
-        }
+        let end = self.members.len();
+        (self.first[mdnode], self.end[mdnode]) = (first as i64, end as i64);
         // For each node of the reachable set ...
-        let mut link = mdnode;
-        'reach: loop {
-            let istart = xadj[link] as usize;
-            let istop = (xadj[link + 1] - 1) as usize;
-            let mut i = istart;
-            while i <= istop {
-                let rnode = adj[i];
-                if rnode < 0 {
-                    link = (-rnode) as usize;
-                    continue 'reach;
+        for p in first..end {
+            let rn = self.members[p] as usize;
+            // ... take it out of the degree structure,
+            let pv = self.backward[rn];
+            if pv != 0 && pv != -MAXINT {
+                let nx = self.forward[rn];
+                if nx > 0 {
+                    self.backward[nx as usize] = pv;
                 }
-                if rnode == 0 {
-                    break 'reach;
-                }
-                let rn = rnode as usize;
-                // ... take it out of the degree structure,
-                let pv = self.backward[rn];
-                if pv != 0 && pv != -MAXINT {
-                    let nx = self.forward[rn];
-                    if nx > 0 {
-                        self.backward[nx as usize] = pv;
-                    }
-                    if pv > 0 {
-                        self.forward[pv as usize] = nx;
-                    } else {
-                        self.dhead[(-pv) as usize] = nx;
-                    }
-                }
-                // purge its inactive quotient neighbours,
-                let jstart = xadj[rn] as usize;
-                let jstop = (xadj[rn + 1] - 1) as usize;
-                let mut xq = jstart;
-                for j in jstart..=jstop {
-                    let nabor = adj[j];
-                    if nabor == 0 {
-                        break;
-                    }
-                    // Branch-free: the kept/dropped pattern is unpredictable.
-                    adj[xq] = nabor;
-                    xq += (self.marker[nabor as usize] < tag) as usize;
-                }
-                let nq = xq as i64 - jstart as i64;
-                if nq <= 0 {
-                    // and merge it with mdnode when nothing else is left,
-                    self.merge(rn, mdnode);
+                if pv > 0 {
+                    self.forward[pv as usize] = nx;
                 } else {
-                    // or flag it for a degree update with mdnode as a neighbour.
-                    self.forward[rn] = nq + 1;
-                    self.backward[rn] = 0;
-                    adj[xq] = mdnode as i64;
-                    xq += 1;
-                    if xq <= jstop {
-                        adj[xq] = 0;
-                    }
+                    self.dhead[(-pv) as usize] = nx;
                 }
-                i += 1;
             }
-            break;
+            // purge its inactive quotient neighbours,
+            let jstart = xadj[rn] as usize;
+            let jstop = (xadj[rn + 1] - 1) as usize;
+            let mut xq = jstart;
+            for j in jstart..=jstop {
+                let nabor = adj[j];
+                if nabor == 0 {
+                    break;
+                }
+                // Branch-free: the kept/dropped pattern is unpredictable.
+                adj[xq] = nabor;
+                xq += (self.marker[nabor as usize] < tag) as usize;
+            }
+            let nq = xq as i64 - jstart as i64;
+            if nq <= 0 {
+                // and merge it with mdnode when nothing else is left,
+                self.merge(rn, mdnode);
+            } else {
+                // or flag it for a degree update with mdnode as a neighbour.
+                self.forward[rn] = nq + 1;
+                self.backward[rn] = 0;
+                adj[xq] = mdnode as i64;
+                xq += 1;
+                if xq <= jstop {
+                    adj[xq] = 0;
+                }
+            }
         }
     }
 
@@ -352,8 +325,7 @@ impl<'a> Mmd<'a> {
     }
 
     /// Updates the degrees of the nodes reachable from the new elements.
-    fn update(&mut self, ehead: i64, adj: &mut Adj, mdeg: &mut usize, tag: &mut i64) {
-        let xadj = self.xadj;
+    fn update(&mut self, ehead: i64, adj: &Adj, mdeg: &mut usize, tag: &mut i64) {
         let mdeg0 = *mdeg as i64 + DELTA;
         let mut element = ehead;
         while element > 0 {
@@ -367,7 +339,9 @@ impl<'a> Mmd<'a> {
             let mut q2head: i64 = 0;
             let mut qxhead: i64 = 0;
             let mut deg0: i64 = 0;
-            for en in Reach::new(xadj, adj, element as usize) {
+            let e = element as usize;
+            for &en in &self.members[self.first[e] as usize..self.end[e] as usize] {
+                let en = en as usize;
                 if self.qsize[en] != 0 {
                     deg0 += self.qsize[en];
                     self.marker[en] = mtag;
@@ -429,7 +403,11 @@ impl<'a> Mmd<'a> {
             return self.qsize[nb];
         }
         let mut deg = 0;
-        for nd in Reach::new(xadj, adj, nb).filter(|&nd| nd != enode) {
+        for p in self.first[nb] as usize..self.end[nb] as usize {
+            let nd = self.members[p] as usize;
+            if nd == enode {
+                continue;
+            }
             if self.qsize[nd] != 0 {
                 if self.marker[nd] < tag {
                     self.marker[nd] = tag;
@@ -470,7 +448,8 @@ impl<'a> Mmd<'a> {
             }
             // An element: count its unmarked nodes (branch-free: which are
             // marked is unpredictable; a marker above `tag` is kept).
-            for nd in Reach::new(xadj, adj, nb) {
+            for &nd in &self.members[self.first[nb] as usize..self.end[nb] as usize] {
+                let nd = nd as usize;
                 let unmarked = self.marker[nd] < tag;
                 self.marker[nd] = self.marker[nd].max(tag);
                 deg += if unmarked { self.qsize[nd] } else { 0 };
@@ -517,43 +496,5 @@ impl<'a> Mmd<'a> {
             order[num as usize] = node as i64;
         }
         (order, position)
-    }
-}
-
-/// The nodes on an element's list: its own stretch of `adj`, continued
-/// through the stretches it borrowed (a negative entry names the next one),
-/// up to a 0 or the end of the last stretch.
-struct Reach<'g> {
-    xadj: Trusted<&'g [i64]>,
-    adj: Trusted<&'g [i64]>,
-    i: usize,
-    end: usize,
-}
-
-impl<'g> Reach<'g> {
-    fn new(xadj: Trusted<&'g [i64]>, adj: &'g Adj<'_>, element: usize) -> Reach<'g> {
-        Reach { xadj, adj: Trusted(&*adj.0), i: xadj[element] as usize, end: xadj[element + 1] as usize }
-    }
-}
-
-impl Iterator for Reach<'_> {
-    type Item = usize;
-
-    fn next(&mut self) -> Option<usize> {
-        while self.i < self.end {
-            let node = self.adj[self.i];
-            if node < 0 {
-                let link = (-node) as usize;
-                (self.i, self.end) = (self.xadj[link] as usize, self.xadj[link + 1] as usize);
-                continue;
-            }
-            if node == 0 {
-                self.end = self.i;
-                return None;
-            }
-            self.i += 1;
-            return Some(node as usize);
-        }
-        None
     }
 }

@@ -86,3 +86,46 @@ fn junction_order_equals_epanet22_genmmd() {
     assert!(checked >= 10, "only {checked} networks compared");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Random graphs, from trees to dense ones (longer reachable sets, more
+/// elements absorbed and supernodes merged than water networks make), and
+/// some with isolated junctions: the same order as EPANET 2.2's GENMMD.
+#[test]
+fn random_graph_orders_equal_epanet22_genmmd() {
+    let Some(tk) = epanet22() else { return };
+    let lib = unsafe { libloading::Library::new(tk.path()) }.expect("reload EPANET 2.2");
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = |m: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % m as u64) as usize
+    };
+    let mut failures = Vec::new();
+    for case in 0..600 {
+        let n = 1 + next(300);
+        let nnodes = n + next(4);
+        // A spanning forest (some nodes left alone) plus chords, up to
+        // about eight per node.
+        let mut links = Vec::new();
+        for i in 1..nnodes {
+            if next(10) > 0 {
+                links.push((next(i), i));
+            }
+        }
+        let chords = next(1 + n * (1 + case % 8));
+        for _ in 0..chords {
+            let (a, b) = (next(nnodes), next(nnodes));
+            if a != b {
+                links.push((a, b));
+            }
+        }
+        let graph = oasis_hydraulics::cholesky::junction_graph(n, nnodes, &links);
+        let theirs = epanet_order(&lib, n, graph.xadj(), graph.adjncy());
+        let (ours, _) = oasis_hydraulics::ordering::minimum_degree(graph);
+        if ours[1..=n] != theirs[1..=n] {
+            failures.push(format!("case {case} (n {n}, {} links)", links.len()));
+        }
+    }
+    assert!(failures.is_empty(), "orders differ: {}", failures.join(", "));
+}
