@@ -287,6 +287,38 @@ fn pattern_of<'a>(index: &IdMap<'a>, last: &mut Option<(&'a str, Option<usize>)>
     }
 }
 
+/// Each pipe's resistance, in a pass over all pipes (independent divisions
+/// overlap; the powers go through `batch_math`, the C library's bits).
+fn pipe_resistances(links: &mut [LinkData], pipes: &[usize], formula: HeadlossFormula, hexp: f64) {
+    use std::f64::consts::PI;
+    match formula {
+        HeadlossFormula::HazenWilliams => {
+            // 4.727 L / C^1.852 / D^4.871
+            let mut c_pow: Vec<f64> = pipes.iter().map(|&k| links[k].kc).collect();
+            let mut d_pow: Vec<f64> = pipes.iter().map(|&k| links[k].diameter_ft).collect();
+            pow_in_place(&mut c_pow, hexp);
+            pow_in_place(&mut d_pow, 4.871);
+            for (i, &k) in pipes.iter().enumerate() {
+                links[k].r = 4.727 * links[k].length_ft / c_pow[i] / d_pow[i];
+            }
+        }
+        HeadlossFormula::DarcyWeisbach => {
+            for &k in pipes {
+                let (d, len) = (links[k].diameter_ft, links[k].length_ft);
+                links[k].r = len / 2.0 / 32.2 / d / (PI * (d * d) / 4.0).powi(2);
+            }
+        }
+        HeadlossFormula::ChezyManning => {
+            let mut d_pow: Vec<f64> = pipes.iter().map(|&k| links[k].diameter_ft / 4.0).collect();
+            pow_in_place(&mut d_pow, -1.333);
+            for (i, &k) in pipes.iter().enumerate() {
+                let (e, d, len) = (links[k].kc, links[k].diameter_ft, links[k].length_ft);
+                links[k].r = (4.0 * e / (1.49 * PI * (d * d))).powi(2) * d_pow[i] * len;
+            }
+        }
+    }
+}
+
 impl Model {
     pub fn new(net: &Network) -> Result<Model, HydraulicsError> {
         let o = &net.options;
@@ -398,7 +430,7 @@ impl Model {
                 // The reader rejects this; the matrix has no entry for it.
                 return Err(HydraulicsError::Input { code: 222, message: format!("link {} has the same start and end node {}", l.id, l.from) });
             }
-            let mut link = match &l.kind {
+            let link = match &l.kind {
                 LinkKind::Pipe(p) => {
                     let d = p.diameter / ucf.diameter;
                     let kc = if formula == HeadlossFormula::DarcyWeisbach {
@@ -502,19 +534,6 @@ impl Model {
                     }
                 }
             };
-            if link.kind <= LinkType::Pipe {
-                let (e, d, len) = (link.kc, link.diameter_ft, link.length_ft);
-                link.r = match formula {
-                    // Below, for all pipes at once.
-                    HeadlossFormula::HazenWilliams => 0.0,
-                    HeadlossFormula::DarcyWeisbach => {
-                        len / 2.0 / 32.2 / d / (std::f64::consts::PI * (d * d) / 4.0).powi(2)
-                    }
-                    HeadlossFormula::ChezyManning => {
-                        (4.0 * e / (1.49 * std::f64::consts::PI * (d * d))).powi(2) * (d / 4.0).powf(-1.333) * len
-                    }
-                };
-            }
             links.push(link);
         }
 
@@ -590,17 +609,7 @@ impl Model {
         }
         let valves = (0..links.len()).filter(|&k| links[k].kind >= LinkType::Prv).collect();
         let (pipes, non_pipes): (Vec<usize>, _) = (0..links.len()).partition(|&k| links[k].kind <= LinkType::Pipe);
-        if formula == HeadlossFormula::HazenWilliams {
-            // 4.727 L / C^1.852 / D^4.871, the powers over all pipes at once
-            // (the C library's bits, faster).
-            let mut c_pow: Vec<f64> = pipes.iter().map(|&k| links[k].kc).collect();
-            let mut d_pow: Vec<f64> = pipes.iter().map(|&k| links[k].diameter_ft).collect();
-            pow_in_place(&mut c_pow, hexp);
-            pow_in_place(&mut d_pow, 4.871);
-            for (i, &k) in pipes.iter().enumerate() {
-                links[k].r = 4.727 * links[k].length_ft / c_pow[i] / d_pow[i];
-            }
-        }
+        pipe_resistances(&mut links, &pipes, formula, hexp);
         let pipe_table = PipeTable::new(&links, &pipes, formula, viscosity);
         Ok(Model {
             njuncs,
