@@ -758,7 +758,6 @@ fn pump_data(net: &Network, p: &Pump, ucf: &UnitFactors, id: &str) -> Result<Pum
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

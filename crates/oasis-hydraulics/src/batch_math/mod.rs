@@ -121,37 +121,37 @@ mod tests {
 
     #[test]
     fn pow_is_the_c_library_pow_bit_for_bit() {
-      for kernel in kernels() {
-        let mut rng = StdRng::seed_from_u64(7);
-        // The head-loss exponents (H-W 1.852 - 1, D-W 0.9, C-M 1), emitter and
-        // pump-like ones, and odd lengths for the partial last group.
-        for (y, count) in [(0.852, 200_003), (0.9, 200_001), (1.0, 5_001), (0.5, 5_002), (1.852, 5_003), (-1.3, 5_000), (7.0, 999)] {
-            let xs = samples(&mut rng, count, -60.0, 40.0);
-            let mut fast = xs.clone();
-            kernel.pow(&mut fast, y);
-            // black_box: LLVM turns powf(x, 0.5) with a known 0.5 into sqrt,
-            // which is not always glibc's pow.
-            let y_runtime = std::hint::black_box(y);
-            let libm: Vec<f64> = xs.iter().map(|x| x.powf(y_runtime)).collect();
-            let differ = differences(&xs, &fast, &libm);
-            assert!(differ.is_empty(), "{kernel:?}, y = {y}: (x, fast, libm) {differ:?}");
+        for kernel in kernels() {
+            let mut rng = StdRng::seed_from_u64(7);
+            // The head-loss exponents (H-W 1.852 - 1, D-W 0.9, C-M 1), emitter and
+            // pump-like ones, and odd lengths for the partial last group.
+            for (y, count) in [(0.852, 200_003), (0.9, 200_001), (1.0, 5_001), (0.5, 5_002), (1.852, 5_003), (-1.3, 5_000), (7.0, 999)] {
+                let xs = samples(&mut rng, count, -60.0, 40.0);
+                let mut fast = xs.clone();
+                kernel.pow(&mut fast, y);
+                // black_box: LLVM turns powf(x, 0.5) with a known 0.5 into sqrt,
+                // which is not always glibc's pow.
+                let y_runtime = std::hint::black_box(y);
+                let libm: Vec<f64> = xs.iter().map(|x| x.powf(y_runtime)).collect();
+                let differ = differences(&xs, &fast, &libm);
+                assert!(differ.is_empty(), "{kernel:?}, y = {y}: (x, fast, libm) {differ:?}");
+            }
         }
-      }
     }
 
     #[test]
     fn ln_is_the_c_library_log_bit_for_bit() {
-      for kernel in kernels() {
-        let mut rng = StdRng::seed_from_u64(8);
-        let mut xs = samples(&mut rng, 300_001, -1000.0, 1000.0);
-        // Near 1, where the logarithm is small and hardest to round.
-        xs.extend((0..20_000).map(|_| 1.0 + rng.random_range(-0.01..0.01)));
-        let mut fast = xs.clone();
-        kernel.ln(&mut fast);
-        let libm: Vec<f64> = xs.iter().map(|x| x.ln()).collect();
-        let differ = differences(&xs, &fast, &libm);
-        assert!(differ.is_empty(), "{kernel:?}: (x, fast, libm) {differ:?}");
-      }
+        for kernel in kernels() {
+            let mut rng = StdRng::seed_from_u64(8);
+            let mut xs = samples(&mut rng, 300_001, -1000.0, 1000.0);
+            // Near 1, where the logarithm is small and hardest to round.
+            xs.extend((0..20_000).map(|_| 1.0 + rng.random_range(-0.01..0.01)));
+            let mut fast = xs.clone();
+            kernel.ln(&mut fast);
+            let libm: Vec<f64> = xs.iter().map(|x| x.ln()).collect();
+            let differ = differences(&xs, &fast, &libm);
+            assert!(differ.is_empty(), "{kernel:?}: (x, fast, libm) {differ:?}");
+        }
     }
 
     /// The fast path must carry most values, or it is only slower.
