@@ -26,15 +26,6 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// Number of nodes.
-    pub fn len(&self) -> usize {
-        self.n
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.n == 0
-    }
-
     /// Where each node's list starts in `adjncy` (1-based).
     pub fn xadj(&self) -> &[i64] {
         &self.xadj
