@@ -393,10 +393,7 @@ pub(crate) fn matrix_coeffs(m: &Model, s: &mut State, sys: &mut LinearSystem) {
     }
 
     // Emitters.
-    for i in 0..nj {
-        if m.emitter_ke[i] == 0.0 {
-            continue;
-        }
+    for &i in &m.emitters {
         let (hloss, hgrad) = emitter_headloss(m, s, i);
         sys.values[sys.diag_slot[i]] += 1.0 / hgrad;
         s.f[i] += (hloss + m.elevation[i]) / hgrad;

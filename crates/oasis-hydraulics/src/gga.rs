@@ -129,10 +129,7 @@ fn new_flows(m: &Model, s: &mut State, ends: &[LinkStamp]) -> (f64, f64) {
             }
         }
     }
-    for i in 0..m.njuncs {
-        if m.emitter_ke[i] == 0.0 {
-            continue;
-        }
+    for &i in &m.emitters {
         let (hloss, hgrad) = emitter_headloss(m, s, i);
         let dh = s.head[i] - m.elevation[i];
         let dq = (hloss - dh) / hgrad * s.relax;

@@ -251,10 +251,8 @@ pub(crate) fn initial_state(m: &Model) -> State {
     for t in &m.fixed {
         s.head[t.node] = t.h0;
     }
-    for i in 0..m.njuncs {
-        if m.emitter_ke[i] > 0.0 {
-            s.emitter_flow[i] = 1.0;
-        }
+    for &i in &m.emitters {
+        s.emitter_flow[i] = 1.0;
     }
     for (k, l) in m.links.iter().enumerate() {
         s.status[k] = l.status;

@@ -227,6 +227,9 @@ pub(crate) struct Model {
     pub demands: Demands,
     pub patterns: Vec<Vec<f64>>,
     pub emitter_ke: Vec<f64>,
+    /// The junctions with an emitter (`emitter_ke != 0`), ascending: the
+    /// emitter passes of every iteration walk these rather than every junction.
+    pub emitters: Vec<usize>,
     pub fixed: Vec<FixedNode>,
     pub links: Vec<LinkData>,
     /// The valves' link indices in link order: the valve loops of every
@@ -617,6 +620,7 @@ impl Model {
             elevation,
             demands,
             patterns,
+            emitters: (0..njuncs).filter(|&i| emitter_ke[i] != 0.0).collect(),
             emitter_ke,
             fixed,
             links,
