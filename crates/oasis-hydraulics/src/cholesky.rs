@@ -25,14 +25,17 @@ pub struct Cholesky {
     pub link_position: Vec<Option<usize>>,
     xlnz: Vec<usize>,
     nzsub: Vec<usize>,
-    /// The column updates of the factorisation in EPANET's order: for column
-    /// j, `updates[update_start[j]..update_start[j + 1]]` lists, for each
-    /// earlier column k that modifies it, the positions in the factor of
-    /// L(j,k) and of the end of column k. EPANET finds these columns with
-    /// linked lists while it factorises; they depend on the structure only,
-    /// so they are found once, and the solve reads them in sequence.
+    /// The column updates of the factorisation in EPANET's order. EPANET
+    /// finds the columns k that modify column j with linked lists while it
+    /// factorises; they depend on the structure only, so they are found
+    /// once: `update_start` delimits column j's in `ljk` (the position of
+    /// each L(j,k) in the factor), `op_start` its in `ops` (every product
+    /// L(i,k) L(j,k) it subtracts, one flat run rather than a short loop
+    /// per column k, whose varying lengths the processor mispredicts).
     update_start: Vec<u32>,
-    updates: Vec<Update>,
+    ljk: Vec<u32>,
+    op_start: Vec<u32>,
+    ops: Vec<UpdateOp>,
 }
 
 /// What the structure depends on: the node counts and the ends of every link
@@ -63,12 +66,21 @@ impl Layout {
     }
 }
 
-/// One column update: column k modifies column j with L(j,k), at factor
-/// position `ljk`, and the rows below it up to (not including) `end`.
+/// One product of a column update: row `row` of column j loses
+/// L(row,k) L(j,k), held at factor positions `lik` and `ljk`.
 #[derive(Clone, Copy)]
-struct Update {
+struct UpdateOp {
+    row: u32,
+    lik: u32,
     ljk: u32,
-    end: u32,
+}
+
+/// The column updates of the factorisation (see `Cholesky::update_start`).
+struct Schedule {
+    update_start: Vec<u32>,
+    ljk: Vec<u32>,
+    op_start: Vec<u32>,
+    ops: Vec<UpdateOp>,
 }
 
 /// The per-solve working column of the factorisation. It is all zero
@@ -193,25 +205,27 @@ fn symbolic(n: usize, adj: &Adjacency, order: &[usize], row: &[usize]) -> (Vec<u
 
 /// Replays, on the structure alone, the linked lists with which EPANET's
 /// factorisation finds the columns that update each column (George & Liu's
-/// `link`/`first` arrays), recording for column j where each column k that
-/// updates it, in the order EPANET visits them, holds L(j,k) and ends.
-fn update_schedule(n: usize, xlnz: &[usize], nzsub: &[usize]) -> (Vec<u32>, Vec<Update>) {
-    // Positions are stored as u32 to halve the schedule's memory; 4e9 factor
-    // entries would need far more memory than a machine has.
+/// `link`/`first` arrays), recording for column j, in the order EPANET
+/// visits them, where each column k that updates it holds L(j,k) and the
+/// products it subtracts, row by row.
+fn update_schedule(n: usize, xlnz: &[usize], nzsub: &[usize]) -> Schedule {
+    // Positions are stored as u32 to save memory; 4e9 factor entries would
+    // need far more memory than a machine has.
     assert!(xlnz[n + 1] <= u32::MAX as usize, "factor too large for u32 positions");
     let mut link = vec![0usize; n + 1];
     let mut first = vec![0usize; n + 1];
-    let mut start = Vec::with_capacity(n + 2);
-    let mut updates = Vec::new();
-    start.push(0);
-    start.push(0);
+    let mut sched = Schedule { update_start: Vec::with_capacity(n + 2), ljk: Vec::new(), op_start: Vec::with_capacity(n + 2), ops: Vec::new() };
+    sched.update_start.extend([0, 0]);
+    sched.op_start.extend([0, 0]);
     for j in 1..=n {
         let mut k = link[j];
         while k != 0 {
             let newk = link[k];
             let kfirst = first[k];
             let kstop = xlnz[k + 1] - 1;
-            updates.push(Update { ljk: kfirst as u32, end: (kstop + 1) as u32 });
+            sched.ljk.push(kfirst as u32);
+            let ljk = kfirst as u32;
+            sched.ops.extend((kfirst + 1..=kstop).map(|p| UpdateOp { row: nzsub[p] as u32, lik: p as u32, ljk }));
             let istart = kfirst + 1;
             if kstop >= istart {
                 first[k] = istart;
@@ -229,10 +243,12 @@ fn update_schedule(n: usize, xlnz: &[usize], nzsub: &[usize]) -> (Vec<u32>, Vec<
             link[j] = link[isub];
             link[isub] = j;
         }
-        // One update per off-diagonal entry of the factor: fits in u32 (asserted above).
-        start.push(updates.len() as u32);
+        // One update per off-diagonal entry of the factor: fits in u32
+        // (asserted above); the products are checked.
+        sched.update_start.push(sched.ljk.len() as u32);
+        sched.op_start.push(u32::try_from(sched.ops.len()).expect("factorisation too large for u32 positions"));
     }
-    (start, updates)
+    sched
 }
 
 impl Cholesky {
@@ -263,8 +279,8 @@ impl Cholesky {
                 })
             })
             .collect();
-        let (update_start, updates) = update_schedule(n, &xlnz, &nzsub);
-        Cholesky { n, row, order, link_position, xlnz, nzsub, update_start, updates }
+        let Schedule { update_start, ljk, op_start, ops } = update_schedule(n, &xlnz, &nzsub);
+        Cholesky { n, row, order, link_position, xlnz, nzsub, update_start, ljk, op_start, ops }
     }
 
     pub(crate) fn scratch(&self) -> Scratch {
@@ -285,7 +301,7 @@ impl Cholesky {
         let (xlnz, nzsub) = (&self.xlnz[..], &self.nzsub[..]);
         // The unchecked accesses below rely on these lengths and on the
         // structure `new` built: rows in column j lie in j+1..=n, positions
-        // (also those in `updates`) below xlnz[n + 1], xlnz ascending.
+        // (also those in `ljk` and `ops`, whose rows are rows) below xlnz[n + 1], xlnz ascending.
         assert!(aii.len() > n && b.len() > n && scratch.temp.len() > n, "factor arrays too short");
         assert!(aij.len() >= xlnz[n + 1] && nzsub.len() >= xlnz[n + 1], "factor arrays too short");
         let temp = &mut scratch.temp[..];
@@ -299,15 +315,18 @@ impl Cholesky {
         unsafe {
             for j in 1..=n {
                 // The columns k that modify column j, in EPANET's order.
+                // (The diagonal and the other rows accumulate apart, each
+                // in EPANET's order, so splitting them changes no sum.)
                 let mut diagj = 0.0;
                 let (u0, u1) = (self.update_start[j] as usize, self.update_start[j + 1] as usize);
-                for u in self.updates.get_unchecked(u0..u1) {
-                    let (kfirst, kend) = (u.ljk as usize, u.end as usize);
-                    let ljk = *aij.get_unchecked(kfirst);
+                for &p in self.ljk.get_unchecked(u0..u1) {
+                    let ljk = *aij.get_unchecked(p as usize);
                     diagj += ljk * ljk;
-                    for p in kfirst + 1..kend {
-                        *temp.get_unchecked_mut(*nzsub.get_unchecked(p)) += *aij.get_unchecked(p) * ljk;
-                    }
+                }
+                let (o0, o1) = (self.op_start[j] as usize, self.op_start[j + 1] as usize);
+                for op in self.ops.get_unchecked(o0..o1) {
+                    let ljk = *aij.get_unchecked(op.ljk as usize);
+                    *temp.get_unchecked_mut(op.row as usize) += *aij.get_unchecked(op.lik as usize) * ljk;
                 }
                 let d = *aii.get_unchecked(j) - diagj;
                 if d <= 0.0 {
