@@ -335,21 +335,19 @@ impl Cholesky {
                 }
                 let d = d.sqrt();
                 *aii.get_unchecked_mut(j) = d;
-                let (lo, hi) = (*xlnz.get_unchecked(j), *xlnz.get_unchecked(j + 1));
-                for p in lo..hi {
-                    let t = temp.get_unchecked_mut(*nzsub.get_unchecked(p));
+                // Column j of the factor, and the forward substitution of
+                // row j (every column before j has already updated b[j]) in
+                // the same pass: the same operations in the same order as
+                // separate passes, with one loop exit to predict, not two.
+                let bj = *b.get_unchecked(j) / d;
+                *b.get_unchecked_mut(j) = bj;
+                for p in *xlnz.get_unchecked(j)..*xlnz.get_unchecked(j + 1) {
+                    let row = *nzsub.get_unchecked(p);
+                    let t = temp.get_unchecked_mut(row);
                     let a = aij.get_unchecked_mut(p);
                     *a = (*a - *t) / d;
                     *t = 0.0;
-                }
-                // Forward substitution of row j: every column before j has
-                // already updated b[j], so it is done here, while column j is
-                // in cache (the same operations in the same order as a
-                // separate pass).
-                let bj = *b.get_unchecked(j) / d;
-                *b.get_unchecked_mut(j) = bj;
-                for p in lo..hi {
-                    *b.get_unchecked_mut(*nzsub.get_unchecked(p)) -= *aij.get_unchecked(p) * bj;
+                    *b.get_unchecked_mut(row) -= *a * bj;
                 }
             }
             // Backward substitution.
