@@ -235,6 +235,10 @@ pub(crate) struct Model {
     /// The valves' link indices in link order: the valve loops of every
     /// iteration walk these rather than every link.
     pub valves: Vec<usize>,
+    /// The links whose status `link_status` checks, in link order: check
+    /// valves, pumps, FCVs and links to a tank or reservoir. (The XHEAD and
+    /// TEMPCLOSED it resets are only ever given to these.)
+    pub status_checked: Vec<usize>,
     /// Pipe (with or without check valve) and other link indices, in link
     /// order, for the head-loss passes.
     pub pipes: Vec<usize>,
@@ -611,6 +615,12 @@ impl Model {
             preq = o.minimum_pressure + 0.1;
         }
         let valves = (0..links.len()).filter(|&k| links[k].kind >= LinkType::Prv).collect();
+        let status_checked = (0..links.len())
+            .filter(|&k| {
+                let l = &links[k];
+                matches!(l.kind, LinkType::CvPipe | LinkType::Pump | LinkType::Fcv) || l.n1 >= njuncs || l.n2 >= njuncs
+            })
+            .collect();
         let (pipes, non_pipes): (Vec<usize>, _) = (0..links.len()).partition(|&k| links[k].kind <= LinkType::Pipe);
         pipe_resistances(&mut links, &pipes, formula, hexp);
         let pipe_table = PipeTable::new(&links, &pipes, formula, viscosity);
@@ -625,6 +635,7 @@ impl Model {
             fixed,
             links,
             valves,
+            status_checked,
             pipes,
             non_pipes,
             pipe_table,

@@ -62,7 +62,8 @@ fn cv_status(m: &Model, status: Status, dh: f64, q: f64) -> Status {
 /// Checks CVs, pumps, FCVs and links to tanks; true if any changed.
 pub(crate) fn link_status(m: &Model, s: &mut State) -> bool {
     let mut change = false;
-    for (k, link) in m.links.iter().enumerate() {
+    for &k in &m.status_checked {
+        let link = &m.links[k];
         let (n1, n2) = (link.n1, link.n2);
         let dh = s.head[n1] - s.head[n2];
         let old = s.status[k];
