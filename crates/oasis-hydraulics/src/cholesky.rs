@@ -214,7 +214,15 @@ fn update_schedule(n: usize, xlnz: &[usize], nzsub: &[usize]) -> Schedule {
     assert!(xlnz[n + 1] <= u32::MAX as usize, "factor too large for u32 positions");
     let mut link = vec![0usize; n + 1];
     let mut first = vec![0usize; n + 1];
-    let mut sched = Schedule { update_start: Vec::with_capacity(n + 2), ljk: Vec::new(), op_start: Vec::with_capacity(n + 2), ops: Vec::new() };
+    // Each entry L(j,k) updates column j once, with the entries below it in
+    // column k: a column of c entries gives c updates and c(c-1)/2 products.
+    let products = (1..=n).map(|k| (xlnz[k + 1] - xlnz[k]) * (xlnz[k + 1] - xlnz[k]).saturating_sub(1) / 2).sum();
+    let mut sched = Schedule {
+        update_start: Vec::with_capacity(n + 2),
+        ljk: Vec::with_capacity(xlnz[n + 1] - 1),
+        op_start: Vec::with_capacity(n + 2),
+        ops: Vec::with_capacity(products),
+    };
     sched.update_start.extend([0, 0]);
     sched.op_start.extend([0, 0]);
     for j in 1..=n {
@@ -223,9 +231,11 @@ fn update_schedule(n: usize, xlnz: &[usize], nzsub: &[usize]) -> Schedule {
             let newk = link[k];
             let kfirst = first[k];
             let kstop = xlnz[k + 1] - 1;
-            sched.ljk.push(kfirst as u32);
             let ljk = kfirst as u32;
-            sched.ops.extend((kfirst + 1..=kstop).map(|p| UpdateOp { row: nzsub[p] as u32, lik: p as u32, ljk }));
+            sched.ljk.push(ljk);
+            for p in kfirst + 1..kstop + 1 {
+                sched.ops.push(UpdateOp { row: nzsub[p] as u32, lik: p as u32, ljk });
+            }
             let istart = kfirst + 1;
             if kstop >= istart {
                 first[k] = istart;
