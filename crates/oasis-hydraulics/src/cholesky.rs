@@ -1,7 +1,7 @@
 //! The junction matrix's sparse Cholesky factorisation in EPANET's exact
 //! arithmetic order: adjacency lists built link by link (parallel links
-//! share a coefficient), minimum-degree ordering, symbolic factorisation by
-//! simulated elimination, then George & Liu's left-looking column Cholesky
+//! share a coefficient), minimum-degree ordering (which also gives the
+//! factor's structure), then George & Liu's left-looking column Cholesky
 //! with forward and backward substitution.
 //!
 //! Matching the order of every floating-point operation matters: EPANET's
@@ -9,7 +9,7 @@
 //! are dominated by round-off, and only the same operations give the same
 //! round-off.
 
-use crate::ordering::{minimum_degree, Graph};
+use crate::ordering::{ordering_and_factor, Graph, Ordering};
 use crate::setup::Model;
 
 /// Symbolic structure plus the coefficient arrays (1-based, as EPANET's).
@@ -109,7 +109,7 @@ struct Adjacency {
 
 impl Adjacency {
     fn of(nnodes: usize, links: &[(usize, usize)]) -> Adjacency {
-        // The symbolic phase stores node numbers in 32 bits.
+        // Node numbers are stored in 32 bits.
         assert!(nnodes < (u32::MAX / 4) as usize && links.len() < (u32::MAX / 4) as usize, "network too large");
         let mut start = vec![0u32; nnodes + 2];
         for &(a, b) in links {
@@ -156,51 +156,6 @@ impl Adjacency {
         adjncy.push(0);
         Graph { n, xadj, adjncy }
     }
-}
-
-/// The factor's structure (`xlnz`, `nzsub`: rows ascending in each column,
-/// 1-based) for the junctions eliminated in `order`. EPANET finds it by
-/// eliminating junction after junction and linking each one's remaining
-/// neighbours; the rows below the diagonal of L are exactly those links, so
-/// they are found here column by column from the elimination tree instead
-/// (column j's rows are its own lower neighbours plus its children's rows
-/// below j), in time proportional to the factor's size.
-fn symbolic(n: usize, adj: &Adjacency, order: &[usize], row: &[usize]) -> (Vec<usize>, Vec<usize>) {
-    let mut xlnz = vec![0usize; n + 2];
-    let mut nzsub = vec![0usize];
-    // Children of each column in the elimination tree, as linked lists.
-    let mut first_child = vec![0usize; n + 1];
-    let mut next_sibling = vec![0usize; n + 1];
-    let mut seen = vec![0usize; n + 1];
-    xlnz[1] = 1;
-    for j in 1..=n {
-        let begin = nzsub.len();
-        let mut add = |i: usize, nzsub: &mut Vec<usize>| {
-            if i > j && seen[i] != j {
-                seen[i] = j;
-                nzsub.push(i);
-            }
-        };
-        for &node in adj.neighbours(order[j]) {
-            if node as usize <= n {
-                add(row[node as usize], &mut nzsub);
-            }
-        }
-        let mut c = first_child[j];
-        while c != 0 {
-            for p in xlnz[c]..xlnz[c + 1] {
-                add(nzsub[p], &mut nzsub);
-            }
-            c = next_sibling[c];
-        }
-        nzsub[begin..].sort_unstable();
-        xlnz[j + 1] = nzsub.len();
-        if let Some(&parent) = nzsub.get(begin) {
-            next_sibling[j] = first_child[parent];
-            first_child[parent] = j;
-        }
-    }
-    (xlnz, nzsub)
 }
 
 /// Replays, on the structure alone, the linked lists with which EPANET's
@@ -265,17 +220,13 @@ impl Cholesky {
     pub(crate) fn new(m: &Model) -> Cholesky {
         let (nnodes, n) = (m.nnodes, m.njuncs);
         let ends: Vec<(usize, usize)> = m.links.iter().map(|l| (l.n1, l.n2)).collect();
-        let adj = Adjacency::of(nnodes, &ends);
         let mut row: Vec<usize> = (0..=nnodes).collect();
         let mut order: Vec<usize> = (0..=nnodes).collect();
-        if n > 0 {
-            let (perm, invp) = minimum_degree(adj.junction_graph(n));
-            for k in 1..=n {
-                order[k] = perm[k] as usize;
-                row[k] = invp[k] as usize;
-            }
+        let Ordering { perm, invp, xlnz, nzsub } = ordering_and_factor(junction_graph(n, nnodes, &ends));
+        for k in 1..=n {
+            order[k] = perm[k] as usize;
+            row[k] = invp[k] as usize;
         }
-        let (xlnz, nzsub) = symbolic(n, &adj, &order, &row);
         // Parallel links land on the same entry, so they share a coefficient
         // as in EPANET.
         let link_position = ends
@@ -406,7 +357,7 @@ mod tests {
     }
 
     #[test]
-    fn symbolic_structure_equals_elimination() {
+    fn factor_structure_equals_elimination() {
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = |m: usize| {
             seed ^= seed << 13;
@@ -430,11 +381,18 @@ mod tests {
             if case % 3 == 0 {
                 links.push(links[next(links.len())]);
             }
-            let adj = Adjacency::of(nnodes, &links);
-            let (perm, invp) = minimum_degree(adj.junction_graph(n));
+            // Twins (junctions with the same neighbours) become supernodes,
+            // whose columns the ordering lays out together.
+            if case % 2 == 0 {
+                for _ in 0..1 + next(4) {
+                    let (a, b) = (next(n), next(n));
+                    let twins: Vec<usize> = links.iter().filter(|l| l.0 == a && l.1 != b).map(|l| l.1).collect();
+                    links.extend(twins.iter().map(|&t| (b, t)));
+                }
+            }
+            let Ordering { perm, invp, xlnz, nzsub } = ordering_and_factor(junction_graph(n, nnodes, &links));
             let order: Vec<usize> = (0..=n).map(|k| if k == 0 { 0 } else { perm[k] as usize }).collect();
             let row: Vec<usize> = (0..=nnodes).map(|k| if (1..=n).contains(&k) { invp[k] as usize } else { k }).collect();
-            let (xlnz, nzsub) = symbolic(n, &adj, &order, &row);
             let expected = by_elimination(n, nnodes, &links, &order, &row);
             for j in 1..=n {
                 assert_eq!(nzsub[xlnz[j]..xlnz[j + 1]], expected[j][..], "case {case}, column {j}");
@@ -444,3 +402,4 @@ mod tests {
         assert!(fill_seen > 1000, "the cases should have a factor to compare");
     }
 }
+

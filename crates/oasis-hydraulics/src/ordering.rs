@@ -41,6 +41,35 @@ impl Graph {
 /// Returns `(perm, invp)`: `perm[k]` is the node eliminated k-th, `invp[node]`
 /// its position.
 pub fn minimum_degree(graph: Graph) -> (Vec<i64>, Vec<i64>) {
+    let o = order(graph, false);
+    (o.perm, o.invp)
+}
+
+/// The ordering of a graph and the structure of its Cholesky factor in
+/// that order, which the elimination finds on the way.
+pub(crate) struct Ordering {
+    /// `perm[k]`: the node eliminated k-th (1-based).
+    pub perm: Vec<i64>,
+    /// `invp[node]`: its position.
+    pub invp: Vec<i64>,
+    /// The factor's rows below the diagonal, column by column (1-based,
+    /// ascending in each column): column j's are `nzsub[xlnz[j]..xlnz[j + 1]]`.
+    pub xlnz: Vec<usize>,
+    pub nzsub: Vec<usize>,
+}
+
+/// Orders `graph` as [`minimum_degree`] does and reads the factor's
+/// structure off the elimination. A node's column holds the nodes numbered
+/// after it that are reachable from it through eliminated nodes when it is
+/// eliminated: for a supernode (nodes merged as indistinguishable, numbered
+/// one after another from its root), the later members of the supernode,
+/// then the root's reachable set, which GENMMD keeps as the root's element.
+pub(crate) fn ordering_and_factor(graph: Graph) -> Ordering {
+    order(graph, true)
+}
+
+/// The ordering, and the factor's structure if `with_factor` (else empty).
+fn order(graph: Graph, with_factor: bool) -> Ordering {
     let Graph { n, xadj, mut adjncy } = graph;
     // What the unchecked indexing below relies on besides the graph being
     // simple and symmetric: every list lies inside `adjncy`, with room for
@@ -49,7 +78,45 @@ pub fn minimum_degree(graph: Graph) -> (Vec<i64>, Vec<i64>) {
     assert!((xadj[n + 1] as usize) < adjncy.len());
     let mut g = Mmd::new(n, Trusted(&xadj));
     g.run(&mut Trusted(&mut adjncy));
-    g.number()
+    let (perm, invp) = g.number();
+    if !with_factor {
+        return Ordering { perm, invp, xlnz: Vec::new(), nzsub: Vec::new() };
+    }
+    let mut xlnz = vec![0usize; n + 2];
+    let mut nzsub = Vec::with_capacity(g.members.len() + 1);
+    nzsub.push(0);
+    xlnz[1] = 1;
+    let mut tail = Vec::new();
+    let mut row = 1;
+    while row <= n {
+        // The root comes first in its supernode's run of rows.
+        let root = perm[row] as usize;
+        let size = g.qsize[root] as usize;
+        debug_assert!(size >= 1, "row {row} starts with a merged node");
+        let last = row + size - 1;
+        // The rows of the reachable set, each of its supernodes as it was
+        // then (the nodes merged into the root at its elimination, which
+        // are in the set too, have rows in the supernode's run).
+        tail.clear();
+        for p in g.first[root] as usize..g.end[root] as usize {
+            let mut node = g.members[p] as usize;
+            if invp[node] as usize <= last {
+                continue;
+            }
+            for _ in 0..g.member_size[p] {
+                tail.push(invp[node] as usize);
+                node = g.next_merged[node] as usize;
+            }
+        }
+        tail.sort_unstable();
+        for column in row..=last {
+            nzsub.extend(column + 1..=last);
+            nzsub.extend_from_slice(&tail);
+            xlnz[column + 1] = nzsub.len();
+        }
+        row = last + 1;
+    }
+    Ordering { perm, invp, xlnz, nzsub }
 }
 
 /// An array indexed without bounds checks in release builds (checked in
@@ -109,6 +176,14 @@ struct Mmd<'a> {
     members: Vec<i64>,
     first: Trusted<Vec<i64>>,
     end: Trusted<Vec<i64>>,
+    /// For each entry of `members`, the size of that node's supernode when
+    /// the element was formed (it may grow later).
+    member_size: Vec<i64>,
+    /// Each supernode's nodes as a list from its root (0 ends it), grown at
+    /// the tail only, so that a supernode's first `qsize` nodes at any time
+    /// stay its nodes of that time.
+    next_merged: Trusted<Vec<i64>>,
+    last_merged: Trusted<Vec<i64>>,
 }
 
 impl<'a> Mmd<'a> {
@@ -125,6 +200,9 @@ impl<'a> Mmd<'a> {
             members: Vec::with_capacity(xadj[n + 1] as usize),
             first: Trusted(vec![0; n + 2]),
             end: Trusted(vec![0; n + 2]),
+            member_size: Vec::new(),
+            next_merged: Trusted(vec![0; n + 2]),
+            last_merged: Trusted((0..n as i64 + 2).collect()),
         };
         for node in 1..=n {
             let ndeg = (xadj[node + 1] - xadj[node] + 1) as usize;
@@ -259,9 +337,11 @@ impl<'a> Mmd<'a> {
         }
         let end = self.members.len();
         (self.first[mdnode], self.end[mdnode]) = (first as i64, end as i64);
+        self.member_size.resize(end, 0);
         // For each node of the reachable set ...
         for p in first..end {
             let rn = self.members[p] as usize;
+            self.member_size[p] = self.qsize[rn];
             // ... take it out of the degree structure,
             let pv = self.backward[rn];
             if pv != 0 && pv != -MAXINT {
@@ -308,6 +388,9 @@ impl<'a> Mmd<'a> {
     /// Merges `node` into the supernode `root`: it leaves the degree
     /// structure and is numbered after `root` at the end.
     fn merge(&mut self, node: usize, root: usize) {
+        let root_last = self.last_merged[root] as usize;
+        self.next_merged[root_last] = node as i64;
+        self.last_merged[root] = self.last_merged[node];
         self.qsize[root] += self.qsize[node];
         self.qsize[node] = 0;
         self.marker[node] = MAXINT;
@@ -450,7 +533,7 @@ impl<'a> Mmd<'a> {
     }
 
     /// Final numbering: merged nodes follow their supernode's root.
-    fn number(mut self) -> (Vec<i64>, Vec<i64>) {
+    fn number(&mut self) -> (Vec<i64>, Vec<i64>) {
         let n = self.n;
         let invp = &mut self.forward.0;
         let mut perm = vec![0i64; n + 1];
