@@ -92,70 +92,53 @@ pub(crate) struct Scratch {
 }
 
 /// EPANET's junction graph, the input of the ordering, for a network's links
-/// given as 0-based node pairs.
+/// given as 0-based node pairs: each junction's distinct junction neighbours
+/// (1-based), most recent link first, as EPANET's linked lists hold them (a
+/// parallel link adds no second entry, and a link from a node to itself,
+/// which `Model::new` rejects, none).
 pub fn junction_graph(njuncs: usize, nnodes: usize, links: &[(usize, usize)]) -> Graph {
-    Adjacency::of(nnodes, links).junction_graph(njuncs)
-}
-
-/// Each node's distinct neighbours (1-based) in the order EPANET's linked
-/// lists hold them reversed: a parallel link adds no second entry. One
-/// buffer, a fixed stretch per node, so that building it allocates three
-/// times rather than once per node.
-struct Adjacency {
-    start: Vec<u32>,
-    len: Vec<u32>,
-    neighbour: Vec<u32>,
-}
-
-impl Adjacency {
-    fn of(nnodes: usize, links: &[(usize, usize)]) -> Adjacency {
-        // Node numbers are stored in 32 bits.
-        assert!(nnodes < (u32::MAX / 4) as usize && links.len() < (u32::MAX / 4) as usize, "network too large");
-        let mut start = vec![0u32; nnodes + 2];
-        for &(a, b) in links {
-            start[a + 2] += 1;
-            start[b + 2] += 1;
-        }
-        for i in 2..start.len() {
-            start[i] += start[i - 1];
-        }
-        let mut adj = Adjacency { len: vec![0; nnodes + 1], neighbour: vec![0; start[nnodes + 1] as usize], start };
-        for &(a, b) in links {
-            let (i, j) = (a + 1, b + 1);
-            // The ordering relies on a simple graph (Model::new rejects a
-            // link from a node to itself).
-            if i != j && !adj.neighbours(i).contains(&(j as u32)) {
-                adj.push(i, j);
-                adj.push(j, i);
-            }
-        }
-        adj
+    let n = njuncs;
+    assert!(n <= nnodes, "more junctions than nodes");
+    let joins_junctions = |&(a, b): &(usize, usize)| a < n && b < n && a != b;
+    // Each junction's stretch of `adjncy`, room for all its links.
+    let mut xadj = vec![0i64; n + 2];
+    for &(a, b) in links.iter().filter(|l| joins_junctions(l)) {
+        xadj[a + 2] += 1;
+        xadj[b + 2] += 1;
     }
-
-    fn push(&mut self, i: usize, j: usize) {
-        self.neighbour[(self.start[i] + self.len[i]) as usize] = j as u32;
-        self.len[i] += 1;
+    xadj[1] = 1;
+    for k in 2..n + 2 {
+        xadj[k] += xadj[k - 1];
     }
-
-    fn neighbours(&self, i: usize) -> &[u32] {
-        let s = self.start[i] as usize;
-        &self.neighbour[s..s + self.len[i] as usize]
+    // Filled from each stretch's end, so that the most recent link comes first.
+    let mut adjncy = vec![0i64; xadj[n + 1] as usize + 1];
+    let mut front: Vec<usize> = (0..=n).map(|k| if k == 0 { 0 } else { xadj[k + 1] as usize }).collect();
+    let mut parallel = false;
+    for &(a, b) in links.iter().filter(|l| joins_junctions(l)) {
+        let (i, j) = (a + 1, b + 1);
+        if adjncy[front[i]..xadj[i + 1] as usize].contains(&(j as i64)) {
+            parallel = true;
+            continue;
+        }
+        front[i] -= 1;
+        adjncy[front[i]] = j as i64;
+        front[j] -= 1;
+        adjncy[front[j]] = i as i64;
     }
-
-    /// The junction-only graph, each list most recent link first (the order
-    /// the ordering's tie-breaks see in EPANET).
-    fn junction_graph(&self, n: usize) -> Graph {
-        let mut xadj = vec![0i64; n + 2];
-        let mut adjncy = Vec::with_capacity(self.neighbour.len() + 2);
-        adjncy.push(0);
-        xadj[1] = 1;
+    if parallel {
+        // Close the gaps the parallel links left at the stretches' fronts.
+        let mut to = 1;
         for k in 1..=n {
-            adjncy.extend(self.neighbours(k).iter().rev().filter(|&&j| j as usize <= n).map(|&j| j as i64));
-            xadj[k + 1] = adjncy.len() as i64;
+            let end = xadj[k + 1] as usize;
+            adjncy.copy_within(front[k]..end, to);
+            xadj[k] = to as i64;
+            to += end - front[k];
         }
+        xadj[n + 1] = to as i64;
+        adjncy.truncate(to);
         adjncy.push(0);
-        Graph { n, xadj, adjncy }
     }
+    Graph { n, xadj, adjncy }
 }
 
 /// Replays, on the structure alone, the linked lists with which EPANET's
