@@ -204,17 +204,26 @@ pub(crate) struct PipeTable {
 impl PipeTable {
     fn new(links: &[LinkData], pipes: &[usize], formula: HeadlossFormula, viscosity: f64) -> PipeTable {
         let consecutive = pipes.windows(2).all(|w| w[1] == w[0] + 1);
-        fn column(links: &[LinkData], pipes: &[usize], f: impl Fn(&LinkData) -> f64) -> Vec<f64> {
-            pipes.iter().map(|&k| f(&links[k])).collect()
-        }
         let dw = formula == HeadlossFormula::DarcyWeisbach;
-        PipeTable {
+        let column = |wanted: bool| Vec::with_capacity(if wanted { pipes.len() } else { 0 });
+        let mut t = PipeTable {
             first: if consecutive { Some(pipes.first().copied().unwrap_or(0)) } else { None },
-            r: column(links, pipes, |l| l.r),
-            km: column(links, pipes, |l| l.km),
-            sv: if dw { column(links, pipes, |l| viscosity * l.diameter_ft) } else { Vec::new() },
-            e37: if dw { column(links, pipes, |l| l.kc / l.diameter_ft / 3.7) } else { Vec::new() },
+            r: column(true),
+            km: column(true),
+            sv: column(dw),
+            e37: column(dw),
+        };
+        // One pass over the links (which are large) for all the columns.
+        for &k in pipes {
+            let l = &links[k];
+            t.r.push(l.r);
+            t.km.push(l.km);
+            if dw {
+                t.sv.push(viscosity * l.diameter_ft);
+                t.e37.push(l.kc / l.diameter_ft / 3.7);
+            }
         }
+        t
     }
 }
 
@@ -428,6 +437,8 @@ impl Model {
         let formula = o.headloss;
         let hexp = if formula == HeadlossFormula::HazenWilliams { 1.852 } else { 2.0 };
         let mut links = Vec::with_capacity(net.links.len());
+        let (mut pipes, mut non_pipes, mut valves, mut status_checked) = (Vec::with_capacity(net.links.len()), Vec::new(), Vec::new(), Vec::new());
+        let mut has_const_power_pump = false;
         for (k, l) in net.links.iter().enumerate() {
             // The reader's record of the ends spares a look-up by id.
             let [h1, h2] = net.recorded_link_ends(k);
@@ -541,6 +552,20 @@ impl Model {
                     }
                 }
             };
+            // The index lists the iterations walk, in link order.
+            match link.kind {
+                LinkType::CvPipe | LinkType::Pipe => pipes.push(k),
+                kind => {
+                    non_pipes.push(k);
+                    if kind >= LinkType::Prv {
+                        valves.push(k);
+                    }
+                }
+            }
+            if matches!(link.kind, LinkType::CvPipe | LinkType::Pump | LinkType::Fcv) || n1 >= njuncs || n2 >= njuncs {
+                status_checked.push(k);
+            }
+            has_const_power_pump |= matches!(link.pump.as_deref(), Some(PumpData { kind: PumpKind::ConstPower { .. }, .. }));
             links.push(link);
         }
 
@@ -608,20 +633,10 @@ impl Model {
         } else {
             o.viscosity / (ucf.elevation * ucf.elevation)
         };
-        let has_const_power_pump =
-            links.iter().any(|l| matches!(l.pump.as_deref(), Some(PumpData { kind: PumpKind::ConstPower { .. }, .. })));
         let mut preq = o.required_pressure;
         if preq - o.minimum_pressure < 0.1 {
             preq = o.minimum_pressure + 0.1;
         }
-        let valves = (0..links.len()).filter(|&k| links[k].kind >= LinkType::Prv).collect();
-        let status_checked = (0..links.len())
-            .filter(|&k| {
-                let l = &links[k];
-                matches!(l.kind, LinkType::CvPipe | LinkType::Pump | LinkType::Fcv) || l.n1 >= njuncs || l.n2 >= njuncs
-            })
-            .collect();
-        let (pipes, non_pipes): (Vec<usize>, _) = (0..links.len()).partition(|&k| links[k].kind <= LinkType::Pipe);
         pipe_resistances(&mut links, &pipes, formula, hexp);
         let pipe_table = PipeTable::new(&links, &pipes, formula, viscosity);
         Ok(Model {
