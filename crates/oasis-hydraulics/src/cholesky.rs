@@ -28,12 +28,18 @@ pub struct Cholesky {
     /// The column updates of the factorisation in EPANET's order. EPANET
     /// finds the columns k that modify column j with linked lists while it
     /// factorises; they depend on the structure only, so they are found
-    /// once: `update_start` delimits column j's in `ljk` (the position of
-    /// each L(j,k) in the factor), `op_start` its in `ops` (every product
-    /// L(i,k) L(j,k) it subtracts, one flat run rather than a short loop
-    /// per column k, whose varying lengths the processor mispredicts).
+    /// once: `updates[update_start[j]..update_start[j + 1]]` gives, for each,
+    /// the positions in the factor of L(j,k) and of the end of column k.
     update_start: Vec<u32>,
-    ljk: Vec<u32>,
+    updates: Vec<Update>,
+    /// The same updates as one flat run of products per column, where that
+    /// takes little memory (the networks' factors, a few entries a column):
+    /// a short loop per update mispredicts its exit at every varying length.
+    flat: Option<FlatUpdates>,
+}
+
+/// Column j's products are `ops[op_start[j]..op_start[j + 1]]`.
+struct FlatUpdates {
     op_start: Vec<u32>,
     ops: Vec<UpdateOp>,
 }
@@ -75,13 +81,17 @@ struct UpdateOp {
     ljk: u32,
 }
 
-/// The column updates of the factorisation (see `Cholesky::update_start`).
-struct Schedule {
-    update_start: Vec<u32>,
-    ljk: Vec<u32>,
-    op_start: Vec<u32>,
-    ops: Vec<UpdateOp>,
+/// One column update: column k modifies column j with L(j,k), at factor
+/// position `ljk`, and the rows below it up to (not including) `end`.
+#[derive(Clone, Copy)]
+struct Update {
+    ljk: u32,
+    end: u32,
 }
+
+/// Flat products are kept while they number at most this many times the
+/// factor's entries (16 bytes each, against the 12 of a product).
+const FLAT_PRODUCTS_PER_ENTRY: usize = 4;
 
 /// The per-solve working column of the factorisation. It is all zero
 /// between columns, so it is only cleared after a factorisation that stopped
@@ -144,35 +154,37 @@ pub fn junction_graph(njuncs: usize, nnodes: usize, links: &[(usize, usize)]) ->
 /// Replays, on the structure alone, the linked lists with which EPANET's
 /// factorisation finds the columns that update each column (George & Liu's
 /// `link`/`first` arrays), recording for column j, in the order EPANET
-/// visits them, where each column k that updates it holds L(j,k) and the
-/// products it subtracts, row by row.
-fn update_schedule(n: usize, xlnz: &[usize], nzsub: &[usize]) -> Schedule {
+/// visits them, where each column k that updates it holds L(j,k) and ends;
+/// and, where they are few, the products, row by row.
+fn update_schedule(n: usize, xlnz: &[usize], nzsub: &[usize]) -> (Vec<u32>, Vec<Update>, Option<FlatUpdates>) {
     // Positions are stored as u32 to save memory; 4e9 factor entries would
     // need far more memory than a machine has.
-    assert!(xlnz[n + 1] <= u32::MAX as usize, "factor too large for u32 positions");
-    let mut link = vec![0usize; n + 1];
-    let mut first = vec![0usize; n + 1];
+    let entries = xlnz[n + 1] - 1;
+    assert!(entries < u32::MAX as usize, "factor too large for u32 positions");
     // Each entry L(j,k) updates column j once, with the entries below it in
     // column k: a column of c entries gives c updates and c(c-1)/2 products.
-    let products = (1..=n).map(|k| (xlnz[k + 1] - xlnz[k]) * (xlnz[k + 1] - xlnz[k]).saturating_sub(1) / 2).sum();
-    let mut sched = Schedule {
-        update_start: Vec::with_capacity(n + 2),
-        ljk: Vec::with_capacity(xlnz[n + 1] - 1),
-        op_start: Vec::with_capacity(n + 2),
-        ops: Vec::with_capacity(products),
-    };
-    sched.update_start.extend([0, 0]);
-    sched.op_start.extend([0, 0]);
+    let products: usize = (1..=n).map(|k| (xlnz[k + 1] - xlnz[k]) * (xlnz[k + 1] - xlnz[k]).saturating_sub(1) / 2).sum();
+    let mut flat = (products <= FLAT_PRODUCTS_PER_ENTRY * entries && products < u32::MAX as usize)
+        .then(|| FlatUpdates { op_start: Vec::with_capacity(n + 2), ops: Vec::with_capacity(products) });
+    let mut link = vec![0usize; n + 1];
+    let mut first = vec![0usize; n + 1];
+    let mut start = Vec::with_capacity(n + 2);
+    let mut updates = Vec::with_capacity(entries);
+    start.extend([0, 0]);
+    if let Some(f) = &mut flat {
+        f.op_start.extend([0, 0]);
+    }
     for j in 1..=n {
         let mut k = link[j];
         while k != 0 {
             let newk = link[k];
             let kfirst = first[k];
             let kstop = xlnz[k + 1] - 1;
-            let ljk = kfirst as u32;
-            sched.ljk.push(ljk);
-            for p in kfirst + 1..kstop + 1 {
-                sched.ops.push(UpdateOp { row: nzsub[p] as u32, lik: p as u32, ljk });
+            updates.push(Update { ljk: kfirst as u32, end: (kstop + 1) as u32 });
+            if let Some(f) = &mut flat {
+                for p in kfirst + 1..kstop + 1 {
+                    f.ops.push(UpdateOp { row: nzsub[p] as u32, lik: p as u32, ljk: kfirst as u32 });
+                }
             }
             let istart = kfirst + 1;
             if kstop >= istart {
@@ -191,21 +203,28 @@ fn update_schedule(n: usize, xlnz: &[usize], nzsub: &[usize]) -> Schedule {
             link[j] = link[isub];
             link[isub] = j;
         }
-        // One update per off-diagonal entry of the factor: fits in u32
-        // (asserted above); the products are checked.
-        sched.update_start.push(sched.ljk.len() as u32);
-        sched.op_start.push(u32::try_from(sched.ops.len()).expect("factorisation too large for u32 positions"));
+        // One update per factor entry, and fewer than u32::MAX products
+        // when flat: both fit in u32.
+        start.push(updates.len() as u32);
+        if let Some(f) = &mut flat {
+            f.op_start.push(f.ops.len() as u32);
+        }
     }
-    sched
+    (start, updates, flat)
 }
 
 impl Cholesky {
     pub(crate) fn new(m: &Model) -> Cholesky {
-        let (nnodes, n) = (m.nnodes, m.njuncs);
         let ends: Vec<(usize, usize)> = m.links.iter().map(|l| (l.n1, l.n2)).collect();
+        Cholesky::of_links(m.njuncs, m.nnodes, &ends)
+    }
+
+    /// The structure for junctions `0..n` of `nnodes` nodes joined by `ends`
+    /// (0-based node pairs, one per link).
+    fn of_links(n: usize, nnodes: usize, ends: &[(usize, usize)]) -> Cholesky {
         let mut row: Vec<usize> = (0..=nnodes).collect();
         let mut order: Vec<usize> = (0..=nnodes).collect();
-        let Ordering { perm, invp, xlnz, nzsub } = ordering_and_factor(junction_graph(n, nnodes, &ends));
+        let Ordering { perm, invp, xlnz, nzsub } = ordering_and_factor(junction_graph(n, nnodes, ends));
         for k in 1..=n {
             order[k] = perm[k] as usize;
             row[k] = invp[k] as usize;
@@ -223,8 +242,8 @@ impl Cholesky {
                 })
             })
             .collect();
-        let Schedule { update_start, ljk, op_start, ops } = update_schedule(n, &xlnz, &nzsub);
-        Cholesky { n, row, order, link_position, xlnz, nzsub, update_start, ljk, op_start, ops }
+        let (update_start, updates, flat) = update_schedule(n, &xlnz, &nzsub);
+        Cholesky { n, row, order, link_position, xlnz, nzsub, update_start, updates, flat }
     }
 
     pub(crate) fn scratch(&self) -> Scratch {
@@ -245,7 +264,7 @@ impl Cholesky {
         let (xlnz, nzsub) = (&self.xlnz[..], &self.nzsub[..]);
         // The unchecked accesses below rely on these lengths and on the
         // structure `new` built: rows in column j lie in j+1..=n, positions
-        // (also those in `ljk` and `ops`, whose rows are rows) below xlnz[n + 1], xlnz ascending.
+        // (also those in `updates` and `flat`, whose rows are rows) below xlnz[n + 1], xlnz ascending.
         assert!(aii.len() > n && b.len() > n && scratch.temp.len() > n, "factor arrays too short");
         assert!(aij.len() >= xlnz[n + 1] && nzsub.len() >= xlnz[n + 1], "factor arrays too short");
         let temp = &mut scratch.temp[..];
@@ -263,14 +282,27 @@ impl Cholesky {
                 // in EPANET's order, so splitting them changes no sum.)
                 let mut diagj = 0.0;
                 let (u0, u1) = (self.update_start[j] as usize, self.update_start[j + 1] as usize);
-                for &p in self.ljk.get_unchecked(u0..u1) {
-                    let ljk = *aij.get_unchecked(p as usize);
+                let updates = self.updates.get_unchecked(u0..u1);
+                for u in updates {
+                    let ljk = *aij.get_unchecked(u.ljk as usize);
                     diagj += ljk * ljk;
                 }
-                let (o0, o1) = (self.op_start[j] as usize, self.op_start[j + 1] as usize);
-                for op in self.ops.get_unchecked(o0..o1) {
-                    let ljk = *aij.get_unchecked(op.ljk as usize);
-                    *temp.get_unchecked_mut(op.row as usize) += *aij.get_unchecked(op.lik as usize) * ljk;
+                match &self.flat {
+                    Some(f) => {
+                        let (o0, o1) = (f.op_start[j] as usize, f.op_start[j + 1] as usize);
+                        for op in f.ops.get_unchecked(o0..o1) {
+                            let ljk = *aij.get_unchecked(op.ljk as usize);
+                            *temp.get_unchecked_mut(op.row as usize) += *aij.get_unchecked(op.lik as usize) * ljk;
+                        }
+                    }
+                    None => {
+                        for u in updates {
+                            let ljk = *aij.get_unchecked(u.ljk as usize);
+                            for p in u.ljk as usize + 1..u.end as usize {
+                                *temp.get_unchecked_mut(*nzsub.get_unchecked(p)) += *aij.get_unchecked(p) * ljk;
+                            }
+                        }
+                    }
                 }
                 let d = *aii.get_unchecked(j) - diagj;
                 if d <= 0.0 {
@@ -339,15 +371,78 @@ mod tests {
         columns
     }
 
-    #[test]
-    fn factor_structure_equals_elimination() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |m: usize| {
+    /// A small xorshift generator: `next(m)` is below m.
+    fn generator(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |m: usize| {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
             (seed % m as u64) as usize
-        };
+        }
+    }
+
+    /// The flat products and the loop per update give the same bits, and
+    /// solve the system.
+    #[test]
+    fn flat_and_nested_updates_agree() {
+        let mut next = generator(0x2545_f491_4f6c_dd1d);
+        let mut compared = 0;
+        for case in 0..100 {
+            let n = 2 + next(80);
+            let mut ends: Vec<(usize, usize)> = (1..n + 1).map(|i| (next(i), i)).collect();
+            // Few loops, as in a water network, so that the factor stays sparse.
+            for _ in 0..next(n / 3 + 1) {
+                let (a, b) = (next(n), next(n));
+                if a != b {
+                    ends.push((a, b));
+                }
+            }
+            let flat = Cholesky::of_links(n, n + 1, &ends);
+            assert!(flat.flat.is_some(), "case {case}: a sparse factor is flat");
+            let nested = Cholesky { flat: None, ..Cholesky::of_links(n, n + 1, &ends) };
+            // A diagonally dominant matrix (so positive definite) with random values.
+            let mut aij = vec![0.0; flat.factor_len() + 1];
+            let mut aii = vec![0.0; n + 1];
+            for p in &flat.link_position {
+                if let Some(p) = *p {
+                    aij[p] = -1.0 - next(1000) as f64 / 7.0;
+                }
+            }
+            for j in 1..=n {
+                for p in flat.xlnz[j]..flat.xlnz[j + 1] {
+                    aii[j] -= aij[p];
+                    aii[flat.nzsub[p]] -= aij[p];
+                }
+                aii[j] += 1.0 + next(100) as f64 / 3.0;
+            }
+            let b: Vec<f64> = (0..=n).map(|j| if j == 0 { 0.0 } else { next(2000) as f64 / 11.0 - 90.0 }).collect();
+            let residual = |x: &[f64]| {
+                let mut r: Vec<f64> = (0..=n).map(|j| b[j] - aii[j] * x[j]).collect();
+                for j in 1..=n {
+                    for p in flat.xlnz[j]..flat.xlnz[j + 1] {
+                        let i = flat.nzsub[p];
+                        r[i] -= aij[p] * x[j];
+                        r[j] -= aij[p] * x[i];
+                    }
+                }
+                r.iter().skip(1).fold(0.0f64, |m, v| m.max(v.abs()))
+            };
+            let solve = |c: &Cholesky| {
+                let (mut d, mut l, mut x) = (aii.clone(), aij.clone(), b.clone());
+                c.solve(&mut c.scratch(), &mut d, &mut l, &mut x).expect("positive definite");
+                x
+            };
+            let (x_flat, x_nested) = (solve(&flat), solve(&nested));
+            assert!(x_flat.iter().zip(&x_nested).all(|(a, b)| a.to_bits() == b.to_bits()), "case {case}: flat and nested differ");
+            assert!(residual(&x_flat) < 1e-9, "case {case}: residual {}", residual(&x_flat));
+            compared += flat.flat.as_ref().map_or(0, |f| f.ops.len());
+        }
+        assert!(compared > 1000, "the cases should have products to compare");
+    }
+
+    #[test]
+    fn factor_structure_equals_elimination() {
+        let mut next = generator(0x9e37_79b9_7f4a_7c15);
         let mut fill_seen = 0;
         for case in 0..200 {
             let n = 2 + next(60);
