@@ -264,7 +264,8 @@ impl Cholesky {
         let (xlnz, nzsub) = (&self.xlnz[..], &self.nzsub[..]);
         // The unchecked accesses below rely on these lengths and on the
         // structure `new` built: rows in column j lie in j+1..=n, positions
-        // (also those in `updates` and `flat`, whose rows are rows) below xlnz[n + 1], xlnz ascending.
+        // (also those in `updates` and `flat`, and its rows are rows) lie
+        // below xlnz[n + 1], xlnz ascending.
         assert!(aii.len() > n && b.len() > n && scratch.temp.len() > n, "factor arrays too short");
         assert!(aij.len() >= xlnz[n + 1] && nzsub.len() >= xlnz[n + 1], "factor arrays too short");
         let temp = &mut scratch.temp[..];
