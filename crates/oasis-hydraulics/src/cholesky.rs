@@ -382,6 +382,20 @@ mod tests {
         }
     }
 
+    /// A random network on `nodes` nodes: a spanning chain keeps them
+    /// connected, and fewer than `chords` links between nodes below `among`
+    /// make loops.
+    fn chain_and_chords(next: &mut impl FnMut(usize) -> usize, nodes: usize, chords: usize, among: usize) -> Vec<(usize, usize)> {
+        let mut links: Vec<(usize, usize)> = (1..nodes).map(|i| (next(i), i)).collect();
+        for _ in 0..next(chords) {
+            let (a, b) = (next(among), next(among));
+            if a != b {
+                links.push((a, b));
+            }
+        }
+        links
+    }
+
     /// The flat products and the loop per update give the same bits, and
     /// solve the system.
     #[test]
@@ -390,14 +404,8 @@ mod tests {
         let mut compared = 0;
         for case in 0..100 {
             let n = 2 + next(80);
-            let mut ends: Vec<(usize, usize)> = (1..n + 1).map(|i| (next(i), i)).collect();
             // Few loops, as in a water network, so that the factor stays sparse.
-            for _ in 0..next(n / 3 + 1) {
-                let (a, b) = (next(n), next(n));
-                if a != b {
-                    ends.push((a, b));
-                }
-            }
+            let ends = chain_and_chords(&mut next, n + 1, n / 3 + 1, n);
             let flat = Cholesky::of_links(n, n + 1, &ends);
             assert!(flat.flat.is_some(), "case {case}: a sparse factor is flat");
             let nested = Cholesky { flat: None, ..Cholesky::of_links(n, n + 1, &ends) };
@@ -448,15 +456,8 @@ mod tests {
         for case in 0..200 {
             let n = 2 + next(60);
             let nnodes = n + 1 + next(3);
-            // A spanning chain keeps every junction connected, random chords
-            // make loops, some links reach the tanks, some are parallel.
-            let mut links: Vec<(usize, usize)> = (1..nnodes).map(|i| (next(i), i)).collect();
-            for _ in 0..next(2 * n) {
-                let (a, b) = (next(nnodes), next(nnodes));
-                if a != b {
-                    links.push((a, b));
-                }
-            }
+            // Some links reach the tanks, some are parallel.
+            let mut links = chain_and_chords(&mut next, nnodes, 2 * n, nnodes);
             if case % 3 == 0 {
                 links.push(links[next(links.len())]);
             }
