@@ -10,12 +10,17 @@
 //! The formulas and their sources are in `docs/metering.md`.
 
 
+pub mod balance;
 pub mod register;
 pub mod time;
 pub mod units;
 pub mod usage;
 
 
+pub use balance::{
+    ApparentLossRates, BalanceError, BalanceInputs, Infrastructure, RealLossesPerDay, WaterBalance, iwa_table_rows,
+    uarl_l_per_day, water_balance,
+};
 pub use register::{
     Direction, FieldError, Meter, MeterKind, RegisterProblem, SeriesKind, replacement_chain, validate_register,
 };
