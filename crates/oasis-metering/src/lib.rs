@@ -11,6 +11,8 @@
 
 
 pub mod balance;
+pub mod cjj92;
+pub mod quality;
 pub mod register;
 pub mod time;
 pub mod units;
@@ -21,6 +23,8 @@ pub use balance::{
     ApparentLossRates, BalanceError, BalanceInputs, Infrastructure, RealLossesPerDay, WaterBalance, iwa_table_rows,
     uarl_l_per_day, water_balance,
 };
+pub use cjj92::{Cjj92, Cjj92Error, Cjj92Inputs, Grade};
+pub use quality::{Flag, FlagKind, QualitySettings, check_series};
 pub use register::{
     Direction, FieldError, Meter, MeterKind, RegisterProblem, SeriesKind, replacement_chain, validate_register,
 };

@@ -1,0 +1,120 @@
+//! Quality flags on synthetic series.
+
+use oasis_metering::quality::{FlagKind, QualitySettings, check_series};
+use oasis_metering::{Meter, Reading};
+
+fn meter(series: &str, unit: &str, capacity: Option<&str>) -> Meter {
+    let kind = if series == "register" { "customer" } else { "flow" };
+    let mut f = vec![("meter_id", "M"), ("kind", kind), ("node", "J1"), ("link", "P1"), ("series", series), ("unit", unit)];
+    if let Some(c) = capacity {
+        f.push(("register_capacity", c));
+    }
+    Meter::from_fields(|k| f.iter().find(|(n, _)| *n == k).map(|(_, v)| *v), 0).unwrap()
+}
+
+fn kinds(flags: &[oasis_metering::quality::Flag]) -> Vec<FlagKind> {
+    flags.iter().map(|f| f.kind).collect()
+}
+
+#[test]
+fn a_clean_hourly_register_has_no_flags() {
+    // 1 m³/h with a little variation: 1.0, 1.1, 0.9, …
+    let mut v = 0.0;
+    let r: Vec<Reading> = (0..200)
+        .map(|i| {
+            v += 1.0 + 0.1 * ((i % 3) as f64 - 1.0);
+            Reading { t_s: i * 3600, value: v }
+        })
+        .collect();
+    assert_eq!(check_series(&meter("register", "m3", None), &r, &QualitySettings::default()), vec![]);
+}
+
+#[test]
+fn gaps_rollovers_decreases_and_spikes_in_a_register() {
+    // Hourly, +1 m³ each hour, register capacity 100: from 90 it rolls over.
+    let mut r: Vec<Reading> = (0..40).map(|i| Reading { t_s: i * 3600, value: (90 + i) as f64 % 100.0 }).collect();
+    // Gap: the reading at hour 20 is missing (step 7200 > 1.5 × 3600).
+    r.retain(|x| x.t_s != 20 * 3600);
+    // A jump of +30 m³ in one hour at hour 30 (a spike in the increment rate).
+    for x in r.iter_mut().filter(|x| x.t_s >= 30 * 3600) {
+        x.value = (x.value + 30.0) % 100.0;
+    }
+    let flags = check_series(&meter("register", "m3", Some("100")), &r, &QualitySettings::default());
+    let k = kinds(&flags);
+    assert!(k.contains(&FlagKind::Gap { from_s: 19 * 3600, to_s: 21 * 3600 }), "{flags:?}");
+    assert!(flags.iter().any(|f| f.kind == FlagKind::Rollover && f.t_s == 10 * 3600), "{flags:?}");
+    assert!(flags.iter().any(|f| f.kind == FlagKind::Spike && f.t_s == 30 * 3600), "{flags:?}");
+    assert!(!k.contains(&FlagKind::Decrease));
+    // Without a capacity the rollover is a decrease.
+    let flags = check_series(&meter("register", "m3", None), &r, &QualitySettings::default());
+    assert!(flags.iter().any(|f| f.kind == FlagKind::Decrease && f.t_s == 10 * 3600), "{flags:?}");
+}
+
+#[test]
+fn a_stuck_register_needs_more_than_a_day_and_a_moving_series() {
+    // 15-min readings, +0.25 m³ each, for 5 days; then unchanged for 30 h (120 readings), then moving.
+    let mut r = Vec::new();
+    let mut v = 0.0;
+    let mut t = 0;
+    for i in 0..600 {
+        if !(200..320).contains(&i) {
+            v += 0.25;
+        }
+        r.push(Reading { t_s: t, value: v });
+        t += 900;
+    }
+    let flags = check_series(&meter("register", "m3", None), &r, &QualitySettings::default());
+    let stuck: Vec<_> = flags.iter().filter(|f| matches!(f.kind, FlagKind::Stuck { .. })).collect();
+    assert_eq!(stuck.len(), 1, "{flags:?}");
+    // Unchanged from reading 199 (the last increase) to reading 319.
+    assert_eq!(stuck[0].kind, FlagKind::Stuck { from_s: 199 * 900, to_s: 319 * 900 });
+
+    // 20 h unchanged (80 readings ≥ 48, but not over 24 h): a quiet night, not stuck.
+    let mut r = Vec::new();
+    let mut v = 0.0;
+    for i in 0..600 {
+        if !(200..280).contains(&i) {
+            v += 0.25;
+        }
+        r.push(Reading { t_s: i * 900, value: v });
+    }
+    let flags = check_series(&meter("register", "m3", None), &r, &QualitySettings::default());
+    assert!(!flags.iter().any(|f| matches!(f.kind, FlagKind::Stuck { .. })), "{flags:?}");
+
+    // A register that mostly does not move (median increment 0) is never "stuck".
+    let r: Vec<Reading> = (0..600).map(|i| Reading { t_s: i * 900, value: if i % 10 == 0 { i as f64 } else { (i - i % 10) as f64 } }).collect();
+    let flags = check_series(&meter("register", "m3", None), &r, &QualitySettings::default());
+    assert!(!flags.iter().any(|f| matches!(f.kind, FlagKind::Stuck { .. })), "{flags:?}");
+}
+
+#[test]
+fn flow_spikes_negatives_and_bad_values() {
+    // A flow around 10 m³/h (9.5…10.5) with one 60 m³/h value, a NaN and a repeated stamp.
+    let mut r: Vec<Reading> = (0..100).map(|i| Reading { t_s: i * 600, value: 10.0 + ((i % 5) as f64 - 2.0) * 0.25 }).collect();
+    r[50].value = 60.0;
+    r[60].value = f64::NAN;
+    r.insert(71, Reading { t_s: 70 * 600, value: 1.0 });
+    let flags = check_series(&meter("flow", "m3/h", None), &r, &QualitySettings::default());
+    assert!(flags.iter().any(|f| f.kind == FlagKind::Spike && f.t_s == 50 * 600), "{flags:?}");
+    assert_eq!(flags.iter().filter(|f| f.kind == FlagKind::Spike).count(), 1, "{flags:?}");
+    assert!(flags.iter().any(|f| f.kind == FlagKind::NotFinite && f.t_s == 60 * 600));
+    assert!(flags.iter().any(|f| f.kind == FlagKind::DuplicateTime && f.t_s == 70 * 600));
+    // Leaving the NaN out makes a 1200 s step, more than 1.5 × 600 s: a gap.
+    assert!(flags.iter().any(|f| f.kind == FlagKind::Gap { from_s: 59 * 600, to_s: 61 * 600 }));
+    // Negative flows are allowed (reverse flow); negative registers are not.
+    let neg = [Reading { t_s: 0, value: -2.0 }, Reading { t_s: 600, value: 1.0 }];
+    assert!(!kinds(&check_series(&meter("flow", "m3/h", None), &neg, &QualitySettings::default())).contains(&FlagKind::Negative));
+    assert!(kinds(&check_series(&meter("register", "m3", None), &neg, &QualitySettings::default())).contains(&FlagKind::Negative));
+}
+
+#[test]
+fn unsorted_and_empty_series() {
+    let r = [Reading { t_s: 600, value: 1.0 }, Reading { t_s: 0, value: 1.0 }];
+    let flags = check_series(&meter("flow", "m3/h", None), &r, &QualitySettings::default());
+    assert_eq!(kinds(&flags), vec![FlagKind::Unsorted]);
+    assert_eq!(check_series(&meter("flow", "m3/h", None), &[], &QualitySettings::default()), vec![]);
+    // A given expected interval overrides the median step: 600 s steps against 300 s expected.
+    let r: Vec<Reading> = (0..5).map(|i| Reading { t_s: i * 600, value: 1.0 }).collect();
+    let s = QualitySettings { expected_interval_s: Some(300), ..Default::default() };
+    assert_eq!(check_series(&meter("flow", "m3/h", None), &r, &s).len(), 4);
+}
