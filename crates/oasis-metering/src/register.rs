@@ -262,8 +262,12 @@ impl Meter {
             MeterKind::Bulk if zone_level.is_none() => {
                 return Err(ferr("zone_level", "", "required for a bulk meter (which zones does it bound?)"));
             }
-            MeterKind::Bulk | MeterKind::Flow if link.is_none() => {
-                return Err(ferr("link", "", format!("required for a {} meter", kind.as_str())));
+            // Without a network (a utility's DMA inflow series alone) a bulk meter names the district it feeds.
+            MeterKind::Bulk if link.is_none() && district.is_none() => {
+                return Err(ferr("link", "", "a bulk meter needs a link (or, without a network, the district it feeds)"));
+            }
+            MeterKind::Flow if link.is_none() => {
+                return Err(ferr("link", "", "required for a flow meter"));
             }
             MeterKind::Customer | MeterKind::Pressure if node.is_none() && district.is_none() => {
                 return Err(ferr("node", "", format!("a {} meter needs a node or a district", kind.as_str())));

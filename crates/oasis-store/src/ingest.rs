@@ -105,6 +105,11 @@ impl IngestSession<'_> {
         self.store
     }
 
+    /// The store, to register meters the file names (their own transaction).
+    pub fn store_mut(&mut self) -> &mut Store {
+        self.store
+    }
+
     /// A parsed reading from `line` of the source: meter key, instant, canonical value.
     pub fn push(&mut self, meter: u32, t_s: i64, value: f64, line: u64) -> Result<(), StoreError> {
         let micro = crate::to_micro(value)?;

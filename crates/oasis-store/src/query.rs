@@ -187,14 +187,18 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Replaces the flags of one meter within `[from_s, to_s]` by `flags`.
-    pub fn replace_flags(&mut self, meter_key: u32, from_s: i64, to_s: i64, flags: &[(i64, String, String)]) -> Result<(), StoreError> {
+    /// Replaces, for each (meter, from, to, flags), the meter's flags within `[from, to]` by
+    /// `flags` (time, kind, detail). One transaction for all.
+    pub fn replace_flags(&mut self, batch: &[(u32, i64, i64, Vec<(i64, String, String)>)]) -> Result<(), StoreError> {
         let tx = self.db.transaction()?;
-        tx.execute("DELETE FROM flags WHERE meter_key = ?1 AND t BETWEEN ?2 AND ?3", params![meter_key, from_s, to_s])?;
         {
+            let mut del = tx.prepare("DELETE FROM flags WHERE meter_key = ?1 AND t BETWEEN ?2 AND ?3")?;
             let mut ins = tx.prepare("INSERT OR REPLACE INTO flags (meter_key, t, kind, detail) VALUES (?1, ?2, ?3, ?4)")?;
-            for (t, kind, detail) in flags {
-                ins.execute(params![meter_key, t, kind, detail])?;
+            for (meter_key, from_s, to_s, flags) in batch {
+                del.execute(params![meter_key, from_s, to_s])?;
+                for (t, kind, detail) in flags {
+                    ins.execute(params![meter_key, t, kind, detail])?;
+                }
             }
         }
         tx.commit()?;

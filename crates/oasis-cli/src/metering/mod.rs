@@ -1,0 +1,61 @@
+//! District metering at the edge: `oasis meters …`, `oasis districts …`, `oasis balance`,
+//! `oasis nightflow`. Files and the store in, tables, CSV and charts out; the sums themselves are
+//! `oasis-metering`'s and the districts `oasis-districts`'.
+
+mod checks;
+mod clock;
+mod export;
+mod ingest;
+mod parquet_in;
+mod registry;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Subcommand;
+use oasis_store::Store;
+
+/// Where the store is.
+#[derive(clap::Args, Clone)]
+pub struct DbArgs {
+    /// The store's directory (made on first use).
+    #[arg(long, default_value = "oasis-data")]
+    pub db: PathBuf,
+    /// UTC offset of the store's days, used only when the store is made (Jinchang: +08:00).
+    #[arg(long, default_value = "+08:00", allow_hyphen_values = true)]
+    pub store_utc_offset: String,
+}
+
+impl DbArgs {
+    pub fn open(&self) -> anyhow::Result<Store> {
+        let offset = clock::parse_offset(&self.store_utc_offset)?;
+        Store::open(&self.db, offset).with_context(|| format!("cannot open the store at {}", self.db.display()))
+    }
+}
+
+#[derive(Subcommand)]
+pub enum MetersCommand {
+    /// Import or update the meter register from CSV.
+    Register(registry::RegisterArgs),
+    /// Read readings (CSV, .gz, .zip, Parquet) into the store; the same data twice counts once.
+    Ingest(ingest::IngestArgs),
+    /// The register with each meter's readings, or the register as CSV.
+    List(registry::ListArgs),
+    /// Readings out as CSV or as Parquet that DuckDB, Polars, pyarrow or Spark read as is.
+    Export(export::ExportArgs),
+    /// Quality flags (gaps, rollovers, decreases, spikes, stuck meters, daylight-saving repeats).
+    Flags(export::FlagsArgs),
+    /// Lines the ingests set aside, with file, line, field and reason.
+    Rejected(export::RejectedArgs),
+}
+
+pub fn meters(cmd: MetersCommand) -> anyhow::Result<()> {
+    match cmd {
+        MetersCommand::Register(a) => registry::import(a),
+        MetersCommand::Ingest(a) => ingest::run(a),
+        MetersCommand::List(a) => registry::list(a),
+        MetersCommand::Export(a) => export::export(a),
+        MetersCommand::Flags(a) => export::flags(a),
+        MetersCommand::Rejected(a) => export::rejected(a),
+    }
+}
