@@ -42,8 +42,13 @@ impl BulkCity {
         format!("IN-DMA{:03}", d + 1)
     }
 
-    fn node_of(&self, c: usize) -> usize {
-        c / self.customers_per_node.max(1)
+    /// The service node of customer `c`: `N<district>-<k>`, blocks of
+    /// `customers_per_node` counted within the district (a node never straddles two).
+    pub fn node_id(&self, c: usize) -> String {
+        let d = self.district_of(c);
+        // The first customer of district d: the least c with c·D/M ≥ d.
+        let first = (d as u128 * self.meters as u128).div_ceil(self.districts as u128) as usize;
+        format!("N{}-{}", d + 1, (c - first) / self.customers_per_node.max(1) + 1)
     }
 
     /// The known leak of district `d`, m³/h: 5–25 % of its customers' mean use.
@@ -91,22 +96,15 @@ pub fn write_bulk_register(
         let inlet = BulkCity::inlet_id(d);
         writeln!(meters_csv, "{inlet},bulk,{inlet},,{id},,1,forward,flow,m3/h,1,,,,")?;
     }
-    let mut last_node = usize::MAX;
+    let mut last_node = String::new();
     for c in 0..city.meters {
-        let d = city.district_of(c);
-        let node = city.node_of(c);
-        let did = BulkCity::district_id(d);
+        let did = BulkCity::district_id(city.district_of(c));
+        let node = city.node_id(c);
         if node != last_node {
-            writeln!(districts_csv, "{did},N{}", node + 1)?;
-            last_node = node;
+            writeln!(districts_csv, "{did},{node}")?;
         }
-        writeln!(
-            meters_csv,
-            "{},customer,,N{},{did},K{:07},,,register,m3,1,100000,,,",
-            BulkCity::meter_id(c),
-            node + 1,
-            c + 1
-        )?;
+        writeln!(meters_csv, "{},customer,,{node},{did},K{:07},,,register,m3,1,100000,,,", BulkCity::meter_id(c), c + 1)?;
+        last_node = node;
     }
     Ok(())
 }
