@@ -247,6 +247,8 @@ pub struct CitySim {
     pub max_balance_residual_rel: f64,
     /// Hydraulic steps solved (more than `days·96` where tanks and controls cut steps).
     pub hydraulic_steps: usize,
+    /// The lowest pressure at any junction with demand over the run, m.
+    pub min_pressure_m: f64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -659,9 +661,14 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
         .collect();
     let mut sim = Simulation::new(&net).map_err(hyd)?;
     let mut steps = 0usize;
+    let mut min_pressure_m = f64::INFINITY;
+    let demand_nodes: Vec<usize> = grid.iter().filter(|g| g.base_lps > 0.0).map(|g| g.node).collect();
     loop {
         let snap = sim.run().map_err(hyd)?;
         let t = snap.time_s;
+        for &i in &demand_nodes {
+            min_pressure_m = min_pressure_m.min(snap.nodes[i].pressure);
+        }
         if t % STEP_S == 0 {
             let b = (t / STEP_S) as usize;
             if b <= slots {
@@ -1029,6 +1036,7 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
         max_balance_residual_m3: max_res,
         max_balance_residual_rel: max_rel,
         hydraulic_steps: steps,
+        min_pressure_m,
     })
 }
 

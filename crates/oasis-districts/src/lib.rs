@@ -716,6 +716,12 @@ pub fn districts_from_lists_with(
         }
     }
     let mut tree = assemble(net, &topo, &ms, districts, nd, conn, max_level);
+    // The shallowest meter level on each link (a meter bounds its level and deeper).
+    let mut min_meter_level: Vec<Option<u8>> = vec![None; net.links.len()];
+    for m in &ms {
+        let z = &mut min_meter_level[m.link];
+        *z = Some(z.map_or(m.m.zone_level, |z| z.min(m.m.zone_level)));
+    }
     let mut w = Vec::new();
     for level in 1..=max_level as usize {
         for i in 0..n {
@@ -741,8 +747,7 @@ pub fn districts_from_lists_with(
             if da == db {
                 continue;
             }
-            let metered = ms.iter().any(|m| m.link == k && m.m.zone_level as usize <= level);
-            if metered {
+            if min_meter_level[k].is_some_and(|z| z as usize <= level) {
                 continue;
             }
             // A junction in no district is reported as such; its links would repeat it.
