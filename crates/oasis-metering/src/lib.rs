@@ -12,6 +12,7 @@
 
 pub mod balance;
 pub mod cjj92;
+pub mod nightflow;
 pub mod quality;
 pub mod register;
 pub mod time;
@@ -24,10 +25,14 @@ pub use balance::{
     uarl_l_per_day, water_balance,
 };
 pub use cjj92::{Cjj92, Cjj92Error, Cjj92Inputs, Grade};
+pub use nightflow::{
+    FlowSample, LegitimateNightUse, NightFlowDay, NightFlowError, NightFlowSettings, night_day_factor, night_flow,
+};
 pub use quality::{Flag, FlagKind, QualitySettings, check_series};
 pub use register::{
     Direction, FieldError, Meter, MeterKind, RegisterProblem, SeriesKind, replacement_chain, validate_register,
 };
+pub use chrono::NaiveDate;
 pub use units::{Quantity, Unit, UnitError};
 pub use usage::{Coverage, MeterReadings, Usage, UsageError, interval_volume, register_usage};
 
