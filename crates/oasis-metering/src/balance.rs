@@ -223,7 +223,9 @@ pub fn water_balance(inputs: &BalanceInputs) -> Result<WaterBalance, BalanceErro
     }
     // Op24 assumes a system pressurised all the time: the per-day figures use calendar days.
     let real_per_day = match density {
-        Some(d) if d < DENSITY_THRESHOLD_PER_KM => Some(RealLossesPerDay::PerKmMainsL(real * 1000.0 / infra.mains_km / days)),
+        Some(d) if d < DENSITY_THRESHOLD_PER_KM => {
+            Some(RealLossesPerDay::PerKmMainsL(real * 1000.0 / infra.mains_km / days))
+        }
         Some(_) if nc > 0.0 => Some(RealLossesPerDay::PerConnectionL(real * 1000.0 / nc / days)),
         None if nc > 0.0 => Some(RealLossesPerDay::PerConnectionL(real * 1000.0 / nc / days)),
         _ => None,

@@ -9,7 +9,6 @@
 //! incomplete, never guessed; no input (NaN, empty, unsorted) makes it panic.
 //! The formulas and their sources are in `docs/metering.md`.
 
-
 pub mod balance;
 pub mod cjj92;
 pub mod nightflow;
@@ -19,11 +18,11 @@ pub mod time;
 pub mod units;
 pub mod usage;
 
-
 pub use balance::{
     ApparentLossRates, BalanceError, BalanceInputs, Infrastructure, RealLossesPerDay, WaterBalance, iwa_table_rows,
     uarl_l_per_day, water_balance,
 };
+pub use chrono::NaiveDate;
 pub use cjj92::{Cjj92, Cjj92Error, Cjj92Inputs, Grade};
 pub use nightflow::{
     FlowSample, LegitimateNightUse, NightFlowDay, NightFlowError, NightFlowSettings, night_day_factor, night_flow,
@@ -32,7 +31,6 @@ pub use quality::{Flag, FlagKind, QualitySettings, check_series};
 pub use register::{
     Direction, FieldError, Meter, MeterKind, RegisterProblem, SeriesKind, replacement_chain, validate_register,
 };
-pub use chrono::NaiveDate;
 pub use units::{Quantity, Unit, UnitError};
 pub use usage::{Coverage, MeterReadings, Usage, UsageError, interval_volume, register_usage};
 

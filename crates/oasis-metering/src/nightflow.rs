@@ -275,17 +275,20 @@ pub fn night_flow(
         };
         let nl = mnf.map(|m| m - lnu);
         let n = settings.baseline_days;
-        let baseline =
-            (n > 0 && complete_mnfs.len() >= n).then(|| median(complete_mnfs[complete_mnfs.len() - n..].iter().copied())).flatten();
+        let baseline = (n > 0 && complete_mnfs.len() >= n)
+            .then(|| median(complete_mnfs[complete_mnfs.len() - n..].iter().copied()))
+            .flatten();
         let alert = match (complete, mnf, baseline) {
             (true, Some(m), Some(b)) => {
                 let rise = m - b;
-                (rise > 0.0 && rise >= settings.alert_rise_m3h && rise >= b * settings.alert_rise_pct / 100.0).then(|| {
-                    format!(
-                        "MNF {m:.3} m³/h is {rise:.3} m³/h ({:.1} %) above the {n}-day baseline {b:.3} m³/h",
-                        if b > 0.0 { rise / b * 100.0 } else { f64::INFINITY }
-                    )
-                })
+                (rise > 0.0 && rise >= settings.alert_rise_m3h && rise >= b * settings.alert_rise_pct / 100.0).then(
+                    || {
+                        format!(
+                            "MNF {m:.3} m³/h is {rise:.3} m³/h ({:.1} %) above the {n}-day baseline {b:.3} m³/h",
+                            if b > 0.0 { rise / b * 100.0 } else { f64::INFINITY }
+                        )
+                    },
+                )
             }
             _ => None,
         };

@@ -130,7 +130,11 @@ pub fn check_series(meter: &Meter, readings: &[Reading], settings: &QualitySetti
             flags.push(flag(
                 r.t_s,
                 FlagKind::OutsideService,
-                format!("reading {} a day or more {} the meter's service", r.t_s, if early { "before" } else { "after" }),
+                format!(
+                    "reading {} a day or more {} the meter's service",
+                    r.t_s,
+                    if early { "before" } else { "after" }
+                ),
             ));
         }
     }
@@ -164,7 +168,11 @@ pub fn check_series(meter: &Meter, readings: &[Reading], settings: &QualitySetti
                 let inc = match register_step(a.value, b.value, cap) {
                     RegisterStep::Increase(v) => Some(v),
                     RegisterStep::Rollover(v) => {
-                        flags.push(flag(b.t_s, FlagKind::Rollover, format!("{} → {}: rolled over, {v} m³", a.value, b.value)));
+                        flags.push(flag(
+                            b.t_s,
+                            FlagKind::Rollover,
+                            format!("{} → {}: rolled over, {v} m³", a.value, b.value),
+                        ));
                         Some(v)
                     }
                     RegisterStep::Decrease => {

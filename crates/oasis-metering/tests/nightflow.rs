@@ -16,7 +16,8 @@ fn synthetic(mnf: &[f64]) -> Vec<FlowSample> {
     for (d, m) in mnf.iter().enumerate() {
         for k in 1..=96i64 {
             let minute = k * 15; // stamp's minute of the local day (1440 = next midnight)
-            let flow = if minute > 120 && minute <= 240 { m + 0.5 * ((minute - 180).abs() as f64 / 15.0) } else { 30.0 };
+            let flow =
+                if minute > 120 && minute <= 240 { m + 0.5 * ((minute - 180).abs() as f64 / 15.0) } else { 30.0 };
             out.push(FlowSample { t_s: t0 + d as i64 * 86_400 + minute * 60, flow_m3h: flow });
         }
     }
@@ -80,7 +81,10 @@ fn local_days_follow_the_utc_offset() {
     let utc = NightFlowSettings { utc_offset_s: 0, ..settings() };
     let days = night_flow(&samples, &|_| None, &utc).unwrap();
     // Samples run from 2024-12-31 16:15 UTC to 2025-01-02 16:00 UTC: three UTC days.
-    assert_eq!(days.iter().map(|d| d.date).collect::<Vec<_>>(), [date(2024, 12, 31), date(2025, 1, 1), date(2025, 1, 2)]);
+    assert_eq!(
+        days.iter().map(|d| d.date).collect::<Vec<_>>(),
+        [date(2024, 12, 31), date(2025, 1, 1), date(2025, 1, 2)]
+    );
     assert_eq!(days[1].mnf_m3h, Some(30.0));
     assert!(days[1].complete);
     // 2024-12-31's window (02:00–04:00 UTC) is before the first sample: nothing, incomplete.
