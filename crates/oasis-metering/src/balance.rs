@@ -161,7 +161,7 @@ fn check(inputs: &BalanceInputs) -> Result<(), BalanceError> {
 pub fn water_balance(inputs: &BalanceInputs) -> Result<WaterBalance, BalanceError> {
     check(inputs)?;
     let (a, b) = inputs.period_s;
-    let days = (b - a) as f64 / 86_400.0;
+    let days = b.saturating_sub(a) as f64 / 86_400.0;
     let infra = &inputs.infrastructure;
     let rates = &inputs.apparent;
     let mut warnings = Vec::new();

@@ -186,7 +186,9 @@ fn check_settings(s: &NightFlowSettings) -> Result<(), NightFlowError> {
 fn covers(ts: &[i64], a: i64, b: i64, dt: i64) -> bool {
     let tol = dt as f64 * 1.5;
     let (Some(&first), Some(&last)) = (ts.first(), ts.last()) else { return false };
-    (first - a) as f64 <= tol && ts.windows(2).all(|w| (w[1] - w[0]) as f64 <= tol) && b - last < dt
+    first.saturating_sub(a) as f64 <= tol
+        && ts.windows(2).all(|w| w[1].saturating_sub(w[0]) as f64 <= tol)
+        && b.saturating_sub(last) < dt
 }
 
 /// Night flow day by day, from the first sample's local day to the last's.
@@ -227,7 +229,8 @@ pub fn night_flow(
     if day1 - day0 >= MAX_DAYS {
         return Err(NightFlowError::TooManyDays { days: day1 - day0 + 1 });
     }
-    let dt = median(s.windows(2).map(|w| (w[1].t_s - w[0].t_s) as f64)).map(|m| m as i64).filter(|d| *d > 0);
+    let dt =
+        median(s.windows(2).map(|w| w[1].t_s.saturating_sub(w[0].t_s) as f64)).map(|m| m as i64).filter(|d| *d > 0);
     let lnu = settings.lnu.total_m3h();
     let ws_off = settings.window_start_min as i64 * 60;
     let we_off = settings.window_end_min as i64 * 60;

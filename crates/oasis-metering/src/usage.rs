@@ -125,7 +125,7 @@ fn uncovered(from_s: i64, to_s: i64, covered: &[(i64, i64)]) -> Vec<(i64, i64)> 
 
 /// The length of `(a, b) ∩ (from, to)`, 0 if they do not overlap.
 fn overlap(a: i64, b: i64, from_s: i64, to_s: i64) -> i64 {
-    (b.min(to_s) - a.max(from_s)).max(0)
+    b.min(to_s).saturating_sub(a.max(from_s)).max(0)
 }
 
 /// Volume through a customer's registers between `from_s` and `to_s`.
@@ -208,7 +208,7 @@ pub fn register_usage(chain: &[MeterReadings], from_s: i64, to_s: i64) -> Result
                 }
             };
             // Steps are strictly increasing here (repeats were dropped), so the division is safe.
-            volume += step * (ov as f64 / (b.t_s - a.t_s) as f64);
+            volume += step * (ov as f64 / b.t_s.saturating_sub(a.t_s) as f64);
             used += if last_used == Some(i) { 1 } else { 2 };
             last_used = Some(i + 1);
         }
@@ -269,7 +269,7 @@ pub fn interval_volume(
     for w in rs.windows(2) {
         let (a, b) = (w[0].t_s, w[1].t_s);
         let v = w[1].value;
-        let dt = b - a;
+        let dt = b.saturating_sub(a);
         if dt > max_step_s || !v.is_finite() {
             continue;
         }
