@@ -255,7 +255,7 @@ pub fn night_flow(
                 let mut all = true;
                 let mut a = ws;
                 while a < we {
-                    let b = (a + r).min(we);
+                    let b = a.saturating_add(r).min(we);
                     let block: Vec<&FlowSample> = win.iter().filter(|x| x.t_s > a && x.t_s <= b).collect();
                     let ts: Vec<i64> = block.iter().map(|x| x.t_s).collect();
                     all &= covers(&ts, a, b, dt);

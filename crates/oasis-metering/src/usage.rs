@@ -281,7 +281,7 @@ pub fn interval_volume(
             SeriesKind::Volume => v * (ov as f64 / dt as f64),
             _ => v * (ov as f64 / 3600.0),
         };
-        covered_s += ov;
+        covered_s = covered_s.saturating_add(ov);
         match covered.last_mut() {
             Some(last) if last.1 == a => last.1 = b,
             _ => covered.push((a, b)),
