@@ -256,7 +256,7 @@ pub fn night_flow(
                 let mut a = ws;
                 while a < we {
                     let b = a.saturating_add(r).min(we);
-                    let block: Vec<&FlowSample> = win.iter().filter(|x| x.t_s > a && x.t_s <= b).collect();
+                    let block = &win[win.partition_point(|x| x.t_s <= a)..win.partition_point(|x| x.t_s <= b)];
                     let ts: Vec<i64> = block.iter().map(|x| x.t_s).collect();
                     all &= covers(&ts, a, b, dt);
                     if !block.is_empty() {
