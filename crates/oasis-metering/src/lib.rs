@@ -23,7 +23,7 @@ pub use balance::{
     uarl_l_per_day, water_balance,
 };
 pub use chrono::NaiveDate;
-pub use cjj92::{Cjj92, Cjj92Error, Cjj92Inputs, Grade};
+pub use cjj92::{Cjj92, Cjj92Error, Cjj92Inputs, Grade, cjj92};
 pub use nightflow::{
     FlowSample, LegitimateNightUse, NightFlowDay, NightFlowError, NightFlowSettings, night_day_factor, night_flow,
 };

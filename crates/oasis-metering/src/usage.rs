@@ -12,6 +12,9 @@ use crate::{Reading, RegisterStep, register_step};
 /// A tolerance on service dates, which the register often gives as days only.
 const SERVICE_DATE_SLACK_S: i64 = 86_400;
 
+/// How errors name the series `interval_volume` was given (it has no meter).
+const INTERVAL_SERIES: &str = "(interval series)";
+
 /// One register of a customer's chain and its canonical readings, sorted by time.
 #[derive(Debug, Clone, Copy)]
 pub struct MeterReadings<'a> {
@@ -253,12 +256,14 @@ pub fn interval_volume(
     let mut rs: Vec<Reading> = Vec::with_capacity(readings.len());
     for r in readings {
         match rs.last() {
-            Some(p) if r.t_s < p.t_s => return Err(UsageError::Unsorted { meter: String::new(), t_s: r.t_s }),
+            Some(p) if r.t_s < p.t_s => {
+                return Err(UsageError::Unsorted { meter: INTERVAL_SERIES.to_string(), t_s: r.t_s });
+            }
             Some(p) if r.t_s == p.t_s => {
                 if p.value == r.value || (p.value.is_nan() && r.value.is_nan()) {
                     continue;
                 }
-                return Err(UsageError::ConflictingDuplicate { meter: String::new(), t_s: r.t_s });
+                return Err(UsageError::ConflictingDuplicate { meter: INTERVAL_SERIES.to_string(), t_s: r.t_s });
             }
             _ => rs.push(*r),
         }
