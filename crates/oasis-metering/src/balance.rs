@@ -161,7 +161,7 @@ fn check(inputs: &BalanceInputs) -> Result<(), BalanceError> {
 pub fn water_balance(inputs: &BalanceInputs) -> Result<WaterBalance, BalanceError> {
     check(inputs)?;
     let (a, b) = inputs.period_s;
-    let days = (b - a) as f64 / 86_400.0;
+    let days = b.saturating_sub(a) as f64 / 86_400.0;
     let infra = &inputs.infrastructure;
     let rates = &inputs.apparent;
     let mut warnings = Vec::new();
@@ -223,7 +223,9 @@ pub fn water_balance(inputs: &BalanceInputs) -> Result<WaterBalance, BalanceErro
     }
     // Op24 assumes a system pressurised all the time: the per-day figures use calendar days.
     let real_per_day = match density {
-        Some(d) if d < DENSITY_THRESHOLD_PER_KM => Some(RealLossesPerDay::PerKmMainsL(real * 1000.0 / infra.mains_km / days)),
+        Some(d) if d < DENSITY_THRESHOLD_PER_KM => {
+            Some(RealLossesPerDay::PerKmMainsL(real * 1000.0 / infra.mains_km / days))
+        }
         Some(_) if nc > 0.0 => Some(RealLossesPerDay::PerConnectionL(real * 1000.0 / nc / days)),
         None if nc > 0.0 => Some(RealLossesPerDay::PerConnectionL(real * 1000.0 / nc / days)),
         _ => None,

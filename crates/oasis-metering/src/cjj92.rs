@@ -152,7 +152,7 @@ pub fn cjj92(i: &Cjj92Inputs) -> Result<Cjj92, Cjj92Error> {
         return Err(Cjj92Error::ShareOutOfRange(i.household_metered_share));
     }
     let mut notes = Vec::new();
-    let days = (b - a) as f64 / 86_400.0;
+    let days = b.saturating_sub(a) as f64 / 86_400.0;
     let annual_supply = if (365.0..=366.0).contains(&days) {
         i.supply_m3
     } else {

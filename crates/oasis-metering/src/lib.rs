@@ -9,21 +9,24 @@
 //! incomplete, never guessed; no input (NaN, empty, unsorted) makes it panic.
 //! The formulas and their sources are in `docs/metering.md`.
 
-
 pub mod balance;
 pub mod cjj92;
+pub mod nightflow;
 pub mod quality;
 pub mod register;
 pub mod time;
 pub mod units;
 pub mod usage;
 
-
 pub use balance::{
     ApparentLossRates, BalanceError, BalanceInputs, Infrastructure, RealLossesPerDay, WaterBalance, iwa_table_rows,
     uarl_l_per_day, water_balance,
 };
-pub use cjj92::{Cjj92, Cjj92Error, Cjj92Inputs, Grade};
+pub use chrono::NaiveDate;
+pub use cjj92::{Cjj92, Cjj92Error, Cjj92Inputs, Grade, cjj92};
+pub use nightflow::{
+    FlowSample, LegitimateNightUse, NightFlowDay, NightFlowError, NightFlowSettings, night_day_factor, night_flow,
+};
 pub use quality::{Flag, FlagKind, QualitySettings, check_series};
 pub use register::{
     Direction, FieldError, Meter, MeterKind, RegisterProblem, SeriesKind, replacement_chain, validate_register,

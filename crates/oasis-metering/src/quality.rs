@@ -130,13 +130,17 @@ pub fn check_series(meter: &Meter, readings: &[Reading], settings: &QualitySetti
             flags.push(flag(
                 r.t_s,
                 FlagKind::OutsideService,
-                format!("reading {} a day or more {} the meter's service", r.t_s, if early { "before" } else { "after" }),
+                format!(
+                    "reading {} a day or more {} the meter's service",
+                    r.t_s,
+                    if early { "before" } else { "after" }
+                ),
             ));
         }
     }
 
     // Gaps.
-    let steps: Vec<i64> = c.windows(2).map(|w| w[1].t_s - w[0].t_s).collect();
+    let steps: Vec<i64> = c.windows(2).map(|w| w[1].t_s.saturating_sub(w[0].t_s)).collect();
     let expected = settings
         .expected_interval_s
         .filter(|e| *e > 0)
@@ -144,7 +148,7 @@ pub fn check_series(meter: &Meter, readings: &[Reading], settings: &QualitySetti
         .filter(|e| *e > 0);
     let is_gap = |step: i64| expected.is_some_and(|e| step as f64 > settings.gap_factor * e as f64);
     for w in c.windows(2) {
-        let step = w[1].t_s - w[0].t_s;
+        let step = w[1].t_s.saturating_sub(w[0].t_s);
         if is_gap(step) {
             flags.push(flag(
                 w[1].t_s,
@@ -164,7 +168,11 @@ pub fn check_series(meter: &Meter, readings: &[Reading], settings: &QualitySetti
                 let inc = match register_step(a.value, b.value, cap) {
                     RegisterStep::Increase(v) => Some(v),
                     RegisterStep::Rollover(v) => {
-                        flags.push(flag(b.t_s, FlagKind::Rollover, format!("{} → {}: rolled over, {v} m³", a.value, b.value)));
+                        flags.push(flag(
+                            b.t_s,
+                            FlagKind::Rollover,
+                            format!("{} → {}: rolled over, {v} m³", a.value, b.value),
+                        ));
                         Some(v)
                     }
                     RegisterStep::Decrease => {
@@ -178,7 +186,7 @@ pub fn check_series(meter: &Meter, readings: &[Reading], settings: &QualitySetti
                 };
                 // Increments as rates, so that an irregular step is not a spike by itself.
                 if let Some(v) = inc {
-                    spike_values.push((b.t_s, v / (b.t_s - a.t_s) as f64));
+                    spike_values.push((b.t_s, v / b.t_s.saturating_sub(a.t_s) as f64));
                 }
             }
         }
@@ -207,14 +215,14 @@ pub fn check_series(meter: &Meter, readings: &[Reading], settings: &QualitySetti
                     continue;
                 }
                 let (from, to) = (c[start].t_s, c[i - 1].t_s);
-                if i - start >= settings.stuck_readings && to - from > settings.stuck_min_span_s {
+                if i - start >= settings.stuck_readings && to.saturating_sub(from) > settings.stuck_min_span_s {
                     flags.push(flag(
                         from,
                         FlagKind::Stuck { from_s: from, to_s: to },
                         format!(
                             "{} readings over {} s all {} while the series' median change is > 0",
                             i - start,
-                            to - from,
+                            to.saturating_sub(from),
                             c[start].value
                         ),
                     ));

@@ -272,7 +272,9 @@ impl Meter {
             MeterKind::Customer | MeterKind::Pressure if node.is_none() && district.is_none() => {
                 return Err(ferr("node", "", format!("a {} meter needs a node or a district", kind.as_str())));
             }
-            MeterKind::Level if node.is_none() => return Err(ferr("node", "", "required for a level meter (the tank)")),
+            MeterKind::Level if node.is_none() => {
+                return Err(ferr("node", "", "required for a level meter (the tank)"));
+            }
             _ => {}
         }
         let time = |f: &str| -> Result<Option<i64>, FieldError> {
@@ -410,8 +412,10 @@ pub fn validate_register(meters: &[Meter]) -> Vec<RegisterProblem> {
         match (old.removed_s, m.installed_s) {
             (None, _) => problems
                 .push(RegisterProblem::ReplacedWithoutRemoval { id: m.id.clone(), replaces: old_id.to_string() }),
-            (_, None) => problems
-                .push(RegisterProblem::ReplacementWithoutInstallation { id: m.id.clone(), replaces: old_id.to_string() }),
+            (_, None) => problems.push(RegisterProblem::ReplacementWithoutInstallation {
+                id: m.id.clone(),
+                replaces: old_id.to_string(),
+            }),
             (Some(r), Some(i)) if i < r => problems.push(RegisterProblem::ReplacementOverlap {
                 id: m.id.clone(),
                 replaces: old_id.to_string(),
@@ -506,12 +510,14 @@ mod tests {
         assert_eq!(m.installed_s, Some(parse_local_time("2025-03-05 02:30", 0).unwrap()));
         let fields = m.to_fields(8 * 3600);
         assert_eq!(fields.iter().map(|(k, _)| *k).collect::<Vec<_>>(), COLUMNS.to_vec());
-        let back = Meter::from_fields(|k| fields.iter().find(|(f, _)| *f == k).map(|(_, v)| v.as_str()), 8 * 3600).unwrap();
+        let back =
+            Meter::from_fields(|k| fields.iter().find(|(f, _)| *f == k).map(|(_, v)| v.as_str()), 8 * 3600).unwrap();
         assert_eq!(back, m);
     }
 
     fn with(over: &[(&'static str, &'static str)]) -> Result<Meter, FieldError> {
-        let mut v: Vec<(&str, &str)> = CUSTOMER.iter().filter(|(k, _)| !over.iter().any(|(o, _)| o == k)).copied().collect();
+        let mut v: Vec<(&str, &str)> =
+            CUSTOMER.iter().filter(|(k, _)| !over.iter().any(|(o, _)| o == k)).copied().collect();
         v.extend(over.iter().copied());
         Meter::from_fields(row(&v), 0)
     }
@@ -539,7 +545,15 @@ mod tests {
 
     #[test]
     fn bulk_meters_need_a_link_and_a_zone_level() {
-        let bulk = [("meter_id", "B1"), ("kind", "bulk"), ("link", "P9"), ("zone_level", "3"), ("series", "flow"), ("unit", "L/s"), ("direction", "reverse")];
+        let bulk = [
+            ("meter_id", "B1"),
+            ("kind", "bulk"),
+            ("link", "P9"),
+            ("zone_level", "3"),
+            ("series", "flow"),
+            ("unit", "L/s"),
+            ("direction", "reverse"),
+        ];
         let m = Meter::from_fields(row(&bulk), 0).unwrap();
         assert_eq!(m.along_link(m.canonical(10.0)), -36.0);
         let no_link: Vec<_> = bulk.iter().filter(|(k, _)| *k != "link").copied().collect();
@@ -550,9 +564,14 @@ mod tests {
         deep[3] = ("zone_level", "4");
         assert_eq!(Meter::from_fields(row(&deep), 0).unwrap_err().field, "zone_level");
         // Pressure in kPa, series defaulted: the only series a pressure meter has.
-        let p = Meter::from_fields(row(&[("meter_id", "P1"), ("kind", "pressure"), ("node", "J1"), ("unit", "kPa")]), 0).unwrap();
+        let p =
+            Meter::from_fields(row(&[("meter_id", "P1"), ("kind", "pressure"), ("node", "J1"), ("unit", "kPa")]), 0)
+                .unwrap();
         assert_eq!(p.series, SeriesKind::Pressure);
-        assert!(Meter::from_fields(row(&[("meter_id", "L1"), ("kind", "level"), ("node", "T1"), ("unit", "kPa")]), 0).is_err());
+        assert!(
+            Meter::from_fields(row(&[("meter_id", "L1"), ("kind", "level"), ("node", "T1"), ("unit", "kPa")]), 0)
+                .is_err()
+        );
     }
 
     fn meter(id: &str, installed: Option<i64>, removed: Option<i64>, replaces: Option<&str>) -> Meter {
@@ -566,7 +585,11 @@ mod tests {
 
     #[test]
     fn register_problems() {
-        let ok = vec![meter("A", None, Some(100), None), meter("B", Some(100), Some(200), Some("A")), meter("C", Some(200), None, Some("B"))];
+        let ok = vec![
+            meter("A", None, Some(100), None),
+            meter("B", Some(100), Some(200), Some("A")),
+            meter("C", Some(200), None, Some("B")),
+        ];
         assert_eq!(validate_register(&ok), vec![]);
         let chain = replacement_chain(&ok, "C").unwrap();
         assert_eq!(chain.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["A", "B", "C"]);
@@ -582,7 +605,11 @@ mod tests {
         let p = validate_register(&bad);
         assert!(p.contains(&RegisterProblem::DuplicateId { id: "A".into(), count: 2 }), "{p:?}");
         assert!(p.contains(&RegisterProblem::UnknownReplaced { id: "B".into(), replaces: "X".into() }));
-        assert!(p.contains(&RegisterProblem::ReplacementOverlap { id: "D".into(), replaces: "E".into(), overlap_s: 10 }));
+        assert!(p.contains(&RegisterProblem::ReplacementOverlap {
+            id: "D".into(),
+            replaces: "E".into(),
+            overlap_s: 10
+        }));
         assert!(p.contains(&RegisterProblem::ReplacementGap { id: "F".into(), replaces: "E".into(), gap_s: 50 }));
         assert!(p.iter().any(|x| matches!(x, RegisterProblem::ReplacedTwice { replaces, .. } if replaces == "E")));
         assert_eq!(replacement_chain(&bad, "A"), None); // duplicated id

@@ -41,8 +41,12 @@ impl Unit {
 
     /// Parses a unit, case-insensitively; `m³` is `m3`, `l` is `L`, spaces are ignored.
     pub fn parse(s: &str) -> Result<Unit, UnitError> {
-        let norm: String =
-            s.chars().filter(|c| !c.is_whitespace()).map(|c| if c == '³' { '3' } else { c }).collect::<String>().to_lowercase();
+        let norm: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| if c == '³' { '3' } else { c })
+            .collect::<String>()
+            .to_lowercase();
         Ok(match norm.as_str() {
             "m3" => Unit::M3,
             "l" => Unit::L,

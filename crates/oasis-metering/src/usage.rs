@@ -12,6 +12,9 @@ use crate::{Reading, RegisterStep, register_step};
 /// A tolerance on service dates, which the register often gives as days only.
 const SERVICE_DATE_SLACK_S: i64 = 86_400;
 
+/// How errors name the series `interval_volume` was given (it has no meter).
+const INTERVAL_SERIES: &str = "(interval series)";
+
 /// One register of a customer's chain and its canonical readings, sorted by time.
 #[derive(Debug, Clone, Copy)]
 pub struct MeterReadings<'a> {
@@ -125,7 +128,7 @@ fn uncovered(from_s: i64, to_s: i64, covered: &[(i64, i64)]) -> Vec<(i64, i64)> 
 
 /// The length of `(a, b) ∩ (from, to)`, 0 if they do not overlap.
 fn overlap(a: i64, b: i64, from_s: i64, to_s: i64) -> i64 {
-    (b.min(to_s) - a.max(from_s)).max(0)
+    b.min(to_s).saturating_sub(a.max(from_s)).max(0)
 }
 
 /// Volume through a customer's registers between `from_s` and `to_s`.
@@ -208,7 +211,7 @@ pub fn register_usage(chain: &[MeterReadings], from_s: i64, to_s: i64) -> Result
                 }
             };
             // Steps are strictly increasing here (repeats were dropped), so the division is safe.
-            volume += step * (ov as f64 / (b.t_s - a.t_s) as f64);
+            volume += step * (ov as f64 / b.t_s.saturating_sub(a.t_s) as f64);
             used += if last_used == Some(i) { 1 } else { 2 };
             last_used = Some(i + 1);
         }
@@ -253,12 +256,14 @@ pub fn interval_volume(
     let mut rs: Vec<Reading> = Vec::with_capacity(readings.len());
     for r in readings {
         match rs.last() {
-            Some(p) if r.t_s < p.t_s => return Err(UsageError::Unsorted { meter: String::new(), t_s: r.t_s }),
+            Some(p) if r.t_s < p.t_s => {
+                return Err(UsageError::Unsorted { meter: INTERVAL_SERIES.to_string(), t_s: r.t_s });
+            }
             Some(p) if r.t_s == p.t_s => {
                 if p.value == r.value || (p.value.is_nan() && r.value.is_nan()) {
                     continue;
                 }
-                return Err(UsageError::ConflictingDuplicate { meter: String::new(), t_s: r.t_s });
+                return Err(UsageError::ConflictingDuplicate { meter: INTERVAL_SERIES.to_string(), t_s: r.t_s });
             }
             _ => rs.push(*r),
         }
@@ -269,7 +274,7 @@ pub fn interval_volume(
     for w in rs.windows(2) {
         let (a, b) = (w[0].t_s, w[1].t_s);
         let v = w[1].value;
-        let dt = b - a;
+        let dt = b.saturating_sub(a);
         if dt > max_step_s || !v.is_finite() {
             continue;
         }
@@ -281,7 +286,7 @@ pub fn interval_volume(
             SeriesKind::Volume => v * (ov as f64 / dt as f64),
             _ => v * (ov as f64 / 3600.0),
         };
-        covered_s += ov;
+        covered_s = covered_s.saturating_add(ov);
         match covered.last_mut() {
             Some(last) if last.1 == a => last.1 = b,
             _ => covered.push((a, b)),

@@ -25,7 +25,12 @@ fn example() -> BalanceInputs {
             unauthorised_pct: 0.25,
             data_error_pct: 0.25,
         },
-        infrastructure: Infrastructure { mains_km: 100.0, connections: 5000, private_pipe_km: 0.0, mean_pressure_m: 50.0 },
+        infrastructure: Infrastructure {
+            mains_km: 100.0,
+            connections: 5000,
+            private_pipe_km: 0.0,
+            mean_pressure_m: 50.0,
+        },
     }
 }
 

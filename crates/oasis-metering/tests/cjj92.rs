@@ -101,7 +101,8 @@ fn a_whole_year() {
 #[test]
 fn a_quarter_is_annualised_for_a() {
     // 91.25 days with 250 万m³: annual Qs = 250·365/91.25 = 1000 万m³, so A = 0.08 as for the year.
-    let q = Cjj92Inputs { period_s: (0, 365 * DAY / 4), supply_m3: 2_500_000.0, registered_use_m3: 2_125_000.0, ..unit() };
+    let q =
+        Cjj92Inputs { period_s: (0, 365 * DAY / 4), supply_m3: 2_500_000.0, registered_use_m3: 2_125_000.0, ..unit() };
     let c = cjj92(&q).unwrap();
     assert!(close(c.annual_supply_m3, 10_000_000.0));
     assert!(close(c.a_km_per_1e4m3, 0.08));
@@ -114,7 +115,10 @@ fn a_quarter_is_annualised_for_a() {
 #[test]
 fn invalid_inputs_are_errors() {
     assert!(matches!(cjj92(&Cjj92Inputs { supply_m3: 0.0, ..unit() }), Err(Cjj92Error::NoSupply(_))));
-    assert!(matches!(cjj92(&Cjj92Inputs { household_metered_share: 1.2, ..unit() }), Err(Cjj92Error::ShareOutOfRange(_))));
+    assert!(matches!(
+        cjj92(&Cjj92Inputs { household_metered_share: 1.2, ..unit() }),
+        Err(Cjj92Error::ShareOutOfRange(_))
+    ));
     assert!(matches!(cjj92(&Cjj92Inputs { max_frost_depth_m: f64::NAN, ..unit() }), Err(Cjj92Error::NotFinite { .. })));
     assert!(matches!(cjj92(&Cjj92Inputs { period_s: (5, 5), ..unit() }), Err(Cjj92Error::InvalidPeriod(5, 5))));
     // A clamped R2 is noted; a failing unit grades as such.

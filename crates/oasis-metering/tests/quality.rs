@@ -5,7 +5,8 @@ use oasis_metering::{Meter, Reading};
 
 fn meter(series: &str, unit: &str, capacity: Option<&str>) -> Meter {
     let kind = if series == "register" { "customer" } else { "flow" };
-    let mut f = vec![("meter_id", "M"), ("kind", kind), ("node", "J1"), ("link", "P1"), ("series", series), ("unit", unit)];
+    let mut f =
+        vec![("meter_id", "M"), ("kind", kind), ("node", "J1"), ("link", "P1"), ("series", series), ("unit", unit)];
     if let Some(c) = capacity {
         f.push(("register_capacity", c));
     }
@@ -82,7 +83,9 @@ fn a_stuck_register_needs_more_than_a_day_and_a_moving_series() {
     assert!(!flags.iter().any(|f| matches!(f.kind, FlagKind::Stuck { .. })), "{flags:?}");
 
     // A register that mostly does not move (median increment 0) is never "stuck".
-    let r: Vec<Reading> = (0..600).map(|i| Reading { t_s: i * 900, value: if i % 10 == 0 { i as f64 } else { (i - i % 10) as f64 } }).collect();
+    let r: Vec<Reading> = (0..600)
+        .map(|i| Reading { t_s: i * 900, value: if i % 10 == 0 { i as f64 } else { (i - i % 10) as f64 } })
+        .collect();
     let flags = check_series(&meter("register", "m3", None), &r, &QualitySettings::default());
     assert!(!flags.iter().any(|f| matches!(f.kind, FlagKind::Stuck { .. })), "{flags:?}");
 }
@@ -90,7 +93,8 @@ fn a_stuck_register_needs_more_than_a_day_and_a_moving_series() {
 #[test]
 fn flow_spikes_negatives_and_bad_values() {
     // A flow around 10 m³/h (9.5…10.5) with one 60 m³/h value, a NaN and a repeated stamp.
-    let mut r: Vec<Reading> = (0..100).map(|i| Reading { t_s: i * 600, value: 10.0 + ((i % 5) as f64 - 2.0) * 0.25 }).collect();
+    let mut r: Vec<Reading> =
+        (0..100).map(|i| Reading { t_s: i * 600, value: 10.0 + ((i % 5) as f64 - 2.0) * 0.25 }).collect();
     r[50].value = 60.0;
     r[60].value = f64::NAN;
     r.insert(71, Reading { t_s: 70 * 600, value: 1.0 });
@@ -103,8 +107,14 @@ fn flow_spikes_negatives_and_bad_values() {
     assert!(flags.iter().any(|f| f.kind == FlagKind::Gap { from_s: 59 * 600, to_s: 61 * 600 }));
     // Negative flows are allowed (reverse flow); negative registers are not.
     let neg = [Reading { t_s: 0, value: -2.0 }, Reading { t_s: 600, value: 1.0 }];
-    assert!(!kinds(&check_series(&meter("flow", "m3/h", None), &neg, &QualitySettings::default())).contains(&FlagKind::Negative));
-    assert!(kinds(&check_series(&meter("register", "m3", None), &neg, &QualitySettings::default())).contains(&FlagKind::Negative));
+    assert!(
+        !kinds(&check_series(&meter("flow", "m3/h", None), &neg, &QualitySettings::default()))
+            .contains(&FlagKind::Negative)
+    );
+    assert!(
+        kinds(&check_series(&meter("register", "m3", None), &neg, &QualitySettings::default()))
+            .contains(&FlagKind::Negative)
+    );
 }
 
 #[test]

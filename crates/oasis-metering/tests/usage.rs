@@ -1,6 +1,8 @@
 //! Register usage and interval volumes, on hand-computed cases.
 
-use oasis_metering::{Coverage, Meter, MeterReadings, Reading, SeriesKind, UsageError, interval_volume, register_usage};
+use oasis_metering::{
+    Coverage, Meter, MeterReadings, Reading, SeriesKind, UsageError, interval_volume, register_usage,
+};
 
 fn register(id: &str, capacity: Option<&str>) -> Meter {
     let mut f = vec![("meter_id", id), ("kind", "customer"), ("node", "J1"), ("series", "register"), ("unit", "m3")];
@@ -188,7 +190,10 @@ fn volume_series_prorated_at_the_edges() {
     assert!(close(c.volume_m3, 14.0), "{c:?}");
     assert_eq!(c.missing, vec![(1200, 1800)]);
     assert_eq!(c.covered_s, 1200);
-    assert!(matches!(interval_volume(&r, SeriesKind::Register, 0, 1, 600), Err(UsageError::NotAnIntervalSeries { .. })));
+    assert!(matches!(
+        interval_volume(&r, SeriesKind::Register, 0, 1, 600),
+        Err(UsageError::NotAnIntervalSeries { .. })
+    ));
     assert!(matches!(interval_volume(&r, SeriesKind::Volume, 0, 1, 0), Err(UsageError::InvalidMaxStep { .. })));
     let unsorted = rs(&[(600, 1.0), (0, 1.0)]);
     assert!(interval_volume(&unsorted, SeriesKind::Volume, 0, 600, 600).is_err());
