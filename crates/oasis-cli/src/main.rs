@@ -45,6 +45,13 @@ enum Command {
     /// Meters: the register, readings ingest (idempotent), export, quality flags.
     #[command(subcommand)]
     Meters(metering::MetersCommand),
+    /// Districts (一级/二级/DMA) from the network and the bulk meters.
+    #[command(subcommand)]
+    Districts(metering::DistrictsCommand),
+    /// IWA water balance, NRW, UARL/ILI and CJJ 92-2016 loss rates per district.
+    Balance(metering::BalanceArgs),
+    /// Write a synthetic metered city with known leakage (network, register, readings, truth).
+    Citysim(metering::CitysimArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -60,6 +67,9 @@ fn main() -> std::process::ExitCode {
         Command::Quota(cmd) => pricing::quota(cmd),
         Command::DualControl(args) => pricing::dual_control(args),
         Command::Meters(cmd) => metering::meters(cmd),
+        Command::Districts(cmd) => metering::districts(cmd),
+        Command::Balance(args) => metering::balance(args),
+        Command::Citysim(args) => metering::citysim(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -2,8 +2,11 @@
 //! `oasis nightflow`. Files and the store in, tables, CSV and charts out; the sums themselves are
 //! `oasis-metering`'s and the districts `oasis-districts`'.
 
+pub mod balance;
 mod checks;
+mod citysim;
 mod clock;
+mod districts;
 mod export;
 mod ingest;
 mod parquet_in;
@@ -59,3 +62,21 @@ pub fn meters(cmd: MetersCommand) -> anyhow::Result<()> {
         MetersCommand::Rejected(a) => export::rejected(a),
     }
 }
+
+#[derive(Subcommand)]
+pub enum DistrictsCommand {
+    /// Build the districts from a network cut at the register's bulk meters (or hand-drawn lists).
+    Build(districts::BuildArgs),
+    /// The stored districts with their meters and warnings.
+    Show(districts::ShowArgs),
+}
+
+pub fn districts(cmd: DistrictsCommand) -> anyhow::Result<()> {
+    match cmd {
+        DistrictsCommand::Build(a) => districts::build(a),
+        DistrictsCommand::Show(a) => districts::show(a),
+    }
+}
+
+pub use balance::{BalanceArgs, run as balance};
+pub use citysim::{CitysimArgs, run as citysim};
