@@ -50,6 +50,8 @@ enum Command {
     Districts(metering::DistrictsCommand),
     /// IWA water balance, NRW, UARL/ILI and CJJ 92-2016 loss rates per district.
     Balance(metering::BalanceArgs),
+    /// Minimum night flow, night leakage and alerts per district and day; CSV and SVG chart.
+    Nightflow(metering::NightflowArgs),
     /// Write a synthetic metered city with known leakage (network, register, readings, truth).
     Citysim(metering::CitysimArgs),
 }
@@ -70,6 +72,7 @@ fn main() -> std::process::ExitCode {
         Command::Districts(cmd) => metering::districts(cmd),
         Command::Balance(args) => metering::balance(args),
         Command::Citysim(args) => metering::citysim(args),
+        Command::Nightflow(args) => metering::nightflow(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

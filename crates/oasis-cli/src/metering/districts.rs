@@ -28,6 +28,25 @@ pub struct BuildArgs {
     pub tree: Option<PathBuf>,
 }
 
+fn boundary_meters(meters: &[oasis_metering::Meter]) -> Vec<BoundaryMeter> {
+    meters
+        .iter()
+        .filter(|m| m.kind == MeterKind::Bulk && m.link.is_some())
+        .map(|m| BoundaryMeter {
+            meter_id: m.id.clone(),
+            link: m.link.clone().unwrap_or_default(),
+            zone_level: m.zone_level.unwrap_or(0),
+            forward: m.direction == Direction::Forward,
+            district_hint: m.district.clone(),
+        })
+        .collect()
+}
+
+/// The districts of a network cut at the register's bulk meters (as `build` makes them).
+pub fn tree_for(net: &Network, register: &Register) -> anyhow::Result<DistrictTree> {
+    Ok(build_districts(net, &boundary_meters(&register.meters()), &Default::default())?)
+}
+
 pub fn read_network(path: &std::path::Path) -> anyhow::Result<Network> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     oasis_network::read_inp(&bytes, &path.display().to_string()).map_err(|e| anyhow::anyhow!("{e}"))
@@ -55,17 +74,7 @@ pub fn build(args: BuildArgs) -> anyhow::Result<()> {
     let (districts, members, notes, source) = match &args.network {
         Some(path) => {
             let net = read_network(path)?;
-            let bulk: Vec<BoundaryMeter> = meters
-                .iter()
-                .filter(|m| m.kind == MeterKind::Bulk && m.link.is_some())
-                .map(|m| BoundaryMeter {
-                    meter_id: m.id.clone(),
-                    link: m.link.clone().unwrap_or_default(),
-                    zone_level: m.zone_level.unwrap_or(0),
-                    forward: m.direction == Direction::Forward,
-                    district_hint: m.district.clone(),
-                })
-                .collect();
+            let bulk = boundary_meters(&meters);
             let tree = match (&args.lists, &args.tree) {
                 (Some(lists), Some(tree_path)) => {
                     let rows: Vec<(String, String)> =

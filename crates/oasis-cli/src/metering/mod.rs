@@ -8,6 +8,7 @@ mod citysim;
 mod clock;
 mod districts;
 mod export;
+mod nightflow;
 mod ingest;
 mod parquet_in;
 mod registry;
@@ -80,3 +81,4 @@ pub fn districts(cmd: DistrictsCommand) -> anyhow::Result<()> {
 
 pub use balance::{BalanceArgs, run as balance};
 pub use citysim::{CitysimArgs, run as citysim};
+pub use nightflow::{NightflowArgs, run as nightflow};
