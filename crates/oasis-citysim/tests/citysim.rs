@@ -260,3 +260,36 @@ fn the_month_long_sample() {
         assert!(res.abs() <= balance_tolerance(t.system_input_m3), "{t:?}");
     }
 }
+
+#[test]
+fn hourly_ami_reads_and_a_half_hour_scada_interval() {
+    let opts = CitySimOptions {
+        junctions: 100,
+        district_side: 10,
+        days: 1,
+        customer_read: CustomerRead::Hourly,
+        inlet_interval_s: 1800,
+        gaps: GapOptions { inlet_gap_hours: 0, missing_customer_read_pct: 0.0 },
+        replaced_meter: false,
+        rollover: false,
+        ..small()
+    };
+    let sim = simulate(&opts).unwrap();
+    // One district: no level-1 bulk meters, so the level-1 district is numbered.
+    assert!(sim.boundary_meters.iter().all(|m| m.zone_level != 1));
+    assert!(sim.injected.inlet_gap.is_none() && sim.injected.replaced.is_none() && sim.injected.rollover.is_none());
+    let count = |prefix: &str| {
+        let ids: Vec<usize> = (0..sim.meters.len()).filter(|&k| sim.meters[k].meter_id.starts_with(prefix)).collect();
+        (ids.len(), sim.readings.iter().filter(|r| ids.contains(&r.meter)).count())
+    };
+    let (customers, reads) = count("C-");
+    assert_eq!(reads, customers * 25, "hourly, 00:00 to 24:00");
+    let (prod, reads) = count("PROD-");
+    assert_eq!(reads, prod * 49, "a register at 0 and every half hour");
+    let (prv, reads) = count("B2-V");
+    assert_eq!(reads, prv * 48);
+    for t in &sim.truth {
+        let res = t.system_input_m3 - t.storage_increase_m3 - t.consumption_m3 - t.leakage_m3;
+        assert!(res.abs() <= balance_tolerance(t.system_input_m3), "{t:?}");
+    }
+}
