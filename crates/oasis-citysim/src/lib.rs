@@ -446,11 +446,15 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
             .id
             .strip_prefix('J')
             .and_then(|s| s.parse::<usize>().ok())
+            .and_then(|k| k.checked_sub(1))
         else {
             continue;
         };
-        let g = k - 1;
-        let (district, r) = (g / per, (g % per) / side);
+        // Grid index k: netgen numbers its junctions J1, J2, … district by district, row by row.
+        let (district, r) = (k / per, (k % per) / side);
+        if district >= layout.districts {
+            continue;
+        }
         let d0 = j.demands.first();
         grid_of_node.insert(i, grid.len());
         grid.push(GridJunction {
@@ -682,7 +686,8 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
             .id
             .strip_prefix('J')
             .and_then(|s| s.parse::<usize>().ok())
-            .map(|k| ((k - 1) % per) / side);
+            .and_then(|k| k.checked_sub(1))
+            .map(|k| (k % per) / side);
         let forward = a_row == Some(0);
         let hint = if forward { dname(db) } else { dname(da) };
         add_bulk(
