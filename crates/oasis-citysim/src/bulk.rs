@@ -22,7 +22,12 @@ pub struct BulkCity {
 
 impl BulkCity {
     pub fn new(meters: usize, districts: usize, seed: u64) -> BulkCity {
-        BulkCity { meters, districts: districts.max(1), seed, customers_per_node: 25 }
+        BulkCity {
+            meters,
+            districts: districts.max(1),
+            seed,
+            customers_per_node: 25,
+        }
     }
 
     /// The district of customer `c` (contiguous blocks).
@@ -48,7 +53,11 @@ impl BulkCity {
         let d = self.district_of(c);
         // The first customer of district d: the least c with c·D/M ≥ d.
         let first = (d as u128 * self.meters as u128).div_ceil(self.districts as u128) as usize;
-        format!("N{}-{}", d + 1, (c - first) / self.customers_per_node.max(1) + 1)
+        format!(
+            "N{}-{}",
+            d + 1,
+            (c - first) / self.customers_per_node.max(1) + 1
+        )
     }
 
     /// The known leak of district `d`, m³/h: 5–25 % of its customers' mean use.
@@ -73,8 +82,8 @@ const MEAN_USE_M3_PER_DAY: f64 = 0.35;
 
 /// The residential day (netgen's `RES`, mean 1.0).
 const DIURNAL: [f64; 24] = [
-    0.45, 0.40, 0.38, 0.38, 0.45, 0.70, 1.20, 1.55, 1.45, 1.20, 1.05, 1.10, 1.25, 1.15, 0.95, 0.90, 0.95, 1.10, 1.40,
-    1.55, 1.45, 1.15, 0.85, 0.60,
+    0.45, 0.40, 0.38, 0.38, 0.45, 0.70, 1.20, 1.55, 1.45, 1.20, 1.05, 1.10, 1.25, 1.15, 0.95, 0.90,
+    0.95, 1.10, 1.40, 1.55, 1.45, 1.15, 0.85, 0.60,
 ];
 
 /// Writes the bulk city's `meters.csv`, `districts.csv` (`district,node`) and
@@ -94,7 +103,10 @@ pub fn write_bulk_register(
         let id = BulkCity::district_id(d);
         writeln!(tree_csv, "{id},,1")?;
         let inlet = BulkCity::inlet_id(d);
-        writeln!(meters_csv, "{inlet},bulk,{inlet},,{id},,1,forward,flow,m3/h,1,,,,")?;
+        writeln!(
+            meters_csv,
+            "{inlet},bulk,{inlet},,{id},,1,forward,flow,m3/h,1,,,,"
+        )?;
     }
     let mut last_node = String::new();
     for c in 0..city.meters {
@@ -103,7 +115,12 @@ pub fn write_bulk_register(
         if node != last_node {
             writeln!(districts_csv, "{did},{node}")?;
         }
-        writeln!(meters_csv, "{},customer,,{node},{did},K{:07},,,register,m3,1,100000,,,", BulkCity::meter_id(c), c + 1)?;
+        writeln!(
+            meters_csv,
+            "{},customer,,{node},{did},K{:07},,,register,m3,1,100000,,,",
+            BulkCity::meter_id(c),
+            c + 1
+        )?;
         last_node = node;
     }
     Ok(())
@@ -124,7 +141,17 @@ pub fn write_bulk_readings(
     out: &mut impl Write,
 ) -> io::Result<()> {
     let city = BulkCity::new(meters, districts, seed);
-    write_bulk_readings_for(&city, days, interval_s, LocalDate { year: 2026, month: 3, day: 1 }, out)
+    write_bulk_readings_for(
+        &city,
+        days,
+        interval_s,
+        LocalDate {
+            year: 2026,
+            month: 3,
+            day: 1,
+        },
+        out,
+    )
 }
 
 /// [`write_bulk_readings`] for a [`BulkCity`] and start date.
@@ -154,7 +181,9 @@ pub fn write_bulk_readings_for(
         reg.push(city.start_register_m3(c));
     }
     let leaks: Vec<f64> = (0..nd).map(|d| city.leak_m3h(d)).collect();
-    let inlet_ids: Vec<Vec<u8>> = (0..nd).map(|d| format!("{},", BulkCity::inlet_id(d)).into_bytes()).collect();
+    let inlet_ids: Vec<Vec<u8>> = (0..nd)
+        .map(|d| format!("{},", BulkCity::inlet_id(d)).into_bytes())
+        .collect();
     let mut used = vec![0.0f64; nd];
     let mut days_cache = DayCache::new(start);
     let mut ts = [0u8; 19];

@@ -28,7 +28,8 @@ use oasis_districts::{BoundaryMeter, DistrictOptions, DistrictTree, build_distri
 use oasis_hydraulics::Simulation;
 use oasis_netgen::city::{CityLayout, CityOptions, city_network};
 use oasis_network::{
-    Control, ControlAction, ControlCondition, Curve, LinkKind, Network, NodeKind, read_inp, write_inp,
+    Control, ControlAction, ControlCondition, Curve, LinkKind, Network, NodeKind, read_inp,
+    write_inp,
 };
 
 pub use bulk::{BulkCity, write_bulk_readings, write_bulk_register};
@@ -114,14 +115,28 @@ impl Default for CitySimOptions {
             district_side: 10,
             days: 30,
             seed: 1,
-            start_date: LocalDate { year: 2026, month: 3, day: 1 },
+            start_date: LocalDate {
+                year: 2026,
+                month: 3,
+                day: 1,
+            },
             utc_offset_h: 8,
-            leakage: Leakage::Seeded { min: 0.05, max: 0.25 },
+            leakage: Leakage::Seeded {
+                min: 0.05,
+                max: 0.25,
+            },
             customers_per_junction: 3,
             customer_read: CustomerRead::Daily,
             inlet_interval_s: 900,
-            noise: NoiseOptions { inlet_flow_pct: 0.5, customer_under_registration_pct: 2.0, pressure_m: 0.05 },
-            gaps: GapOptions { inlet_gap_hours: 3, missing_customer_read_pct: 0.5 },
+            noise: NoiseOptions {
+                inlet_flow_pct: 0.5,
+                customer_under_registration_pct: 2.0,
+                pressure_m: 0.05,
+            },
+            gaps: GapOptions {
+                inlet_gap_hours: 3,
+                missing_customer_read_pct: 0.5,
+            },
             replaced_meter: true,
             rollover: true,
             pressure_meters_per_zone: 2,
@@ -336,7 +351,9 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
         )));
     }
     if opts.district_side < 4 || opts.junctions < 16 {
-        return Err(CitySimError::Options("the city needs district_side ≥ 4 and junctions ≥ 16".into()));
+        return Err(CitySimError::Options(
+            "the city needs district_side ≥ 4 and junctions ≥ 16".into(),
+        ));
     }
     let copts = CityOptions {
         junctions: opts.junctions,
@@ -347,15 +364,25 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
     };
     let layout = CityLayout::new(&copts);
     let text = city_network(&copts);
-    let mut net = read_inp(text.as_bytes(), "city.inp").map_err(|e| CitySimError::Network(e.to_string()))?;
-    let node_index: HashMap<String, usize> = net.nodes.iter().enumerate().map(|(i, n)| (n.id.clone(), i)).collect();
+    let mut net =
+        read_inp(text.as_bytes(), "city.inp").map_err(|e| CitySimError::Network(e.to_string()))?;
+    let node_index: HashMap<String, usize> = net
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.clone(), i))
+        .collect();
     let days = opts.days as usize;
     let slots = days * SLOTS_PER_DAY;
     let side = layout.side;
 
     // Demand patterns: the netgen hours, interpolated to 15 minutes, times a
     // factor per day (weekends higher) and a little noise per step.
-    let hourly = |id: &str| -> Vec<f64> { net.pattern(id).map(|p| p.factors.clone()).unwrap_or_else(|| vec![1.0; 24]) };
+    let hourly = |id: &str| -> Vec<f64> {
+        net.pattern(id)
+            .map(|p| p.factors.clone())
+            .unwrap_or_else(|| vec![1.0; 24])
+    };
     let (res24, com24) = (hourly("RES"), hourly("COM"));
     let mut day_factors = Vec::with_capacity(days);
     for d in 0..days {
@@ -394,7 +421,14 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
     t.report_step_s = STEP_S;
     t.report_start_s = 0;
     t.start_clocktime_s = 0;
-    for key in ["DURATION", "HYDRAULIC TIMESTEP", "PATTERN TIMESTEP", "REPORT TIMESTEP", "REPORT START", "START CLOCKTIME"] {
+    for key in [
+        "DURATION",
+        "HYDRAULIC TIMESTEP",
+        "PATTERN TIMESTEP",
+        "REPORT TIMESTEP",
+        "REPORT START",
+        "START CLOCKTIME",
+    ] {
         if !t.given.iter().any(|g| g == key) {
             t.given.push(key.to_string());
         }
@@ -405,10 +439,22 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
     let mut grid: Vec<GridJunction> = Vec::new();
     let mut grid_of_node: HashMap<usize, usize> = HashMap::new();
     for (i, node) in net.nodes.iter().enumerate() {
-        let NodeKind::Junction(j) = &node.kind else { continue };
-        let Some(k) = node.id.strip_prefix('J').and_then(|s| s.parse::<usize>().ok()) else { continue };
-        let g = k - 1;
-        let (district, r) = (g / per, (g % per) / side);
+        let NodeKind::Junction(j) = &node.kind else {
+            continue;
+        };
+        let Some(k) = node
+            .id
+            .strip_prefix('J')
+            .and_then(|s| s.parse::<usize>().ok())
+            .and_then(|k| k.checked_sub(1))
+        else {
+            continue;
+        };
+        // Grid index k: netgen numbers its junctions J1, J2, … district by district, row by row.
+        let (district, r) = (k / per, (k % per) / side);
+        if district >= layout.districts {
+            continue;
+        }
         let d0 = j.demands.first();
         grid_of_node.insert(i, grid.len());
         grid.push(GridJunction {
@@ -431,15 +477,24 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
     let nd = layout.districts;
     let mut district_mean_lps = vec![0.0; nd];
     for g in &grid {
-        district_mean_lps[g.district] += g.base_lps * if g.commercial { mean_com } else { mean_res };
+        district_mean_lps[g.district] +=
+            g.base_lps * if g.commercial { mean_com } else { mean_res };
     }
     let fractions: Vec<f64> = match &opts.leakage {
         Leakage::Seeded { min, max } => (0..nd)
-            .map(|d| round_to(Rng::for_item(opts.seed, K_LEAK, 1000 + d as u64).range(*min, *max), 3))
+            .map(|d| {
+                round_to(
+                    Rng::for_item(opts.seed, K_LEAK, 1000 + d as u64).range(*min, *max),
+                    3,
+                )
+            })
             .collect(),
         Leakage::Explicit(v) => {
             if v.len() != nd {
-                return Err(CitySimError::Options(format!("{} leak fractions for {nd} districts", v.len())));
+                return Err(CitySimError::Options(format!(
+                    "{} leak fractions for {nd} districts",
+                    v.len()
+                )));
             }
             v.clone()
         }
@@ -451,13 +506,25 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
         .links
         .iter()
         .find(|l| l.id == "TM0")
-        .and_then(|l| if let LinkKind::Pipe(p) = &l.kind { Some(p.diameter) } else { None })
+        .and_then(|l| {
+            if let LinkKind::Pipe(p) = &l.kind {
+                Some(p.diameter)
+            } else {
+                None
+            }
+        })
         .unwrap_or(300.0);
     net.curves.retain(|c| c.id != "PC");
     for d in 0..nd {
         let q = round_to(1.5 * district_mean_lps[d] * (1.0 + fractions[d]), 3).max(0.1);
-        let h = round_to(TANK_MID_HEAD_M - RESERVOIR_HEAD_M + hw_loss_m(q, 1800.0, main_dia, 130.0) + 3.0, 2);
-        net.curves.push(Curve { id: format!("PC{d}"), points: vec![(q, h)] });
+        let h = round_to(
+            TANK_MID_HEAD_M - RESERVOIR_HEAD_M + hw_loss_m(q, 1800.0, main_dia, 130.0) + 3.0,
+            2,
+        );
+        net.curves.push(Curve {
+            id: format!("PC{d}"),
+            points: vec![(q, h)],
+        });
         if let Some(l) = net.links.iter_mut().find(|l| l.id == format!("PU{d}"))
             && let LinkKind::Pump(p) = &mut l.kind
         {
@@ -466,12 +533,18 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
         net.controls.push(Control {
             link: format!("PU{d}"),
             action: ControlAction::Closed,
-            condition: ControlCondition::Above { node: format!("T{d}"), value: PUMP_OFF_LEVEL_M },
+            condition: ControlCondition::Above {
+                node: format!("T{d}"),
+                value: PUMP_OFF_LEVEL_M,
+            },
         });
         net.controls.push(Control {
             link: format!("PU{d}"),
             action: ControlAction::Open,
-            condition: ControlCondition::Below { node: format!("T{d}"), value: PUMP_ON_LEVEL_M },
+            condition: ControlCondition::Below {
+                node: format!("T{d}"),
+                value: PUMP_ON_LEVEL_M,
+            },
         });
     }
 
@@ -481,7 +554,10 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
     let mut leak_district: Vec<usize> = Vec::new();
     for d in 0..nd {
         let mut r = Rng::for_item(opts.seed, K_LEAK, d as u64);
-        let in_d: Vec<&GridJunction> = grid.iter().filter(|g| g.district == d && g.base_lps > 0.0).collect();
+        let in_d: Vec<&GridJunction> = grid
+            .iter()
+            .filter(|g| g.district == d && g.base_lps > 0.0)
+            .collect();
         let upper: Vec<usize> = in_d.iter().filter(|g| g.upper).map(|g| g.node).collect();
         let lower: Vec<usize> = in_d.iter().filter(|g| !g.upper).map(|g| g.node).collect();
         let mut chosen: Vec<usize> = Vec::new();
@@ -506,7 +582,11 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
     }
     // Calibration: C = target / mean √p without leaks, then scaled once with them.
     let (sqrt_p, _) = calibration_run(&net, &leak_nodes, consumption_lps)?;
-    let mut coef: Vec<f64> = leak_targets.iter().zip(&sqrt_p).map(|(q, s)| q / s.max(1.0)).collect();
+    let mut coef: Vec<f64> = leak_targets
+        .iter()
+        .zip(&sqrt_p)
+        .map(|(q, s)| q / s.max(1.0))
+        .collect();
     set_emitters(&mut net, &leak_nodes, &coef);
     let (_, got) = calibration_run(&net, &leak_nodes, consumption_lps)?;
     for k in 0..coef.len() {
@@ -523,14 +603,20 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
 
     // What is simulated is what is written.
     let network_inp = write_inp(&net);
-    let net = read_inp(network_inp.as_bytes(), "network.inp").map_err(|e| CitySimError::Network(e.to_string()))?;
+    let net = read_inp(network_inp.as_bytes(), "network.inp")
+        .map_err(|e| CitySimError::Network(e.to_string()))?;
 
     // ---- Meters ----
     let dname = |d: usize| format!("D{d}");
     let district_of_node = |i: usize| grid_of_node.get(&i).map(|&k| grid[k].district);
     let mut meters: Vec<MeterRow> = Vec::new();
     let mut boundary_meters: Vec<BoundaryMeter> = Vec::new();
-    let bulk_row = |id: String, link: &str, level: u8, forward: bool, series: &'static str, unit: &'static str| MeterRow {
+    let bulk_row = |id: String,
+                    link: &str,
+                    level: u8,
+                    forward: bool,
+                    series: &'static str,
+                    unit: &'static str| MeterRow {
         meter_id: id,
         kind: "bulk",
         link: Some(link.to_string()),
@@ -567,38 +653,87 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
         meters.push(row);
     };
     for d in 0..nd {
-        add_bulk(&mut meters, format!("PROD-{d}"), &format!("PU{d}"), 0, true, None, "register", "m3");
+        add_bulk(
+            &mut meters,
+            format!("PROD-{d}"),
+            &format!("PU{d}"),
+            0,
+            true,
+            None,
+            "register",
+            "m3",
+        );
     }
     for link in &net.links {
-        let LinkKind::Pipe(p) = &link.kind else { continue };
+        let LinkKind::Pipe(p) = &link.kind else {
+            continue;
+        };
         if p.closed_on_line {
             continue;
         }
-        let (Some(&a), Some(&b)) = (node_index.get(&link.from), node_index.get(&link.to)) else { continue };
-        let (Some(da), Some(db)) = (district_of_node(a), district_of_node(b)) else { continue };
+        let (Some(&a), Some(&b)) = (node_index.get(&link.from), node_index.get(&link.to)) else {
+            continue;
+        };
+        let (Some(da), Some(db)) = (district_of_node(a), district_of_node(b)) else {
+            continue;
+        };
         if da == db {
             continue;
         }
         // The header row's meter reads eastwards, the others westwards, so
         // every district has a level-1 meter whose positive flow feeds it (its hint).
-        let a_row = net.nodes[a].id.strip_prefix('J').and_then(|s| s.parse::<usize>().ok()).map(|k| ((k - 1) % per) / side);
+        let a_row = net.nodes[a]
+            .id
+            .strip_prefix('J')
+            .and_then(|s| s.parse::<usize>().ok())
+            .and_then(|k| k.checked_sub(1))
+            .map(|k| (k % per) / side);
         let forward = a_row == Some(0);
         let hint = if forward { dname(db) } else { dname(da) };
-        add_bulk(&mut meters, format!("B1-{}", link.id), &link.id, 1, forward, Some(hint), "flow", "m3/h");
+        add_bulk(
+            &mut meters,
+            format!("B1-{}", link.id),
+            &link.id,
+            1,
+            forward,
+            Some(hint),
+            "flow",
+            "m3/h",
+        );
     }
     for link in &net.links {
         if let LinkKind::Valve(_) = &link.kind
             && let Some(rest) = link.id.strip_prefix('V')
             && let Some(d) = rest.split('_').next().and_then(|s| s.parse::<usize>().ok())
         {
-            add_bulk(&mut meters, format!("B2-{}", link.id), &link.id, 2, true, Some(format!("D{d}-lower")), "flow", "L/s");
+            add_bulk(
+                &mut meters,
+                format!("B2-{}", link.id),
+                &link.id,
+                2,
+                true,
+                Some(format!("D{d}-lower")),
+                "flow",
+                "L/s",
+            );
         }
     }
     for d in 0..nd {
-        add_bulk(&mut meters, format!("B2-TP{d}"), &format!("TP{d}"), 2, true, Some(format!("D{d}-upper")), "flow", "m3/h");
+        add_bulk(
+            &mut meters,
+            format!("B2-TP{d}"),
+            &format!("TP{d}"),
+            2,
+            true,
+            Some(format!("D{d}-upper")),
+            "flow",
+            "m3/h",
+        );
     }
     let n_bulk = meters.len();
-    let tanks: Vec<usize> = (0..nd).filter_map(|d| node_index.get(&format!("T{d}")).copied()).collect();
+    let tanks: Vec<usize> = (0..nd)
+        .filter_map(|d| node_index.get(&format!("T{d}")).copied())
+        .collect();
     for &tnode in &tanks {
         meters.push(MeterRow {
             meter_id: format!("LVL-{}", net.nodes[tnode].id),
@@ -614,7 +749,11 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
     let mut pressure_nodes: Vec<usize> = Vec::new();
     for d in 0..nd {
         for upper in [true, false] {
-            let pool: Vec<usize> = grid.iter().filter(|g| g.district == d && g.upper == upper).map(|g| g.node).collect();
+            let pool: Vec<usize> = grid
+                .iter()
+                .filter(|g| g.district == d && g.upper == upper)
+                .map(|g| g.node)
+                .collect();
             let mut r = Rng::for_item(opts.seed, K_METER, (d * 2 + usize::from(upper)) as u64);
             for _ in 0..opts.pressure_meters_per_zone.min(pool.len()) {
                 let n = pool[r.below(pool.len())];
@@ -641,7 +780,10 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
     // ---- The twin ----
     let bulk_links: Vec<usize> = boundary_meters
         .iter()
-        .map(|m| net.link_index(&m.link).ok_or_else(|| CitySimError::Network(format!("no link {}", m.link))))
+        .map(|m| {
+            net.link_index(&m.link)
+                .ok_or_else(|| CitySimError::Network(format!("no link {}", m.link)))
+        })
         .collect::<Result<_, _>>()?;
     let nb = bulk_links.len();
     let nl = leak_nodes.len();
@@ -662,7 +804,11 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
     let mut sim = Simulation::new(&net).map_err(hyd)?;
     let mut steps = 0usize;
     let mut min_pressure_m = f64::INFINITY;
-    let demand_nodes: Vec<usize> = grid.iter().filter(|g| g.base_lps > 0.0).map(|g| g.node).collect();
+    let demand_nodes: Vec<usize> = grid
+        .iter()
+        .filter(|g| g.base_lps > 0.0)
+        .map(|g| g.node)
+        .collect();
     loop {
         let snap = sim.run().map_err(hyd)?;
         let t = snap.time_s;
@@ -695,7 +841,9 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
         }
     }
     if levels.iter().any(|x| x.is_nan()) {
-        return Err(CitySimError::Hydraulics("the run skipped a 15-minute time".into()));
+        return Err(CitySimError::Hydraulics(
+            "the run skipped a 15-minute time".into(),
+        ));
     }
 
     // ---- Customers ----
@@ -712,12 +860,18 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
             continue;
         }
         let mut r = Rng::for_item(opts.seed, K_CUSTOMER, k as u64);
-        let w: Vec<f64> = (0..opts.customers_per_junction).map(|_| r.range(0.5, 1.5)).collect();
+        let w: Vec<f64> = (0..opts.customers_per_junction)
+            .map(|_| r.range(0.5, 1.5))
+            .collect();
         let ws: f64 = w.iter().sum();
         for wi in w {
             let under = r.range(0.0, 2.0 * u_mean);
             reg_factor[g.node] += wi / ws * (1.0 - under);
-            customers.push(Customer { junction: k, share: wi / ws, under });
+            customers.push(Customer {
+                junction: k,
+                share: wi / ws,
+                under,
+            });
         }
     }
 
@@ -737,7 +891,11 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
     let mut max_res: f64 = 0.0;
     let mut max_rel: f64 = 0.0;
     let tank_pos: HashMap<usize, usize> = tanks.iter().enumerate().map(|(k, &t)| (t, k)).collect();
-    let bulk_pos: HashMap<&str, usize> = boundary_meters.iter().enumerate().map(|(k, m)| (m.meter_id.as_str(), k)).collect();
+    let bulk_pos: HashMap<&str, usize> = boundary_meters
+        .iter()
+        .enumerate()
+        .map(|(k, m)| (m.meter_id.as_str(), k))
+        .collect();
     let mut leak_fraction_sim = vec![(0.0, 0.0); nd];
     for dist in &tree.districts {
         // `sign` turns a meter's reading into inflow; the reading is the link's
@@ -747,15 +905,34 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
             .iter()
             .map(|b| {
                 let k = bulk_pos[b.meter_id.as_str()];
-                (k, if boundary_meters[k].forward { b.sign } else { -b.sign })
+                (
+                    k,
+                    if boundary_meters[k].forward {
+                        b.sign
+                    } else {
+                        -b.sign
+                    },
+                )
             })
             .collect();
-        let tk: Vec<usize> = dist.tanks.iter().filter_map(|t| tank_pos.get(t).copied()).collect();
-        let lk: Vec<usize> = (0..nl).filter(|&k| dist.junctions.binary_search(&leak_nodes[k]).is_ok()).collect();
+        let tk: Vec<usize> = dist
+            .tanks
+            .iter()
+            .filter_map(|t| tank_pos.get(t).copied())
+            .collect();
+        let lk: Vec<usize> = (0..nl)
+            .filter(|&k| dist.junctions.binary_search(&leak_nodes[k]).is_ok())
+            .collect();
         let per_slot: Vec<[f64; 5]> = (0..slots)
             .map(|s| {
-                let si: f64 = bnd.iter().map(|&(j, sign)| sign * link_vol[s * nb + j]).sum();
-                let st: f64 = tk.iter().map(|&k| tank_area[k] * (levels[(s + 1) * nt + k] - levels[s * nt + k])).sum();
+                let si: f64 = bnd
+                    .iter()
+                    .map(|&(j, sign)| sign * link_vol[s * nb + j])
+                    .sum();
+                let st: f64 = tk
+                    .iter()
+                    .map(|&k| tank_area[k] * (levels[(s + 1) * nt + k] - levels[s * nt + k]))
+                    .sum();
                 let cons = cons_slot(&dist.junctions, s, &|_| 1.0);
                 let met = cons_slot(&dist.junctions, s, &|i| reg_factor[i]);
                 let leak: f64 = lk.iter().map(|&k| leak_vol[s * nl + k]).sum();
@@ -812,7 +989,10 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
             total.night_leakage_m3h += nl_ / days as f64;
         }
         if dist.level == 1
-            && let Some(d) = dist.id.strip_prefix('D').and_then(|s| s.parse::<usize>().ok())
+            && let Some(d) = dist
+                .id
+                .strip_prefix('D')
+                .and_then(|s| s.parse::<usize>().ok())
             && d < nd
         {
             leak_fraction_sim[d] = (total.leakage_m3, total.consumption_m3);
@@ -827,8 +1007,14 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
     let n_int = slots / q;
     let end_s = days as i64 * 86_400;
     let gap = if opts.gaps.inlet_gap_hours > 0 {
-        let level1: Vec<usize> = (0..n_bulk).filter(|&k| boundary_meters[k].zone_level == 1).collect();
-        let pick = if level1.is_empty() { 0 } else { level1[Rng::for_item(opts.seed, K_PICK, 1).below(level1.len())] };
+        let level1: Vec<usize> = (0..n_bulk)
+            .filter(|&k| boundary_meters[k].zone_level == 1)
+            .collect();
+        let pick = if level1.is_empty() {
+            0
+        } else {
+            level1[Rng::for_item(opts.seed, K_PICK, 1).below(level1.len())]
+        };
         let day = if days > 1 { 1 } else { 0 } as i64;
         let from = day * 86_400 + 10 * 3600;
         Some((pick, from, from + opts.gaps.inlet_gap_hours as i64 * 3600))
@@ -843,10 +1029,18 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
         let mut cum = round_to(r.range(10_000.0, 90_000.0), 0);
         let in_gap = |t: i64| gap.is_some_and(|(g, a, b)| g == k && t > a && t <= b);
         if row.series == "register" {
-            readings.push(Reading { meter: k, time_s: 0, value: cum, decimals: 3 });
+            readings.push(Reading {
+                meter: k,
+                time_s: 0,
+                value: cum,
+                decimals: 3,
+            });
         }
         for i in 1..=n_int {
-            let vol: f64 = ((i - 1) * q..i * q).map(|s| link_vol[s * nb + k]).sum::<f64>() * sign;
+            let vol: f64 = ((i - 1) * q..i * q)
+                .map(|s| link_vol[s * nb + k])
+                .sum::<f64>()
+                * sign;
             let noisy = vol * (1.0 + sd * r.normal());
             let t = i as i64 * interval;
             let value = match (row.series, row.unit) {
@@ -858,7 +1052,12 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
                 _ => noisy * 3600.0 / interval as f64,
             };
             if !in_gap(t) {
-                readings.push(Reading { meter: k, time_s: t, value: round_to(value, 3), decimals: 3 });
+                readings.push(Reading {
+                    meter: k,
+                    time_s: t,
+                    value: round_to(value, 3),
+                    decimals: 3,
+                });
             }
         }
     }
@@ -868,7 +1067,12 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
         let mut r = Rng::for_item(opts.seed, K_READ, meter as u64);
         for i in 0..=n_int {
             let v = levels[i * q * nt + k] + ps * r.normal();
-            readings.push(Reading { meter, time_s: i as i64 * interval, value: round_to(v, 3), decimals: 3 });
+            readings.push(Reading {
+                meter,
+                time_s: i as i64 * interval,
+                value: round_to(v, 3),
+                decimals: 3,
+            });
         }
     }
     for k in 0..np {
@@ -876,7 +1080,12 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
         let mut r = Rng::for_item(opts.seed, K_READ, meter as u64);
         for i in 0..=n_int {
             let v = pressures[i * q * np + k] + ps * r.normal();
-            readings.push(Reading { meter, time_s: i as i64 * interval, value: round_to(v, 3), decimals: 3 });
+            readings.push(Reading {
+                meter,
+                time_s: i as i64 * interval,
+                value: round_to(v, 3),
+                decimals: 3,
+            });
         }
     }
     // Cumulative pattern volume (L per L/s of base demand) to any second.
@@ -890,10 +1099,18 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
     };
     let (cum_res, cum_com) = (prefix(&res), prefix(&com));
     let cum_at = |g: &GridJunction, t: i64| -> f64 {
-        let (c, p) = if g.commercial { (&cum_com, &com) } else { (&cum_res, &res) };
+        let (c, p) = if g.commercial {
+            (&cum_com, &com)
+        } else {
+            (&cum_res, &res)
+        };
         let t = t.clamp(0, end_s);
         let s = (t / STEP_S) as usize;
-        if s >= slots { c[slots] } else { c[s] + p[s] * (t - s as i64 * STEP_S) as f64 }
+        if s >= slots {
+            c[slots]
+        } else {
+            c[s] + p[s] * (t - s as i64 * STEP_S) as f64
+        }
     };
     let read_times: Vec<(usize, i64)> = match opts.customer_read {
         CustomerRead::Daily => (0..=days).map(|d| (d, d as i64 * 86_400)).collect(),
@@ -901,16 +1118,20 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
         CustomerRead::QuarterHourly => (0..=slots).map(|s| (s, s as i64 * STEP_S)).collect(),
     };
     let mut pick = Rng::for_item(opts.seed, K_PICK, 2);
-    let replaced_c = (opts.replaced_meter && !customers.is_empty()).then(|| pick.below(customers.len()));
-    let rollover_c = (opts.rollover && customers.len() > 1)
-        .then(|| {
-            let mut c = pick.below(customers.len());
-            if Some(c) == replaced_c {
-                c = (c + 1) % customers.len();
-            }
-            c
-        });
-    let exchange_s = if days >= 2 { (days / 2) as i64 * 86_400 + 10 * 3600 } else { 12 * 3600 };
+    let replaced_c =
+        (opts.replaced_meter && !customers.is_empty()).then(|| pick.below(customers.len()));
+    let rollover_c = (opts.rollover && customers.len() > 1).then(|| {
+        let mut c = pick.below(customers.len());
+        if Some(c) == replaced_c {
+            c = (c + 1) % customers.len();
+        }
+        c
+    });
+    let exchange_s = if days >= 2 {
+        (days / 2) as i64 * 86_400 + 10 * 3600
+    } else {
+        12 * 3600
+    };
     let mut injected = Injected {
         day_factors: day_factors.clone(),
         mean_under_registration: if customers.is_empty() {
@@ -985,14 +1206,34 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
             match new {
                 Some(nm) if t >= exchange_s => {
                     let v = round_to(m3(t) - m3(exchange_s), 3);
-                    readings.push(Reading { meter: nm, time_s: t, value: v, decimals: 3 });
+                    readings.push(Reading {
+                        meter: nm,
+                        time_s: t,
+                        value: v,
+                        decimals: 3,
+                    });
                 }
-                _ => readings.push(Reading { meter: old, time_s: t, value: value(m3(t)), decimals: 3 }),
+                _ => readings.push(Reading {
+                    meter: old,
+                    time_s: t,
+                    value: value(m3(t)),
+                    decimals: 3,
+                }),
             }
         }
         if let Some(nm) = new {
-            readings.push(Reading { meter: old, time_s: exchange_s, value: value(m3(exchange_s)), decimals: 3 });
-            readings.push(Reading { meter: nm, time_s: exchange_s, value: 0.0, decimals: 3 });
+            readings.push(Reading {
+                meter: old,
+                time_s: exchange_s,
+                value: value(m3(exchange_s)),
+                decimals: 3,
+            });
+            readings.push(Reading {
+                meter: nm,
+                time_s: exchange_s,
+                value: 0.0,
+                decimals: 3,
+            });
         }
     }
     readings.sort_by_key(|r| (r.meter, r.time_s));
@@ -1005,7 +1246,9 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
         }
     }
     for k in 0..nl {
-        let district = tree.district_of(leak_nodes[k], 1).map_or_else(|| dname(leak_district[k]), |d| tree.districts[d].id.clone());
+        let district = tree
+            .district_of(leak_nodes[k], 1)
+            .map_or_else(|| dname(leak_district[k]), |d| tree.districts[d].id.clone());
         injected.leaks.push(LeakInfo {
             district,
             junction: net.nodes[leak_nodes[k]].id.clone(),

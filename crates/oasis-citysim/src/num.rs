@@ -70,7 +70,10 @@ mod tests {
             // Halfway cases may round either way (x·1000 is itself rounded).
             let s = f(x, 3);
             assert_eq!(s.split('.').nth(1).map(str::len), Some(3), "{s}");
-            assert!((s.parse::<f64>().unwrap() - x).abs() <= 0.0005 + 1e-9, "{s} vs {x}");
+            assert!(
+                (s.parse::<f64>().unwrap() - x).abs() <= 0.0005 + 1e-9,
+                "{s} vs {x}"
+            );
         }
     }
 }

@@ -13,7 +13,10 @@ impl Rng {
 
     /// A stream of its own for one purpose (`kind`) and item (`index`).
     pub(crate) fn for_item(seed: u64, kind: u64, index: u64) -> Rng {
-        Rng::new(seed ^ kind.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ index.wrapping_mul(0xd6e8_feb8_6659_fd93))
+        Rng::new(
+            seed ^ kind.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                ^ index.wrapping_mul(0xd6e8_feb8_6659_fd93),
+        )
     }
 
     pub(crate) fn next_u64(&mut self) -> u64 {
@@ -35,7 +38,11 @@ impl Rng {
 
     /// Uniform integer in [0, n) (0 when n is 0).
     pub(crate) fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next_u64() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next_u64() % n as u64) as usize
+        }
     }
 
     pub(crate) fn chance(&mut self, p: f64) -> bool {

@@ -94,7 +94,11 @@ pub(crate) struct DayCache {
 
 impl DayCache {
     pub(crate) fn new(start: LocalDate) -> DayCache {
-        let mut c = DayCache { start, day: i64::MIN, date: [0; 10] };
+        let mut c = DayCache {
+            start,
+            day: i64::MIN,
+            date: [0; 10],
+        };
         c.set_day(0);
         c
     }
@@ -135,13 +139,26 @@ mod tests {
     fn dates_round_trip_and_weekdays() {
         let d = LocalDate::new(2026, 3, 1).unwrap();
         assert_eq!(d.plus_days(-1), LocalDate::new(2026, 2, 28).unwrap());
-        assert_eq!(LocalDate::new(2024, 2, 28).unwrap().plus_days(1).to_string(), "2024-02-29");
+        assert_eq!(
+            LocalDate::new(2024, 2, 28)
+                .unwrap()
+                .plus_days(1)
+                .to_string(),
+            "2024-02-29"
+        );
         assert_eq!(LocalDate::parse("2026-12-06"), LocalDate::new(2026, 12, 6));
-        assert_eq!(LocalDate::new(2026, 12, 6).unwrap().weekday(), 6, "a Sunday");
+        assert_eq!(
+            LocalDate::new(2026, 12, 6).unwrap().weekday(),
+            6,
+            "a Sunday"
+        );
         assert_eq!(LocalDate::parse("2026-02-30"), None);
         assert_eq!(stamp(d, 86_400 + 3 * 3600 + 61), "2026-03-02 03:01:01");
         for z in -1000..1000 {
-            assert_eq!(LocalDate::from_days_since_epoch(z * 37).days_since_epoch(), z * 37);
+            assert_eq!(
+                LocalDate::from_days_since_epoch(z * 37).days_since_epoch(),
+                z * 37
+            );
         }
     }
 }

@@ -48,7 +48,10 @@ pub fn write_meters_csv(sim: &CitySim, out: &mut impl Write) -> io::Result<()> {
         } else {
             ""
         };
-        let capacity = m.register_capacity.map(|c| format!("{c}")).unwrap_or_default();
+        let capacity = m
+            .register_capacity
+            .map(|c| format!("{c}"))
+            .unwrap_or_default();
         writeln!(
             out,
             "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
@@ -146,28 +149,56 @@ fn readme(sim: &CitySim) -> String {
         o.district_side
     );
     let _ = writeln!(s, "## Files\n");
-    let _ = writeln!(s, "* `network.inp` — the twin (EPANET, LPS, H-W) the truth was simulated on: 15-minute steps, demand patterns with day factors, emitters for the leaks, pump controls on tank levels.");
-    let _ = writeln!(s, "* `meters.csv` — the meter register (docs/meter-data.md): production meters (`PROD-<d>`, zone_level 0, cumulative registers, m³) on the pumps, level-1 bulk meters (`B1-<pipe>`, m³/h) on every pipe joining two districts, level-2 bulk meters on the PRVs (`B2-V…`, L/s: lower zones) and on the tank outlets (`B2-TP<d>`, m³/h: upper zones), tank level meters (`LVL-T<d>`, m), pressure meters (`PRS-<junction>`, m) and {} customer meters per junction with demand (`C-<junction>-<n>`, 5-digit m³ registers).", o.customers_per_junction);
+    let _ = writeln!(
+        s,
+        "* `network.inp` — the twin (EPANET, LPS, H-W) the truth was simulated on: 15-minute steps, demand patterns with day factors, emitters for the leaks, pump controls on tank levels."
+    );
+    let _ = writeln!(
+        s,
+        "* `meters.csv` — the meter register (docs/meter-data.md): production meters (`PROD-<d>`, zone_level 0, cumulative registers, m³) on the pumps, level-1 bulk meters (`B1-<pipe>`, m³/h) on every pipe joining two districts, level-2 bulk meters on the PRVs (`B2-V…`, L/s: lower zones) and on the tank outlets (`B2-TP<d>`, m³/h: upper zones), tank level meters (`LVL-T<d>`, m), pressure meters (`PRS-<junction>`, m) and {} customer meters per junction with demand (`C-<junction>-<n>`, 5-digit m³ registers).",
+        o.customers_per_junction
+    );
     let read = match o.customer_read {
         CustomerRead::Daily => "once a day near midnight (±15 min)",
         CustomerRead::Hourly => "every hour",
         CustomerRead::QuarterHourly => "every 15 minutes",
     };
-    let _ = writeln!(s, "* `readings.csv` — `meter_id,time,value`, local time; SCADA meters every {} s, customer registers read {read}.", o.inlet_interval_s);
-    let _ = writeln!(s, "* `truth.csv` — the true balance per district (levels 0–2) and day, and a `total` row per district (MNF and night leakage: means of the days).\n");
+    let _ = writeln!(
+        s,
+        "* `readings.csv` — `meter_id,time,value`, local time; SCADA meters every {} s, customer registers read {read}.",
+        o.inlet_interval_s
+    );
+    let _ = writeln!(
+        s,
+        "* `truth.csv` — the true balance per district (levels 0–2) and day, and a `total` row per district (MNF and night leakage: means of the days).\n"
+    );
     let _ = writeln!(s, "## What was injected\n");
     let leak = match &o.leakage {
-        Leakage::Seeded { min, max } => format!("drawn per district between {:.0} % and {:.0} % of demand", min * 100.0, max * 100.0),
+        Leakage::Seeded { min, max } => format!(
+            "drawn per district between {:.0} % and {:.0} % of demand",
+            min * 100.0,
+            max * 100.0
+        ),
         Leakage::Explicit(_) => "given per district".into(),
     };
     let _ = writeln!(s, "* Leaks ({leak}), as emitters (Q = C·p^0.5):\n");
-    let _ = writeln!(s, "  | district | target leak / demand | simulated |\n  |---|---|---|");
+    let _ = writeln!(
+        s,
+        "  | district | target leak / demand | simulated |\n  |---|---|---|"
+    );
     for (d, t, got) in &inj.leak_fractions {
         let _ = writeln!(s, "  | {d} | {:.1} % | {:.1} % |", t * 100.0, got * 100.0);
     }
-    let _ = writeln!(s, "\n  | junction | district | C (L/s/m^0.5) | target L/s | mean L/s |\n  |---|---|---|---|---|");
+    let _ = writeln!(
+        s,
+        "\n  | junction | district | C (L/s/m^0.5) | target L/s | mean L/s |\n  |---|---|---|---|---|"
+    );
     for l in &inj.leaks {
-        let _ = writeln!(s, "  | {} | {} | {} | {:.3} | {:.3} |", l.junction, l.district, l.coefficient, l.target_lps, l.mean_lps);
+        let _ = writeln!(
+            s,
+            "  | {} | {} | {} | {:.3} | {:.3} |",
+            l.junction, l.district, l.coefficient, l.target_lps, l.mean_lps
+        );
     }
     let _ = writeln!(
         s,
@@ -175,16 +206,36 @@ fn readme(sim: &CitySim) -> String {
         inj.mean_under_registration * 100.0,
         2.0 * o.noise.customer_under_registration_pct
     );
-    let _ = writeln!(s, "* Inlet (bulk, production) readings carry {} % (1σ) noise; pressures and levels {} m (1σ).", o.noise.inlet_flow_pct, o.noise.pressure_m);
+    let _ = writeln!(
+        s,
+        "* Inlet (bulk, production) readings carry {} % (1σ) noise; pressures and levels {} m (1σ).",
+        o.noise.inlet_flow_pct, o.noise.pressure_m
+    );
     if let Some((m, a, b)) = &inj.inlet_gap {
-        let _ = writeln!(s, "* Gap: meter `{m}` has no readings after {} up to {}.", stamp(o.start_date, *a), stamp(o.start_date, *b));
+        let _ = writeln!(
+            s,
+            "* Gap: meter `{m}` has no readings after {} up to {}.",
+            stamp(o.start_date, *a),
+            stamp(o.start_date, *b)
+        );
     }
-    let _ = writeln!(s, "* {} customer reads are missing at random.", inj.missing_customer_reads);
+    let _ = writeln!(
+        s,
+        "* {} customer reads are missing at random.",
+        inj.missing_customer_reads
+    );
     if let Some((old, new, t)) = &inj.replaced {
-        let _ = writeln!(s, "* Meter `{old}` was replaced by `{new}` at {} (old register's last reading and the new one's 0 at that time).", stamp(o.start_date, *t));
+        let _ = writeln!(
+            s,
+            "* Meter `{old}` was replaced by `{new}` at {} (old register's last reading and the new one's 0 at that time).",
+            stamp(o.start_date, *t)
+        );
     }
     if let Some((m, cap, start)) = &inj.rollover {
-        let _ = writeln!(s, "* Meter `{m}` starts at {start} m³ on a register of capacity {cap} m³ and rolls over.");
+        let _ = writeln!(
+            s,
+            "* Meter `{m}` starts at {start} m³ on a register of capacity {cap} m³ and rolls over."
+        );
     }
     let days: Vec<String> = inj.day_factors.iter().map(|f| format!("{f}")).collect();
     let _ = writeln!(s, "* Day factors of demand: {}.", days.join(", "));

@@ -19,7 +19,14 @@ fn bulk_readings_are_consistent_with_the_register_and_the_leaks() {
     assert!(m.starts_with("meter_id,kind,link,node,district,customer,zone_level,direction,series,unit,multiplier,register_capacity,installed,removed,replaces\n"));
     assert_eq!(t.lines().count(), 1 + districts);
     // Every node of a customer is in districts.csv, in the customer's district.
-    let node_district: HashMap<&str, &str> = d.lines().skip(1).map(|l| { let (a, b) = l.split_once(',').unwrap(); (b, a) }).collect();
+    let node_district: HashMap<&str, &str> = d
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let (a, b) = l.split_once(',').unwrap();
+            (b, a)
+        })
+        .collect();
     let mut customer_district: HashMap<String, String> = HashMap::new();
     for line in m.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
@@ -36,7 +43,10 @@ fn bulk_readings_are_consistent_with_the_register_and_the_leaks() {
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("meter_id,time,value"));
     let times = 96 + 1;
-    assert_eq!(text.lines().count(), 1 + meters * times + districts * (times - 1));
+    assert_eq!(
+        text.lines().count(),
+        1 + meters * times + districts * (times - 1)
+    );
     let mut last: HashMap<String, f64> = HashMap::new();
     let mut used: HashMap<String, f64> = HashMap::new();
     let mut prev_time = String::new();
@@ -85,5 +95,10 @@ fn bulk_speed() {
     write_bulk_readings(100_000, 1, 900, 1, 100, &mut sink).unwrap();
     let s = t.elapsed().as_secs_f64();
     let rows = 100_000.0 * 97.0 + 100.0 * 96.0;
-    eprintln!("{rows} rows, {} bytes in {s:.2} s: {:.2} M rows/s, {:.0} MB/s", sink.0, rows / s / 1e6, sink.0 as f64 / s / 1e6);
+    eprintln!(
+        "{rows} rows, {} bytes in {s:.2} s: {:.2} M rows/s, {:.0} MB/s",
+        sink.0,
+        rows / s / 1e6,
+        sink.0 as f64 / s / 1e6
+    );
 }

@@ -106,7 +106,11 @@ pub struct DistrictTree {
 impl DistrictTree {
     /// The district of `level` holding `node`, if any.
     pub fn district_of(&self, node: usize, level: u8) -> Option<usize> {
-        self.node_district.get(level as usize)?.get(node).copied().flatten()
+        self.node_district
+            .get(level as usize)?
+            .get(node)
+            .copied()
+            .flatten()
     }
 
     /// The index of the district with this id.
@@ -116,7 +120,11 @@ impl DistrictTree {
 
     /// Indices of the districts of `level`, in order.
     pub fn at_level(&self, level: u8) -> impl Iterator<Item = usize> + '_ {
-        self.districts.iter().enumerate().filter(move |(_, d)| d.level == level).map(|(i, _)| i)
+        self.districts
+            .iter()
+            .enumerate()
+            .filter(move |(_, d)| d.level == level)
+            .map(|(i, _)| i)
     }
 }
 
@@ -130,11 +138,20 @@ pub enum DistrictWarning {
     /// The meters feeding one district name different districts: an unmetered
     /// path joins what the register says are separate districts. `open_links`
     /// is one such path (a breadth-first path between the two meters' inner ends).
-    HintsDisagree { level: u8, district: String, hints: Vec<(String, String)>, open_links: Vec<String> },
+    HintsDisagree {
+        level: u8,
+        district: String,
+        hints: Vec<(String, String)>,
+        open_links: Vec<String>,
+    },
     /// A link joining two districts of one level that carries no meter of that
     /// level and is not closed (hand-drawn districts); `districts.1` is `None`
     /// when the far node is in no district.
-    OpenBoundary { level: u8, link: String, districts: (String, Option<String>) },
+    OpenBoundary {
+        level: u8,
+        link: String,
+        districts: (String, Option<String>),
+    },
     /// A meter whose link has both ends in one district at a level it should bound.
     MeterInside { meter_id: String, district: String },
     /// A junction in no district of `level` (hand-drawn districts).
@@ -150,9 +167,17 @@ impl fmt::Display for DistrictWarning {
                 write!(f, "district {district} has no inlet meter and no source")
             }
             DistrictWarning::UnmeteredSource { district, node } => {
-                write!(f, "district {district} holds source {node}, whose input no meter reads")
+                write!(
+                    f,
+                    "district {district} holds source {node}, whose input no meter reads"
+                )
             }
-            DistrictWarning::HintsDisagree { level, district, hints, open_links } => {
+            DistrictWarning::HintsDisagree {
+                level,
+                district,
+                hints,
+                open_links,
+            } => {
                 let h: Vec<String> = hints.iter().map(|(m, d)| format!("{m}→{d}")).collect();
                 write!(
                     f,
@@ -161,20 +186,30 @@ impl fmt::Display for DistrictWarning {
                     open_links.join(", ")
                 )
             }
-            DistrictWarning::OpenBoundary { level, link, districts } => write!(
+            DistrictWarning::OpenBoundary {
+                level,
+                link,
+                districts,
+            } => write!(
                 f,
                 "level {level}: unmetered open link {link} joins {} and {}",
                 districts.0,
                 districts.1.as_deref().unwrap_or("no district")
             ),
             DistrictWarning::MeterInside { meter_id, district } => {
-                write!(f, "meter {meter_id} has both ends inside district {district}")
+                write!(
+                    f,
+                    "meter {meter_id} has both ends inside district {district}"
+                )
             }
             DistrictWarning::UnassignedNode { level, node } => {
                 write!(f, "junction {node} is in no district of level {level}")
             }
             DistrictWarning::DuplicateId { id, numbered_as } => {
-                write!(f, "district id {id} is taken; this district is {numbered_as}")
+                write!(
+                    f,
+                    "district id {id} is taken; this district is {numbered_as}"
+                )
             }
         }
     }
@@ -193,17 +228,44 @@ pub enum DistrictError {
     #[error("district name {id} (level {level}): node {node} is not in the network")]
     UnknownNamedNode { level: u8, node: String, id: String },
     #[error("district row {row} ({district}, {node}): node {node} is not in the network")]
-    UnknownNode { row: usize, district: String, node: String },
-    #[error("district row {row} ({district}, {node}): district {district} is not in the district tree")]
-    UnknownDistrict { row: usize, district: String, node: String },
+    UnknownNode {
+        row: usize,
+        district: String,
+        node: String,
+    },
+    #[error(
+        "district row {row} ({district}, {node}): district {district} is not in the district tree"
+    )]
+    UnknownDistrict {
+        row: usize,
+        district: String,
+        node: String,
+    },
     #[error("district tree row {row}: district {district} is given twice")]
     DuplicateDistrict { row: usize, district: String },
     #[error("district tree row {row}: parent {parent} of {district} is not in the tree")]
-    UnknownParent { row: usize, district: String, parent: String },
-    #[error("district tree row {row}: {district} at level {level} must have a parent at level {level}-1 (found {found})")]
-    BadParentLevel { row: usize, district: String, level: u8, found: String },
+    UnknownParent {
+        row: usize,
+        district: String,
+        parent: String,
+    },
+    #[error(
+        "district tree row {row}: {district} at level {level} must have a parent at level {level}-1 (found {found})"
+    )]
+    BadParentLevel {
+        row: usize,
+        district: String,
+        level: u8,
+        found: String,
+    },
     #[error("district row {row}: node {node} is in both {first} and {second} at level {level}")]
-    NodeInTwoDistricts { row: usize, node: String, level: u8, first: String, second: String },
+    NodeInTwoDistricts {
+        row: usize,
+        node: String,
+        level: u8,
+        first: String,
+        second: String,
+    },
 }
 
 /// The network's links as node-index pairs, their closed flags and the unit factors.
@@ -218,15 +280,23 @@ struct Topology {
 
 impl Topology {
     fn new(net: &Network) -> Result<Topology, DistrictError> {
-        let node_index: HashMap<String, usize> =
-            net.nodes.iter().enumerate().map(|(i, n)| (n.id.clone(), i)).collect();
+        let node_index: HashMap<String, usize> = net
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.clone(), i))
+            .collect();
         let mut ends = Vec::with_capacity(net.links.len());
         let mut closed = Vec::with_capacity(net.links.len());
         for (k, link) in net.links.iter().enumerate() {
             let recorded = net.recorded_link_ends(k);
             let find = |slot: Option<usize>, id: &str| {
-                slot.or_else(|| node_index.get(id).copied())
-                    .ok_or_else(|| DistrictError::UnknownLinkEnd { link: link.id.clone(), node: id.to_string() })
+                slot.or_else(|| node_index.get(id).copied()).ok_or_else(|| {
+                    DistrictError::UnknownLinkEnd {
+                        link: link.id.clone(),
+                        node: id.to_string(),
+                    }
+                })
             };
             ends.push([find(recorded[0], &link.from)?, find(recorded[1], &link.to)?]);
             let closed_on_line = matches!(&link.kind, LinkKind::Pipe(p) if p.closed_on_line);
@@ -254,8 +324,16 @@ struct Meter<'a> {
     link: usize,
 }
 
-fn resolve_meters<'a>(net: &Network, meters: &'a [BoundaryMeter]) -> Result<Vec<Meter<'a>>, DistrictError> {
-    let link_index: HashMap<&str, usize> = net.links.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect();
+fn resolve_meters<'a>(
+    net: &Network,
+    meters: &'a [BoundaryMeter],
+) -> Result<Vec<Meter<'a>>, DistrictError> {
+    let link_index: HashMap<&str, usize> = net
+        .links
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.id.as_str(), i))
+        .collect();
     let mut seen = HashMap::new();
     let mut out = Vec::with_capacity(meters.len());
     for m in meters {
@@ -264,7 +342,10 @@ fn resolve_meters<'a>(net: &Network, meters: &'a [BoundaryMeter]) -> Result<Vec<
         }
         let link = *link_index
             .get(m.link.as_str())
-            .ok_or_else(|| DistrictError::UnknownLink { meter_id: m.meter_id.clone(), link: m.link.clone() })?;
+            .ok_or_else(|| DistrictError::UnknownLink {
+                meter_id: m.meter_id.clone(),
+                link: m.link.clone(),
+            })?;
         out.push(Meter { m, link });
     }
     Ok(out)
@@ -273,7 +354,10 @@ fn resolve_meters<'a>(net: &Network, meters: &'a [BoundaryMeter]) -> Result<Vec<
 fn node_connections(net: &Network, options: &DistrictOptions) -> Result<Vec<usize>, DistrictError> {
     if let Some(c) = &options.connections_per_node {
         if c.len() != net.nodes.len() {
-            return Err(DistrictError::ConnectionsLength { got: c.len(), nodes: net.nodes.len() });
+            return Err(DistrictError::ConnectionsLength {
+                got: c.len(),
+                nodes: net.nodes.len(),
+            });
         }
         return Ok(c.clone());
     }
@@ -281,7 +365,9 @@ fn node_connections(net: &Network, options: &DistrictOptions) -> Result<Vec<usiz
         .nodes
         .iter()
         .map(|n| match &n.kind {
-            NodeKind::Junction(j) => usize::from(j.demands.iter().map(|d| d.base).sum::<f64>() > 0.0),
+            NodeKind::Junction(j) => {
+                usize::from(j.demands.iter().map(|d| d.base).sum::<f64>() > 0.0)
+            }
             _ => 0,
         })
         .collect())
@@ -441,14 +527,24 @@ fn assemble(
             let dir = if m.m.forward { 1.0 } else { -1.0 };
             // Positive flow goes start → end (forward): into the end's district.
             if let Some(d) = db {
-                districts[d].boundary.push(BoundaryLink { meter_id: m.m.meter_id.clone(), link: m.link, sign: dir });
+                districts[d].boundary.push(BoundaryLink {
+                    meter_id: m.m.meter_id.clone(),
+                    link: m.link,
+                    sign: dir,
+                });
             }
             if let Some(d) = da {
-                districts[d].boundary.push(BoundaryLink { meter_id: m.m.meter_id.clone(), link: m.link, sign: -dir });
+                districts[d].boundary.push(BoundaryLink {
+                    meter_id: m.m.meter_id.clone(),
+                    link: m.link,
+                    sign: -dir,
+                });
             }
         }
         for (k, link) in net.links.iter().enumerate() {
-            let LinkKind::Pipe(p) = &link.kind else { continue };
+            let LinkKind::Pipe(p) = &link.kind else {
+                continue;
+            };
             let len = p.length * topo.m_per_length;
             let big = p.diameter * topo.mm_per_diameter >= 75.0;
             let [a, b] = topo.ends[k];
@@ -468,7 +564,13 @@ fn assemble(
             }
         }
     }
-    DistrictTree { districts, max_level, node_district, node_connections: conn, warnings: Vec::new() }
+    DistrictTree {
+        districts,
+        max_level,
+        node_district,
+        node_connections: conn,
+        warnings: Vec::new(),
+    }
 }
 
 fn name_districts(
@@ -481,23 +583,32 @@ fn name_districts(
 ) -> Result<(), DistrictError> {
     let mut named: HashMap<usize, String> = HashMap::new();
     for nm in &options.names {
-        let node = *topo.node_index.get(&nm.node).ok_or_else(|| DistrictError::UnknownNamedNode {
-            level: nm.level,
-            node: nm.node.clone(),
-            id: nm.id.clone(),
-        })?;
+        let node =
+            *topo
+                .node_index
+                .get(&nm.node)
+                .ok_or_else(|| DistrictError::UnknownNamedNode {
+                    level: nm.level,
+                    node: nm.node.clone(),
+                    id: nm.id.clone(),
+                })?;
         if let Some(d) = tree.district_of(node, nm.level) {
             named.entry(d).or_insert_with(|| nm.id.clone());
         }
     }
-    let meter_of: HashMap<&str, &Meter<'_>> = ms.iter().map(|m| (m.m.meter_id.as_str(), m)).collect();
+    let meter_of: HashMap<&str, &Meter<'_>> =
+        ms.iter().map(|m| (m.m.meter_id.as_str(), m)).collect();
     let mut used: HashMap<String, ()> = HashMap::new();
     let mut counter = vec![0usize; tree.max_level as usize + 1];
     let mut warnings = Vec::new();
     for d in 0..tree.districts.len() {
         let level = tree.districts[d].level;
         counter[level as usize] += 1;
-        let numbered = if level == 0 { "city".to_string() } else { format!("L{level}-{}", counter[level as usize]) };
+        let numbered = if level == 0 {
+            "city".to_string()
+        } else {
+            format!("L{level}-{}", counter[level as usize])
+        };
         let mut hints: Vec<(String, String)> = Vec::new();
         let mut inner_ends: Vec<usize> = Vec::new();
         for b in &tree.districts[d].boundary {
@@ -508,14 +619,24 @@ fn name_districts(
             {
                 hints.push((m.m.meter_id.clone(), h.clone()));
                 let [a, e] = topo.ends[m.link];
-                inner_ends.push(if tree.node_district[level as usize][e] == Some(d) { e } else { a });
+                inner_ends.push(if tree.node_district[level as usize][e] == Some(d) {
+                    e
+                } else {
+                    a
+                });
             }
         }
         let mut id = if let Some(name) = named.get(&d) {
             name.clone()
         } else if let Some((_, first)) = hints.first() {
             if let Some(j) = hints.iter().position(|(_, h)| h != first) {
-                let path = bfs_path(net, topo, &cuts[level as usize], inner_ends[0], inner_ends[j]);
+                let path = bfs_path(
+                    net,
+                    topo,
+                    &cuts[level as usize],
+                    inner_ends[0],
+                    inner_ends[j],
+                );
                 warnings.push(DistrictWarning::HintsDisagree {
                     level,
                     district: numbered.clone(),
@@ -530,7 +651,10 @@ fn name_districts(
             numbered.clone()
         };
         if used.contains_key(&id) {
-            warnings.push(DistrictWarning::DuplicateId { id: id.clone(), numbered_as: numbered.clone() });
+            warnings.push(DistrictWarning::DuplicateId {
+                id: id.clone(),
+                numbered_as: numbered.clone(),
+            });
             id = numbered;
         }
         used.insert(id.clone(), ());
@@ -581,10 +705,15 @@ fn finish_warnings(net: &Network, topo: &Topology, ms: &[Meter<'_>], tree: &mut 
     let mut w = Vec::new();
     for d in &tree.districts {
         if d.boundary.is_empty() && d.reservoirs.is_empty() && d.tanks.is_empty() {
-            w.push(DistrictWarning::NoInlet { district: d.id.clone() });
+            w.push(DistrictWarning::NoInlet {
+                district: d.id.clone(),
+            });
         }
         for &r in &d.reservoirs {
-            w.push(DistrictWarning::UnmeteredSource { district: d.id.clone(), node: net.nodes[r].id.clone() });
+            w.push(DistrictWarning::UnmeteredSource {
+                district: d.id.clone(),
+                node: net.nodes[r].id.clone(),
+            });
         }
     }
     for (level, nd) in tree.node_district.iter().enumerate() {
@@ -644,12 +773,18 @@ pub fn districts_from_lists_with(
     for (row, (id, _, level)) in tree.iter().enumerate() {
         if *level == 0 {
             if Some(row) != explicit_root {
-                return Err(DistrictError::DuplicateDistrict { row: row + 1, district: id.clone() });
+                return Err(DistrictError::DuplicateDistrict {
+                    row: row + 1,
+                    district: id.clone(),
+                });
             }
             continue;
         }
         if by_id.contains_key(id) {
-            return Err(DistrictError::DuplicateDistrict { row: row + 1, district: id.clone() });
+            return Err(DistrictError::DuplicateDistrict {
+                row: row + 1,
+                district: id.clone(),
+            });
         }
         let mut d = empty_district(*level, None);
         d.id = id.clone();
@@ -681,13 +816,19 @@ pub fn districts_from_lists_with(
     let max_level = districts.iter().map(|d| d.level).max().unwrap_or(0);
     let mut nd: Vec<Vec<Option<usize>>> = vec![vec![None; n]; max_level as usize + 1];
     for (row, (did, node)) in rows.iter().enumerate() {
-        let err_node = || DistrictError::UnknownNode { row: row + 1, district: did.clone(), node: node.clone() };
-        let i = *topo.node_index.get(node).ok_or_else(err_node)?;
-        let mut d = *by_id.get(did).ok_or_else(|| DistrictError::UnknownDistrict {
+        let err_node = || DistrictError::UnknownNode {
             row: row + 1,
             district: did.clone(),
             node: node.clone(),
-        })?;
+        };
+        let i = *topo.node_index.get(node).ok_or_else(err_node)?;
+        let mut d = *by_id
+            .get(did)
+            .ok_or_else(|| DistrictError::UnknownDistrict {
+                row: row + 1,
+                district: did.clone(),
+                node: node.clone(),
+            })?;
         // The node belongs to the district and to every district above it.
         loop {
             let level = districts[d].level as usize;
@@ -731,11 +872,17 @@ pub fn districts_from_lists_with(
             // Report a gap only where this level is drawn over the node's parent.
             let above = tree.node_district[level - 1][i];
             let drawn = match above {
-                Some(p) => tree.districts[p].children.iter().any(|&c| tree.districts[c].level as usize == level),
+                Some(p) => tree.districts[p]
+                    .children
+                    .iter()
+                    .any(|&c| tree.districts[c].level as usize == level),
                 None => false,
             };
             if drawn || level == 1 {
-                w.push(DistrictWarning::UnassignedNode { level: level as u8, node: net.nodes[i].id.clone() });
+                w.push(DistrictWarning::UnassignedNode {
+                    level: level as u8,
+                    node: net.nodes[i].id.clone(),
+                });
             }
         }
         for (k, link) in net.links.iter().enumerate() {
@@ -760,7 +907,10 @@ pub fn districts_from_lists_with(
             w.push(DistrictWarning::OpenBoundary {
                 level: level as u8,
                 link: link.id.clone(),
-                districts: (tree.districts[first].id.clone(), second.map(|s| tree.districts[s].id.clone())),
+                districts: (
+                    tree.districts[first].id.clone(),
+                    second.map(|s| tree.districts[s].id.clone()),
+                ),
             });
         }
     }
@@ -774,7 +924,11 @@ pub fn districts_from_lists_with(
 /// leakage that the night-day factor scales, is), or the plain mean when it has
 /// no connections. `None` for a district without junctions or when the
 /// pressures do not cover them.
-pub fn zone_pressure_m(tree: &DistrictTree, district: usize, node_pressures_m: &[f64]) -> Option<f64> {
+pub fn zone_pressure_m(
+    tree: &DistrictTree,
+    district: usize,
+    node_pressures_m: &[f64],
+) -> Option<f64> {
     let d = tree.districts.get(district)?;
     if d.junctions.is_empty() || d.junctions.iter().any(|&j| j >= node_pressures_m.len()) {
         return None;
@@ -788,5 +942,11 @@ pub fn zone_pressure_m(tree: &DistrictTree, district: usize, node_pressures_m: &
     if sw > 0.0 {
         return Some(swp / sw);
     }
-    Some(d.junctions.iter().map(|&j| node_pressures_m[j]).sum::<f64>() / d.junctions.len() as f64)
+    Some(
+        d.junctions
+            .iter()
+            .map(|&j| node_pressures_m[j])
+            .sum::<f64>()
+            / d.junctions.len() as f64,
+    )
 }
