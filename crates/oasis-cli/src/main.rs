@@ -3,6 +3,7 @@
 
 mod air;
 mod columns;
+mod leaks;
 mod network;
 mod pricing;
 mod table;
@@ -41,6 +42,9 @@ enum Command {
     Quota(pricing::QuotaCommand),
     /// Total-use and intensity dual control, farm rewards.
     DualControl(pricing::DualControlArgs),
+    /// Leaks and bursts: detect in SCADA data, simulate benchmark data sets, score.
+    #[command(subcommand)]
+    Leaks(leaks::LeaksCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -55,6 +59,7 @@ fn main() -> std::process::ExitCode {
         Command::Bill(args) => pricing::bill(args),
         Command::Quota(cmd) => pricing::quota(cmd),
         Command::DualControl(args) => pricing::dual_control(args),
+        Command::Leaks(cmd) => leaks::run(cmd),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
