@@ -28,7 +28,7 @@ use std::collections::VecDeque;
 
 use oasis_network::{Network, NodeKind};
 
-use crate::linalg::{NormalEq, solve_dense};
+use crate::linalg::{NormalEq, cholesky, forward, solve_dense};
 use crate::net::NetInfo;
 use crate::scada::{Scada, SensorKind};
 use crate::twin::Runner;
@@ -42,6 +42,8 @@ pub struct DetectSettings {
     /// Threshold = max(floor, factor × largest training statistic).
     pub threshold_factor: f64,
     pub threshold_floor: f64,
+    /// Shrinkage of the residual covariance towards its diagonal (0..1).
+    pub shrinkage: f64,
     /// Rows above the threshold before an alarm.
     pub persist: usize,
     /// Times of day (h) at which signatures are simulated.
@@ -57,7 +59,8 @@ impl Default for DetectSettings {
             window_min: 24 * 60,
             threshold_factor: 1.5,
             threshold_floor: 3.0,
-            persist: 12,
+            shrinkage: 0.2,
+            persist: 144,
             signature_hours: vec![3.0, 9.0, 15.0, 21.0],
             candidates: 5,
             threads: 2,
@@ -180,7 +183,6 @@ pub struct Trace {
 struct Model {
     /// Per sensor: coefficients over `features`.
     coef: Vec<Vec<f64>>,
-    sigma: Vec<f64>,
 }
 
 fn features(s: &Scada, twin: &Twin, row: usize, col: usize, day0: i64, flows: &[usize], levels: &[usize], amr: &[usize], out: &mut Vec<f64>) -> bool {
@@ -225,7 +227,7 @@ pub fn detect(
 
     // Calibration.
     let mut x = Vec::with_capacity(nf);
-    let mut model = Model { coef: Vec::new(), sigma: Vec::new() };
+    let mut model = Model { coef: Vec::new() };
     for &p in &pressure {
         let mut ne = NormalEq::new(nf);
         for r in 0..train_rows {
@@ -286,22 +288,38 @@ pub fn detect(
         let full = window.len() as i64 * 4 >= expect * 3 && t - first >= settings.window_min;
         means.push(full.then(|| sum.iter().map(|s| s / window.len() as f64).collect()));
     }
-    // Training spread of the averaged residuals.
-    let mut sigma = vec![0.0; ns];
+    // Training spread of the averaged residuals: their covariance, shrunk towards its
+    // diagonal (the averages are strongly autocorrelated, so the sample is small). Residuals
+    // and signatures are whitened with it: what demand drift moves together counts less.
+    let mut cov = vec![0.0; ns * ns];
     let mut count = 0usize;
     for m in means[..train_rows].iter().flatten() {
-        for (s, v) in sigma.iter_mut().zip(m) {
-            *s += v * v;
+        for i in 0..ns {
+            for j in 0..ns {
+                cov[i * ns + j] += m[i] * m[j];
+            }
         }
         count += 1;
     }
     if count < 2 {
         return Err(LeakError::Invalid("the training period is shorter than the averaging window".into()));
     }
-    for s in sigma.iter_mut() {
-        *s = (*s / count as f64).sqrt().max(1e-3);
+    let lambda = settings.shrinkage;
+    for i in 0..ns {
+        for j in 0..ns {
+            cov[i * ns + j] /= count as f64;
+        }
     }
-    model.sigma = sigma;
+    for i in 0..ns {
+        cov[i * ns + i] = cov[i * ns + i].max(1e-6);
+        for j in 0..ns {
+            if i != j {
+                cov[i * ns + j] *= 1.0 - lambda;
+            }
+        }
+    }
+    let chol = cholesky(&cov, ns).ok_or_else(|| LeakError::Invalid("residual covariance is not positive definite".into()))?;
+    let whiten = |v: &[f64]| forward(&chol, v, ns);
 
     // Signatures in residual space, normalised.
     let flow_pos: Vec<usize> = flows.clone();
@@ -319,10 +337,11 @@ pub fn detect(
                         let dq = sig[f];
                         d -= c[2 + 2 * fi] * dq + c[3 + 2 * fi] * 2.0 * mean_q[fi].abs() * dq / 100.0;
                     }
-                    d / model.sigma[k]
+                    d
                 })
-                .collect()
+                .collect::<Vec<f64>>()
         })
+        .map(|d| whiten(&d))
         .collect();
     let norms: Vec<f64> = sig_z.iter().map(|a| a.iter().map(|v| v * v).sum::<f64>().sqrt()).collect();
 
@@ -350,7 +369,7 @@ pub fn detect(
     let mut training_max: f64 = 0.0;
     for r in 0..train_rows {
         if let Some(m) = &means[r] {
-            let z: Vec<f64> = m.iter().zip(&model.sigma).map(|(v, s)| v / s).collect();
+            let z = whiten(m);
             let (_, s) = best(&z);
             trace.statistic[r] = s;
             training_max = training_max.max(s);
@@ -373,7 +392,7 @@ pub fn detect(
             above = 0;
             continue;
         };
-        let mut z: Vec<f64> = m.iter().zip(&model.sigma).map(|(v, s)| v / s).collect();
+        let mut z = whiten(m);
         if !known.is_empty() {
             // Joint least squares of the known leaks' flows, clamped at zero.
             let k = known.len();

@@ -85,3 +85,52 @@ mod tests {
         assert!(solve_dense(vec![1.0, 2.0, 2.0, 4.0], vec![1.0, 2.0], 2).is_none());
     }
 }
+
+/// Lower Cholesky factor of a symmetric positive definite n×n matrix (row-major).
+pub fn cholesky(a: &[f64], n: usize) -> Option<Vec<f64>> {
+    let mut l = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|k| l[i * n + k] * l[j * n + k]).sum();
+            if i == j {
+                let d = a[i * n + i] - s;
+                if d <= 0.0 || !d.is_finite() {
+                    return None;
+                }
+                l[i * n + i] = d.sqrt();
+            } else {
+                l[i * n + j] = (a[i * n + j] - s) / l[j * n + j];
+            }
+        }
+    }
+    Some(l)
+}
+
+/// Solves L y = b for lower-triangular L (forward substitution).
+pub fn forward(l: &[f64], b: &[f64], n: usize) -> Vec<f64> {
+    let mut y = vec![0.0; n];
+    for i in 0..n {
+        let s: f64 = (0..i).map(|k| l[i * n + k] * y[k]).sum();
+        y[i] = (b[i] - s) / l[i * n + i];
+    }
+    y
+}
+
+#[cfg(test)]
+mod chol_tests {
+    use super::*;
+
+    #[test]
+    fn whitening_inverts_the_covariance() {
+        let a = [4.0, 2.0, 0.4, 2.0, 5.0, 1.0, 0.4, 1.0, 3.0];
+        let l = cholesky(&a, 3).unwrap();
+        // yᵀy = bᵀ A⁻¹ b: check against a direct solve.
+        let b = [1.0, -2.0, 0.5];
+        let y = forward(&l, &b, 3);
+        let x = solve_dense(a.to_vec(), b.to_vec(), 3).unwrap();
+        let lhs: f64 = y.iter().map(|v| v * v).sum();
+        let rhs: f64 = b.iter().zip(&x).map(|(p, q)| p * q).sum();
+        assert!((lhs - rhs).abs() < 1e-12);
+        assert!(cholesky(&[1.0, 2.0, 2.0, 1.0], 2).is_none());
+    }
+}
