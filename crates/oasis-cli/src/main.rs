@@ -4,6 +4,7 @@
 mod air;
 mod columns;
 mod metering;
+mod leaks;
 mod network;
 mod pricing;
 mod table;
@@ -54,6 +55,9 @@ enum Command {
     Nightflow(metering::NightflowArgs),
     /// Write a synthetic metered city with known leakage (network, register, readings, truth).
     Citysim(metering::CitysimArgs),
+    /// Leaks and bursts: detect in SCADA data, simulate benchmark data sets, score.
+    #[command(subcommand)]
+    Leaks(leaks::LeaksCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -73,6 +77,7 @@ fn main() -> std::process::ExitCode {
         Command::Balance(args) => metering::balance(args),
         Command::Citysim(args) => metering::citysim(args),
         Command::Nightflow(args) => metering::nightflow(args),
+        Command::Leaks(cmd) => leaks::run(cmd),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
