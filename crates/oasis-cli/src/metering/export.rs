@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use oasis_metering::time::{format_local_time, parse_local_time};
 
-use super::registry::Register;
+use oasis_audit::Register;
 
 #[derive(clap::Args)]
 pub struct ExportArgs {

@@ -15,7 +15,7 @@ use oasis_store::{IngestCounts, IngestSession, IngestSettings, Store};
 
 use super::clock::{Stamp, TimeParser, parse_offset};
 use super::parquet_in::TimeCell;
-use super::registry::{Register, register_row};
+use oasis_audit::{Register, register_row};
 
 #[derive(clap::Args)]
 pub struct IngestArgs {
@@ -130,7 +130,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<()> {
     let touched = std::mem::take(&mut ctx.touched);
     drop(ctx);
     if !args.no_checks {
-        let flagged = super::checks::check_touched(&mut store, &register, &touched, &dst)?;
+        let flagged = oasis_audit::quality::check_touched(&mut store, &register, &touched, &dst)?;
         println!("quality     {flagged} flags on the touched meters (oasis meters flags)");
     }
     Ok(())
@@ -190,7 +190,7 @@ impl Context2<'_> {
                         .map_err(|e| anyhow::anyhow!("--auto-register for '{meter_id}': {e}"))?;
                     let row = register_row(&meter, 0);
                     session.store_mut().upsert_meters(&[row])?;
-                    self.register.reload(session.store())?;
+                    *self.register = Register::load(session.store())?;
                     self.register.find(meter_id).context("auto-registered meter vanished")?
                 }
                 None => {

@@ -3,7 +3,6 @@
 //! `oasis-metering`'s and the districts `oasis-districts`'.
 
 pub mod balance;
-mod checks;
 mod citysim;
 mod clock;
 mod districts;

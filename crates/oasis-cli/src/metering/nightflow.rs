@@ -2,17 +2,13 @@
 //! leakage after legitimate night use, the night-day factor from the twin's pressures (FAVAD), the
 //! daily leakage estimate, a baseline and an alert; a table, CSV and an SVG chart of MNF.
 
-use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
-use oasis_metering::nightflow::{FlowSample, LegitimateNightUse, NightFlowDay, NightFlowSettings, night_day_factor, night_flow};
-use oasis_metering::{Meter, Reading, SeriesKind};
-use oasis_store::{MeterRole, StoredDistrict};
-
-use super::registry::Register;
+use oasis_audit::Selection;
+use oasis_audit::nightflow::{DistrictNight, NightSettings, compute};
 
 #[derive(clap::Args)]
 pub struct NightflowArgs {
@@ -72,107 +68,23 @@ fn parse_window(s: &str) -> anyhow::Result<(u32, u32)> {
     }
 }
 
-/// A meter's series as flow in m³/h at each stamp (volumes and registers divided by their step).
-fn as_flow(meter: &Meter, series: &[Reading]) -> BTreeMap<i64, f64> {
-    match meter.series {
-        SeriesKind::Flow => series.iter().map(|r| (r.t_s, r.value)).collect(),
-        SeriesKind::Volume | SeriesKind::Register | SeriesKind::Level => series
-            .windows(2)
-            .filter(|w| w[1].t_s > w[0].t_s)
-            .map(|w| {
-                let dt_h = (w[1].t_s - w[0].t_s) as f64 / 3600.0;
-                let v = if meter.series == SeriesKind::Volume { w[1].value } else { w[1].value - w[0].value };
-                (w[1].t_s, v / dt_h)
-            })
-            .collect(),
-        SeriesKind::Pressure => BTreeMap::new(),
-    }
-}
-
-pub struct DistrictNight {
-    pub district: StoredDistrict,
-    pub days: Vec<NightFlowDay>,
-    pub notes: Vec<String>,
-}
-
 pub fn run(args: NightflowArgs) -> anyhow::Result<()> {
     let store = args.db.open()?;
-    let (from_s, to_s) = super::balance::period(&store, &args.from, args.to.as_deref())?;
-    let register = Register::load(&store)?;
-    let mut districts = store.districts()?;
-    districts.retain(|d| args.level.is_none_or(|l| d.level == l) && (args.district.is_empty() || args.district.contains(&d.id)));
-    if districts.is_empty() {
-        bail!("no districts (run `oasis districts build`, or check --level/--district)");
-    }
-    let members = store.district_meters()?;
-    let wanted: Vec<&str> = districts.iter().map(|d| d.id.as_str()).collect();
-    let keys: Vec<u32> = members
-        .iter()
-        .filter(|m| wanted.contains(&m.district.as_str()) && matches!(m.role, MeterRole::Inlet | MeterRole::Level))
-        .filter_map(|m| register.find(&m.meter_id).map(|e| e.key))
-        .collect();
-    let raw = store.readings(&keys, from_s - 3600, to_s)?;
+    let (from_s, to_s) = oasis_audit::balance::period(&store, &args.from, args.to.as_deref())?;
     let (window_start_min, window_end_min) = parse_window(&args.window)?;
-    let pressures = match &args.network {
-        Some(path) => zone_pressures(path, &register, &districts)?,
-        None => HashMap::new(),
+    let settings = NightSettings {
+        window_start_min,
+        window_end_min,
+        resolution_s: args.resolution_min.map(|m| m * 60),
+        per_connection_lph: args.per_connection_lph,
+        n1: args.n1,
+        baseline_days: args.baseline_days,
+        alert_rise_m3h: args.alert_rise_m3h,
+        alert_rise_pct: args.alert_rise_pct,
     };
-    let mut results = Vec::new();
-    for d in districts {
-        let mut notes = Vec::new();
-        // Net inflow at the stamps every inlet (and tank level) has: inlets − storage gain.
-        let mut net: Option<BTreeMap<i64, f64>> = None;
-        for dm in members.iter().filter(|m| m.district == d.id && matches!(m.role, MeterRole::Inlet | MeterRole::Level)) {
-            let Some(e) = register.find(&dm.meter_id) else { continue };
-            let series: Vec<Reading> = raw.get(&e.key).map(|v| v.iter().map(|r| Reading { t_s: r.t_s, value: r.value }).collect()).unwrap_or_default();
-            let flow = as_flow(&e.meter, &series);
-            // Inlets add with their sign; a tank's level rise (× area) is water the district did not use.
-            let factor = if dm.role == MeterRole::Inlet { dm.sign } else { -dm.sign };
-            net = Some(match net {
-                None => flow.into_iter().map(|(t, f)| (t, factor * f)).collect(),
-                Some(acc) => acc.into_iter().filter_map(|(t, a)| flow.get(&t).map(|f| (t, a + factor * f))).collect(),
-            });
-        }
-        let Some(net) = net else {
-            notes.push("no inlet meter: no night flow".into());
-            results.push(DistrictNight { district: d, days: Vec::new(), notes });
-            continue;
-        };
-        let samples: Vec<FlowSample> =
-            net.into_iter().filter(|(t, _)| *t > from_s && *t <= to_s).map(|(t_s, flow_m3h)| FlowSample { t_s, flow_m3h }).collect();
-        let settings = NightFlowSettings {
-            window_start_min,
-            window_end_min,
-            resolution_s: args.resolution_min.map(|m| m * 60),
-            utc_offset_s: store.utc_offset_s(),
-            lnu: LegitimateNightUse { per_connection_lph: args.per_connection_lph, connections: d.connections, ..Default::default() },
-            n1: args.n1,
-            baseline_days: args.baseline_days,
-            alert_rise_m3h: args.alert_rise_m3h,
-            alert_rise_pct: args.alert_rise_pct,
-        };
-        // First pass finds each day's MNF hour; the NDF is then taken at that hour.
-        let first = night_flow(&samples, &|_| None, &settings).with_context(|| format!("district {}", d.id))?;
-        let days = match pressures.get(&d.id) {
-            Some(hourly) => {
-                let by_day: HashMap<NaiveDate, f64> = first
-                    .iter()
-                    .filter_map(|day| {
-                        let h = day.mnf_hour? as usize;
-                        night_day_factor(hourly, h, args.n1).ok().map(|ndf| (day.date, ndf))
-                    })
-                    .collect();
-                night_flow(&samples, &|date| by_day.get(&date).copied(), &settings)?
-            }
-            None => {
-                if args.network.is_some() {
-                    notes.push("district not found in the network's districts: NDF 24 h".into());
-                }
-                first
-            }
-        };
-        results.push(DistrictNight { district: d, days, notes });
-    }
+    let network = args.network.as_deref().map(super::districts::read_network).transpose()?;
+    let select = Selection { level: args.level, districts: args.district.clone() };
+    let results = compute(&store, &select, &settings, from_s, to_s, network.as_ref())?;
     let mut out = String::new();
     for r in &results {
         out.push_str(&render(r));
@@ -188,38 +100,6 @@ pub fn run(args: NightflowArgs) -> anyhow::Result<()> {
     crate::table::emit(&out)
 }
 
-/// Each district's average zone pressure (m) per hour of the network's first simulated day.
-fn zone_pressures(path: &std::path::Path, register: &Register, districts: &[StoredDistrict]) -> anyhow::Result<HashMap<String, [f64; 24]>> {
-    let mut net = super::districts::read_network(path)?;
-    net.times.duration_s = 86_400;
-    net.times.report_step_s = 3600;
-    net.times.report_start_s = 0;
-    let tree = super::districts::tree_for(&net, register)?;
-    let run = oasis_hydraulics::extended_period(&net).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let to_m = if net.options.flow_units.is_si() { 1.0 } else { 0.703_07 };
-    let mut out = HashMap::new();
-    for d in districts {
-        let Some(i) = tree.index_of(&d.id) else { continue };
-        let mut hourly = [0.0; 24];
-        let mut ok = true;
-        for (h, slot) in hourly.iter_mut().enumerate() {
-            let Some(snap) = run.periods.iter().find(|p| p.time_s == h as i64 * 3600) else {
-                ok = false;
-                break;
-            };
-            let p: Vec<f64> = snap.nodes.iter().map(|n| n.pressure * to_m).collect();
-            match oasis_districts::zone_pressure_m(&tree, i, &p) {
-                Some(azp) => *slot = azp,
-                None => ok = false,
-            }
-        }
-        if ok {
-            out.insert(d.id.clone(), hourly);
-        }
-    }
-    Ok(out)
-}
-
 fn opt(v: Option<f64>, digits: usize) -> String {
     v.map(|x| format!("{x:.digits$}")).unwrap_or_else(|| "—".into())
 }
@@ -232,8 +112,6 @@ fn render(r: &DistrictNight) -> String {
         "date", "MNF m³/h", "at", "LNU m³/h", "NL m³/h", "NDF h", "leak m³/day", "baseline", "alert"
     );
     for d in &r.days {
-        let at = d.mnf_at_s.and_then(|t| oasis_metering::time::local_datetime(t, 0)).map(|_| ());
-        let _ = at;
         let _ = writeln!(
             out,
             "  {:<10} {:>9} {:>6} {:>8.3} {:>10} {:>6} {:>11} {:>9}  {}{}",

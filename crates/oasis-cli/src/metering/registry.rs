@@ -1,71 +1,13 @@
 //! The meter register at the edge: `oasis meters register` (CSV in, every row checked, bad rows
-//! named and left out), `list`, and the register as the commands use it (parsed from the store).
+//! named and left out) and `list`.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use anyhow::Context;
+use oasis_audit::{Register, register_row};
 use oasis_metering::{Meter, validate_register};
-use oasis_store::{REGISTER_COLUMNS, Store};
-
-/// The register parsed, by meter id.
-pub struct Register {
-    entries: HashMap<String, Entry>,
-    pub problems: Vec<String>,
-}
-
-pub struct Entry {
-    pub key: u32,
-    pub meter: Meter,
-}
-
-impl Register {
-    pub fn load(store: &Store) -> anyhow::Result<Register> {
-        let mut entries = HashMap::new();
-        let mut problems = Vec::new();
-        let offset = store.utc_offset_s();
-        for m in store.meters()? {
-            match Meter::from_fields(|c| m.field(c), offset) {
-                Ok(meter) => {
-                    entries.insert(m.meter_id.clone(), Entry { key: m.key, meter });
-                }
-                Err(e) => problems.push(format!("meter {}: {e}", m.meter_id)),
-            }
-        }
-        Ok(Register { entries, problems })
-    }
-
-    pub fn reload(&mut self, store: &Store) -> anyhow::Result<()> {
-        *self = Register::load(store)?;
-        Ok(())
-    }
-
-    pub fn find(&self, id: &str) -> Option<&Entry> {
-        self.entries.get(id)
-    }
-
-    /// Meters in key order.
-    pub fn sorted(&self) -> Vec<&Entry> {
-        let mut v: Vec<&Entry> = self.entries.values().collect();
-        v.sort_by_key(|e| e.key);
-        v
-    }
-
-    pub fn by_key(&self) -> HashMap<u32, &Meter> {
-        self.entries.values().map(|e| (e.key, &e.meter)).collect()
-    }
-
-    pub fn meters(&self) -> Vec<Meter> {
-        self.sorted().into_iter().map(|e| e.meter.clone()).collect()
-    }
-}
-
-/// A meter as the store's row.
-pub fn register_row(meter: &Meter, utc_offset_s: i32) -> (String, Vec<Option<String>>) {
-    let fields = meter.to_fields(utc_offset_s);
-    let get = |c: &str| fields.iter().find(|(k, _)| *k == c).map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
-    (meter.id.clone(), REGISTER_COLUMNS[1..].iter().map(|c| get(c)).collect())
-}
+use oasis_store::REGISTER_COLUMNS;
 
 #[derive(clap::Args)]
 pub struct RegisterArgs {

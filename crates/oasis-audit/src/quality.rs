@@ -1,10 +1,10 @@
-//! Quality checks after an ingest: each touched meter's series around what came in is checked
+//! Quality flags after an ingest: each touched meter's series around what came in is checked
 //! (gaps, rollovers, decreases, spikes, stuck runs) and its flags in that span replaced.
 
 use oasis_metering::{FlagKind, QualitySettings, Reading, check_series};
 use oasis_store::Store;
 
-use super::registry::Register;
+use crate::{AuditError, Register};
 
 /// Meters per read of the store (bounds memory on a city of a million meters).
 const CHUNK: usize = 2_000;
@@ -32,7 +32,7 @@ pub fn check_touched(
     register: &Register,
     touched: &[Option<(i64, i64)>],
     dst: &[(u32, i64)],
-) -> anyhow::Result<u64> {
+) -> Result<u64, AuditError> {
     let by_key = register.by_key();
     let keys: Vec<u32> = (0..touched.len() as u32).filter(|&k| touched[k as usize].is_some()).collect();
     let settings = QualitySettings::default();
