@@ -7,6 +7,7 @@ mod metering;
 mod leaks;
 mod network;
 mod pricing;
+mod serve;
 mod table;
 mod water;
 
@@ -58,6 +59,11 @@ enum Command {
     /// Leaks and bursts: detect in SCADA data, simulate benchmark data sets, score.
     #[command(subcommand)]
     Leaks(leaks::LeaksCommand),
+    /// Web server and dashboard: the API and pages (no argument: the demonstration city).
+    Serve(serve::ServeArgs),
+    /// Users of `oasis serve` (viewer, operator, admin).
+    #[command(subcommand)]
+    Users(serve::UsersCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -78,6 +84,8 @@ fn main() -> std::process::ExitCode {
         Command::Citysim(args) => metering::citysim(args),
         Command::Nightflow(args) => metering::nightflow(args),
         Command::Leaks(cmd) => leaks::run(cmd),
+        Command::Serve(args) => serve::serve(args),
+        Command::Users(cmd) => serve::users(cmd),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

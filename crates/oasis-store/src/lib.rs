@@ -20,12 +20,14 @@ mod ingest;
 mod query;
 mod registry;
 mod schema;
+mod users;
 
 use std::path::{Path, PathBuf};
 
 pub use days::{civil_from_days, days_from_civil, DayColumns, MeterDay};
 pub use ingest::{IngestCounts, IngestSession, IngestSettings};
 pub use query::{ExportCounts, IngestRecord, Reading, StoredFlag};
+pub use users::{StoredSession, StoredUser, UserDb, WriteLogEntry};
 pub use registry::{DistrictMeter, MeterRole, StoredDistrict, StoredMeter, REGISTER_COLUMNS};
 
 /// Canonical values are kept as integers of millionths (exact equality for duplicates).
