@@ -21,13 +21,16 @@ pub struct ServeArgs {
     /// Seed the demonstration city into the data directory even with --db (when it is empty).
     #[arg(long)]
     pub demo: bool,
+    /// Keep users, sessions and the write log in PostgreSQL (postgres://user:password@host/db).
+    #[arg(long)]
+    pub database: Option<String>,
 }
 
 pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let demo = args.demo || args.db.is_none();
     let data_dir = args.db.unwrap_or_else(|| PathBuf::from("oasis-data"));
     println!("data directory {}", data_dir.display());
-    oasis_server::serve_blocking(oasis_server::Config { data_dir, addr: args.addr, private: args.private, demo })
+    oasis_server::serve_blocking(oasis_server::Config { data_dir, addr: args.addr, private: args.private, demo, database: args.database })
 }
 
 #[derive(Subcommand)]
@@ -48,6 +51,9 @@ pub struct UserAddArgs {
     /// The password (else the environment variable OASIS_PASSWORD, else one line on standard input).
     #[arg(long)]
     pub password: Option<String>,
+    /// The server's PostgreSQL database, if it keeps its users there.
+    #[arg(long)]
+    pub database: Option<String>,
 }
 
 pub fn users(cmd: UsersCommand) -> anyhow::Result<()> {
@@ -61,7 +67,7 @@ pub fn users(cmd: UsersCommand) -> anyhow::Result<()> {
                     line.trim_end_matches(['\r', '\n']).to_string()
                 }
             };
-            let created = oasis_server::add_user_cli(&a.db, &a.name, &a.role, &password)?;
+            let created = oasis_server::add_user_cli(&a.db, a.database.as_deref(), &a.name, &a.role, &password)?;
             println!("{} user {} ({}) in {}", if created { "added" } else { "updated" }, a.name, a.role, a.db.display());
             Ok(())
         }

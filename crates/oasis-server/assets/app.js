@@ -12,6 +12,7 @@ const I18N = {
     evaluation: "评价", aqi_calendar: "AQI 日历", daily_aqi: "日 AQI", section: "断面", city: "城市", class: "类别", status: "状态", main_pollutants: "主要污染物",
     period: "时段", bills_for: "账单", held: "暂缓出账", quota: "用水计划执行", customer: "用户", component: "项目", band: "阶梯", volume: "水量 m³", unit_price: "单价", amount: "金额",
     plan: "计划 m³", actual: "实际 m³", over: "超计划 m³", percent: "完成率 %", show: "显示", sector: "行业", rank: "排名",
+    head: "水头", demand: "需水量", headloss: "水头损失", actual_use: "实际",
     not_met: "未达标", met: "达标", within: "未超", exceeded: "超出", sections: "断面数", rating: "评价",
   },
   en: {
@@ -25,6 +26,7 @@ const I18N = {
     evaluation: "Evaluation", aqi_calendar: "AQI calendar", daily_aqi: "Daily AQI", section: "Section", city: "City", class: "Class", status: "Status", main_pollutants: "Main pollutants",
     period: "Period", bills_for: "Bills", held: "Held back", quota: "Plan vs actual", customer: "Customer", component: "Component", band: "Band", volume: "Volume m³", unit_price: "Unit price", amount: "Amount",
     plan: "Plan m³", actual: "Actual m³", over: "Over plan m³", percent: "% of plan", show: "Show", sector: "Sector", rank: "Rank",
+    head: "Head", demand: "Demand", headloss: "Head loss", actual_use: "actual",
     not_met: "not met", met: "met", within: "within", exceeded: "EXCEEDED", sections: "Sections", rating: "Rating",
   },
 };
@@ -93,7 +95,13 @@ const Oasis = {
     Oasis.applyLang();
     Oasis.refreshMe();
   },
-  chart(el) { return echarts.init(typeof el === "string" ? document.getElementById(el) : el); },
+  chart(el) {
+    const node = typeof el === "string" ? document.getElementById(el) : el;
+    const c = echarts.getInstanceByDom(node) || echarts.init(node);
+    const set = c.setOption.bind(c);
+    c.setOption = (opt, notMerge) => set(Object.assign({ animation: false }, opt), notMerge);
+    return c;
+  },
 };
 const qs = new URLSearchParams(location.search);
 if (qs.get("lang") === "en" || qs.get("lang") === "zh") { Oasis.lang = qs.get("lang"); localStorage.setItem("oasis-lang", Oasis.lang); }

@@ -16,7 +16,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use oasis_store::{StoredSession, UserDb};
+use oasis_store::{StoredSession, UserStore};
 use rand::RngCore;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -90,7 +90,7 @@ fn token_hash(token: &str) -> String {
 }
 
 /// Adds or updates a user (the `oasis users add` command and `POST /api/users`).
-pub fn create_user(db: &mut UserDb, name: &str, role: Role, password: &str) -> anyhow::Result<bool> {
+pub fn create_user(db: &mut UserStore, name: &str, role: Role, password: &str) -> anyhow::Result<bool> {
     if !valid_user_name(name) {
         anyhow::bail!("user name '{name}': use 1 to 64 letters, digits, '.', '_' or '-'");
     }

@@ -55,6 +55,9 @@ pub struct Config {
     pub private: bool,
     /// Seed the demonstration city into an empty data directory.
     pub demo: bool,
+    /// Keep the users, sessions and write log in PostgreSQL (`postgres://…`) instead of the data
+    /// directory's `users.sqlite`.
+    pub database: Option<String>,
 }
 
 /// The whole application: API routes, pages, limits.
@@ -146,8 +149,8 @@ pub fn serve_blocking(config: Config) -> anyhow::Result<()> {
 }
 
 /// `oasis users add`: adds or updates a user of the data directory.
-pub fn add_user_cli(data_dir: &std::path::Path, name: &str, role: &str, password: &str) -> anyhow::Result<bool> {
+pub fn add_user_cli(data_dir: &std::path::Path, database: Option<&str>, name: &str, role: &str, password: &str) -> anyhow::Result<bool> {
     let role = auth::Role::parse(role).ok_or_else(|| anyhow::anyhow!("role '{role}': use viewer, operator or admin"))?;
-    let mut db = oasis_store::UserDb::open(data_dir)?;
+    let mut db = state::open_users(data_dir, database)?;
     auth::create_user(&mut db, name, role, password)
 }

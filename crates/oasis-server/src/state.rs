@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, RwLock};
 
-use oasis_store::{StoredSession, UserDb};
+use oasis_store::{PgUserDb, StoredSession, UserDb, UserStore};
 
 use crate::error::ApiError;
 use crate::{Config, air, districts, jobs, networks, pricing, water};
@@ -26,7 +26,7 @@ pub type Loaded<T> = RwLock<Result<Arc<T>, String>>;
 pub struct AppState {
     pub data_dir: PathBuf,
     pub private: bool,
-    pub users: Mutex<UserDb>,
+    pub users: Mutex<UserStore>,
     /// token hash → session (a cache of `users.sqlite`'s sessions).
     pub sessions: RwLock<HashMap<String, StoredSession>>,
     pub networks: RwLock<BTreeMap<String, Arc<networks::NetEntry>>>,
@@ -47,7 +47,7 @@ impl AppState {
         if config.demo {
             crate::seed::seed_if_empty(dir)?;
         }
-        let users = UserDb::open(dir)?;
+        let users = open_users(dir, config.database.as_deref())?;
         let state = AppState {
             data_dir: dir.clone(),
             private: config.private,
@@ -73,6 +73,14 @@ impl AppState {
         }
         p
     }
+}
+
+/// The users' store: PostgreSQL when a URL is given, else `users.sqlite` in the data directory.
+pub fn open_users(dir: &Path, database: Option<&str>) -> anyhow::Result<UserStore> {
+    Ok(match database {
+        Some(url) => UserStore::Postgres(PgUserDb::open(url)?),
+        None => UserStore::Sqlite(UserDb::open(dir)?),
+    })
 }
 
 /// Reads a loaded part of the state, or answers why it is not there.

@@ -58,15 +58,37 @@ fn data_dir(tag: &str) -> PathBuf {
     d
 }
 
+/// The PostgreSQL database of this test run (`OASIS_TEST_DATABASE`, e.g.
+/// postgres://oasis:oasis@127.0.0.1/oasis), with a fresh schema per test; `None`: SQLite.
+fn test_database(tag: &str) -> Option<String> {
+    let url = std::env::var("OASIS_TEST_DATABASE").ok()?;
+    let schema = format!("oasis_api_{tag}_{}", std::process::id());
+    let u = url.clone();
+    let s = schema.clone();
+    // The synchronous client may not run on the test's runtime threads.
+    std::thread::spawn(move || {
+        let mut c = postgres::Client::connect(&u, postgres::NoTls).expect("connect to OASIS_TEST_DATABASE");
+        c.batch_execute(&format!("DROP SCHEMA IF EXISTS {s} CASCADE; CREATE SCHEMA {s}")).unwrap();
+    })
+    .join()
+    .unwrap();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    Some(format!("{url}{sep}options=-csearch_path%3D{schema}"))
+}
+
 /// A seeded server with users admin/operator/viewer and their tokens.
 async fn setup(tag: &str, private: bool) -> (Client, String, String, String, PathBuf) {
     // SAFETY: tests of this file set the same value; nothing reads it concurrently with a change.
     unsafe { std::env::set_var("OASIS_DEMO_DAYS", "3") };
     let dir = data_dir(tag);
-    let config = Config { data_dir: dir.clone(), addr: "127.0.0.1:0".parse().unwrap(), private, demo: true };
+    let database = test_database(tag);
+    if database.is_some() {
+        eprintln!("users, sessions and write log in PostgreSQL");
+    }
+    let config = Config { data_dir: dir.clone(), addr: "127.0.0.1:0".parse().unwrap(), private, demo: true, database: database.clone() };
     let state = AppState::open(&config).unwrap();
     for (n, r) in [("ada", "admin"), ("otto", "operator"), ("vera", "viewer")] {
-        oasis_server::add_user_cli(&dir, n, r, "password-123").unwrap();
+        oasis_server::add_user_cli(&dir, database.as_deref(), n, r, "password-123").unwrap();
     }
     let c = Client { app: app(Arc::new(state)) };
     let mut tokens = Vec::new();
@@ -355,7 +377,7 @@ async fn private_server_needs_login_to_read_and_limits_hold() {
 async fn pages_and_api_document() {
     let dir = data_dir("pages");
     std::fs::create_dir_all(&dir).unwrap();
-    let config = Config { data_dir: dir.clone(), addr: "127.0.0.1:0".parse().unwrap(), private: false, demo: false };
+    let config = Config { data_dir: dir.clone(), addr: "127.0.0.1:0".parse().unwrap(), private: false, demo: false, database: test_database("pages") };
     let c = Client { app: app(Arc::new(AppState::open(&config).unwrap())) };
     for page in ["/", "/map", "/districts", "/air", "/water", "/bills"] {
         let r = c.get(page, None).await;

@@ -191,3 +191,51 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+/// Where the users live: `users.sqlite` in the data directory, or PostgreSQL (feature
+/// `postgres`). The same calls on both.
+pub enum UserStore {
+    Sqlite(UserDb),
+    #[cfg(feature = "postgres")]
+    Postgres(crate::users_pg::PgUserDb),
+}
+
+macro_rules! delegate {
+    ($self:ident, $db:ident => $e:expr) => {
+        match $self {
+            UserStore::Sqlite($db) => $e,
+            #[cfg(feature = "postgres")]
+            UserStore::Postgres($db) => $e,
+        }
+    };
+}
+
+impl UserStore {
+    pub fn upsert_user(&mut self, name: &str, role: &str, password_hash: &str, now_unix: i64) -> Result<bool, StoreError> {
+        delegate!(self, db => db.upsert_user(name, role, password_hash, now_unix))
+    }
+    pub fn user(&self, name: &str) -> Result<Option<StoredUser>, StoreError> {
+        delegate!(self, db => db.user(name))
+    }
+    pub fn users(&self) -> Result<Vec<StoredUser>, StoreError> {
+        delegate!(self, db => db.users())
+    }
+    pub fn delete_user(&mut self, name: &str) -> Result<bool, StoreError> {
+        delegate!(self, db => db.delete_user(name))
+    }
+    pub fn add_session(&mut self, token_hash: &str, user: &str, csrf: &str, now_unix: i64, expires_unix: i64) -> Result<(), StoreError> {
+        delegate!(self, db => db.add_session(token_hash, user, csrf, now_unix, expires_unix))
+    }
+    pub fn session(&self, token_hash: &str, now_unix: i64) -> Result<Option<StoredSession>, StoreError> {
+        delegate!(self, db => db.session(token_hash, now_unix))
+    }
+    pub fn delete_session(&mut self, token_hash: &str) -> Result<(), StoreError> {
+        delegate!(self, db => db.delete_session(token_hash))
+    }
+    pub fn log_write(&mut self, time_unix: i64, user: &str, action: &str, target: &str, status: i64, detail: &str) -> Result<(), StoreError> {
+        delegate!(self, db => db.log_write(time_unix, user, action, target, status, detail))
+    }
+    pub fn write_log(&self, limit: u32) -> Result<Vec<WriteLogEntry>, StoreError> {
+        delegate!(self, db => db.write_log(limit))
+    }
+}
