@@ -138,6 +138,11 @@ test("map: log in, run, slide time, click a node and a link, upload and run a ne
   assert.match(msg, /error 200/);
   assert.match(msg, /\[PIPES\] field .*error 203: undefined node/);
   await shot(page, "map-upload-error");
+  // The districted synthetic city, its districts outlined.
+  await page.goto(base + "/map?network=city");
+  await page.waitForFunction(() => document.body.dataset.ready === "1" && M.id === "city");
+  assert.ok(await page.evaluate(() => M.outlines.length) >= 4);
+  await shot(page, "map-city-districts");
   assert.deepEqual(page.errors.filter(e => !/422|Unprocessable/.test(e)), []);
 });
 
@@ -166,6 +171,13 @@ test("a 100,000-link city is drawn on the map (time printed)", async () => {
   const r = await fetch(`${base}/api/networks?name=grid-100k.inp`, { method: "POST", headers: { Authorization: `Bearer ${operatorToken}` }, body: text });
   assert.equal(r.status, 201);
   const id = (await r.json()).id;
+  // Solve it (time 0) so the map is coloured by pressure.
+  const job = await (await fetch(`${base}/api/networks/${id}/runs`, { method: "POST", headers: { Authorization: `Bearer ${operatorToken}`, "Content-Type": "application/json" }, body: JSON.stringify({ mode: "steady" }) })).json();
+  for (let k = 0; k < 1200; k++) {
+    const j = await (await fetch(`${base}/api/jobs/${job.id}`)).json();
+    if (j.state !== "running") { assert.equal(j.state, "done", JSON.stringify(j)); break; }
+    await new Promise(r => setTimeout(r, 250));
+  }
   const page = await newPage();
   const t0 = Date.now();
   await page.goto(`${base}/map?network=${id}`);

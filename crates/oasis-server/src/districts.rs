@@ -137,6 +137,48 @@ pub struct DistrictData {
     pub balances: Vec<(String, Value)>,
     pub nights: Vec<(String, Value)>,
     pub city: Value,
+    /// Outlines (convex hulls of the junctions' coordinates) of the districts of `city/network.inp`.
+    pub outlines: Vec<Value>,
+}
+
+/// The convex hull of points (Andrew's monotone chain), counter-clockwise.
+fn hull(mut p: Vec<[f64; 2]>) -> Vec<[f64; 2]> {
+    p.sort_by(|a, b| a[0].total_cmp(&b[0]).then(a[1].total_cmp(&b[1])));
+    p.dedup();
+    if p.len() < 3 {
+        return p;
+    }
+    let cross = |o: [f64; 2], a: [f64; 2], b: [f64; 2]| (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+    let mut h: Vec<[f64; 2]> = Vec::new();
+    for pass in 0..2 {
+        let start = h.len();
+        let iter: Box<dyn Iterator<Item = &[f64; 2]>> = if pass == 0 { Box::new(p.iter()) } else { Box::new(p.iter().rev()) };
+        for &q in iter {
+            while h.len() >= start + 2 && cross(h[h.len() - 2], h[h.len() - 1], q) <= 0.0 {
+                h.pop();
+            }
+            h.push(q);
+        }
+        h.pop();
+    }
+    h
+}
+
+fn outlines(dir: &Path, store: &Store) -> Vec<Value> {
+    let Some(net) = std::fs::read(dir.join("city").join("network.inp")).ok().and_then(|b| oasis_network::read_inp(&b, "city/network.inp").ok()) else {
+        return Vec::new();
+    };
+    let Ok(register) = Register::load(store) else { return Vec::new() };
+    let Ok(tree) = oasis_audit::districts::tree_for(&net, &register) else { return Vec::new() };
+    let coords: std::collections::HashMap<&str, [f64; 2]> = net.coordinates.iter().map(|(id, x, y)| (id.as_str(), [*x, *y])).collect();
+    tree.districts
+        .iter()
+        .filter(|d| d.level > 0)
+        .map(|d| {
+            let pts = d.junctions.iter().filter_map(|&i| coords.get(net.nodes[i].id.as_str()).copied()).collect();
+            json!({"id": d.id, "level": d.level, "hull": hull(pts)})
+        })
+        .collect()
 }
 
 fn day_text(store: &Store, t_s: i64) -> String {
@@ -235,6 +277,7 @@ impl DistrictData {
             balances: balances.iter().map(|b| (b.district.id.clone(), balance_json(b))).collect(),
             nights: nights.iter().map(|n| (n.district.id.clone(), night_json(n))).collect(),
             city,
+            outlines: outlines(dir, &store),
         })
     }
 
@@ -300,6 +343,18 @@ pub async fn nightflow(State(state): State<Shared>, headers: HeaderMap, UrlPath(
         None if d.districts.iter().any(|x| x["id"] == id) => Ok(Json(json!({"district": id, "days": [], "notes": ["no night-flow figures for this district"]}))),
         None => Err(ApiError::not_found(format!("no district '{id}'"))),
     }
+}
+
+/// `GET /api/networks/{id}/districts`: district outlines for the map (the network the districts
+/// were built from, `city`; none for other networks).
+pub async fn outlines_route(State(state): State<Shared>, headers: HeaderMap, UrlPath(id): UrlPath<String>) -> ApiResult<Json<Value>> {
+    auth::read(&state, &headers)?;
+    crate::networks::entry(&state, &id)?;
+    let list = match (&*state.districts.read().unwrap_or_else(|e| e.into_inner()), id.as_str()) {
+        (Ok(d), "city") => json!(d.outlines),
+        _ => json!([]),
+    };
+    Ok(Json(list))
 }
 
 pub async fn ingests(State(state): State<Shared>, headers: HeaderMap) -> ApiResult<Json<Value>> {

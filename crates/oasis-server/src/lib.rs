@@ -81,6 +81,7 @@ pub fn app(state: Shared) -> Router {
         .route("/api/networks/{id}", get(networks::summary).delete(networks::remove))
         .route("/api/networks/{id}/geometry", get(networks::geometry))
         .route("/api/networks/{id}/geojson", get(networks::geojson))
+        .route("/api/networks/{id}/districts", get(districts::outlines_route))
         .route("/api/networks/{id}/runs", post(networks::start_run))
         .route("/api/networks/{id}/results", get(networks::results))
         .route("/api/networks/{id}/nodes/{node}", get(networks::node_series))

@@ -22,6 +22,7 @@ pub const ROUTES: &[(&str, &str, &str, &str, &str)] = &[
     ("delete", "/api/networks/{id}", "Delete a network", "operator", ""),
     ("get", "/api/networks/{id}/geometry", "Node coordinates, link ends and vertices (column arrays)", "viewer", ""),
     ("get", "/api/networks/{id}/geojson", "GeoJSON of nodes and links (planar), with results at ?time=S", "viewer", ""),
+    ("get", "/api/networks/{id}/districts", "District outlines for the map (the network the districts were built from)", "viewer", ""),
     ("post", "/api/networks/{id}/runs", "Start a run {mode: steady|extended}: a job", "operator", "application/json"),
     ("get", "/api/networks/{id}/results", "All node and link values at ?time=S (column arrays)", "viewer", ""),
     ("get", "/api/networks/{id}/nodes/{node}", "One node's values over time", "viewer", ""),

@@ -446,6 +446,10 @@ async fn districts_balance_nightflow_and_meter_upload() {
     assert_eq!(c.get("/api/districts/nope/nightflow", None).await.status, StatusCode::NOT_FOUND);
     let board = c.get("/api/targets", None).await;
     assert!(board.json["losses"]["nrw_pct"].is_number(), "{}", board.json["losses"]);
+    let outlines = c.get("/api/networks/city/districts", None).await.json;
+    assert!(outlines.as_array().unwrap().iter().any(|o| o["level"] == 1 && o["hull"].as_array().unwrap().len() >= 3), "{outlines}");
+    assert_eq!(c.get("/api/networks/demo/districts", None).await.json, json!([]));
+    assert_eq!(c.get("/api/networks/nope/districts", None).await.status, StatusCode::NOT_FOUND);
     // Meter upload: idempotent, bad lines named, auth and role checked.
     let ing = c.get("/api/meters/ingests", None).await;
     assert_eq!(ing.json.as_array().unwrap().len(), 1);
