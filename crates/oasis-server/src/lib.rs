@@ -114,6 +114,10 @@ pub fn app(state: Shared) -> Router {
         .fallback(assets::serve)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::log_writes))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        // A bug must not drop the connection: it is answered as a JSON error.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
+            axum::response::IntoResponse::into_response(ApiError::internal("the server hit an internal error (logged); nothing was changed by this request unless its answer says so"))
+        }))
         .with_state(state)
 }
 
