@@ -27,9 +27,21 @@ function shot(page, name) {
   return page.screenshot({ path: path.join(shots, `${name}.png`) });
 }
 
+// With OASIS_TEST_DATABASE=postgres://… the users, sessions and write log live in PostgreSQL
+// (a fresh schema, made with psql).
+function database() {
+  const url = process.env.OASIS_TEST_DATABASE;
+  if (!url) return [];
+  const schema = `oasis_browser_${process.pid}`;
+  execFileSync("psql", [url, "-qc", `DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`]);
+  return ["--database", `${url}${url.includes("?") ? "&" : "?"}options=-csearch_path%3D${schema}`];
+}
+
 before(async () => {
-  execFileSync(bin, ["users", "add", "otto", "--role", "operator", "--db", dataDir, "--password", "password-123"]);
-  server = spawn(bin, ["serve", "--db", dataDir, "--demo", "--addr", "127.0.0.1:0"], { env: { ...process.env, OASIS_DEMO_DAYS: "3" }, stdio: ["ignore", "pipe", "inherit"] });
+  const db = database();
+  console.log(db.length ? "users in PostgreSQL" : "users in users.sqlite");
+  execFileSync(bin, ["users", "add", "otto", "--role", "operator", "--db", dataDir, "--password", "password-123", ...db]);
+  server = spawn(bin, ["serve", "--db", dataDir, "--demo", "--addr", "127.0.0.1:0", ...db], { env: { ...process.env, OASIS_DEMO_DAYS: "3" }, stdio: ["ignore", "pipe", "inherit"] });
   base = await new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error("server did not start: " + out)), 240000);
