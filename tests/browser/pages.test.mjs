@@ -162,15 +162,15 @@ function gridInp(side) {
   // A side × side grid of junctions fed by one reservoir: 2·side·(side−1) + 1 pipes.
   const L = ["[TITLE]", `grid ${side}x${side}`, "[JUNCTIONS]"];
   const id = (r, c) => `J${r}_${c}`;
-  for (let r = 0; r < side; r++) for (let c = 0; c < side; c++) L.push(`${id(r, c)} ${10 + (r + c) % 7} 0.01`);
-  L.push("[RESERVOIRS]", "R1 120");
+  for (let r = 0; r < side; r++) for (let c = 0; c < side; c++) L.push(`${id(r, c)} ${(10 + (r + c) / 40).toFixed(2)} 0.002`);
+  L.push("[RESERVOIRS]", "R1 150");
   L.push("[PIPES]");
   let k = 0;
   for (let r = 0; r < side; r++) for (let c = 0; c < side; c++) {
-    if (c + 1 < side) L.push(`P${k++} ${id(r, c)} ${id(r, c + 1)} 100 150 120`);
-    if (r + 1 < side) L.push(`P${k++} ${id(r, c)} ${id(r + 1, c)} 100 150 120`);
+    if (c + 1 < side) L.push(`P${k++} ${id(r, c)} ${id(r, c + 1)} 100 200 120`);
+    if (r + 1 < side) L.push(`P${k++} ${id(r, c)} ${id(r + 1, c)} 100 200 120`);
   }
-  L.push(`P${k++} R1 ${id(0, 0)} 10 600 130`);
+  L.push(`P${k++} R1 ${id(0, 0)} 10 1000 130`);
   L.push("[OPTIONS]", "UNITS LPS", "HEADLOSS H-W", "[COORDINATES]");
   for (let r = 0; r < side; r++) for (let c = 0; c < side; c++) L.push(`${id(r, c)} ${c * 100} ${r * 100}`);
   L.push("R1 -200 -200", "[END]");
