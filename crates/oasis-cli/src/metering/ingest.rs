@@ -362,7 +362,13 @@ fn read_csv(path: &Path, args: &IngestArgs, ctx: &mut Context2, session: &mut In
             progress.tick(lines);
             let line = rec.position().map_or(0, |p| p.line());
             if rec.len() <= meter_i.max(time_i).max(value_i) {
-                session.reject(line, "", &format!("{} fields, expected {}", rec.len(), headers.len()), &text(&rec));
+                // Named after the first of the three columns the row does not reach.
+                let missing = [(meter_i, fields[0]), (time_i, fields[1]), (value_i, fields[2])]
+                    .into_iter()
+                    .filter(|(i, _)| *i >= rec.len())
+                    .min_by_key(|(i, _)| *i)
+                    .map_or("", |(_, f)| f);
+                session.reject(line, missing, &format!("{} fields, expected {}", rec.len(), headers.len()), &text(&rec));
                 continue;
             }
             let meter = std::str::from_utf8(&rec[meter_i]).unwrap_or("").trim();
