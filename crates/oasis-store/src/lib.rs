@@ -28,6 +28,12 @@ pub use ingest::{IngestCounts, IngestSession, IngestSettings};
 pub use query::{ExportCounts, IngestRecord, Reading, StoredFlag};
 pub use registry::{DistrictMeter, MeterRole, StoredDistrict, StoredMeter, REGISTER_COLUMNS};
 
+/// Key of the Parquet key-value metadata that `export_parquet` writes: the values are in canonical
+/// units already (a reader must not apply a meter's unit or multiplier to them).
+pub const CANONICAL_VALUES_KEY: &str = "oasis.values";
+/// Its value.
+pub const CANONICAL_VALUES: &str = "canonical (m3, m3/h, m)";
+
 /// Canonical values are kept as integers of millionths (exact equality for duplicates).
 pub const MICRO: f64 = 1e6;
 

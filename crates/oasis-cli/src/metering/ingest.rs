@@ -72,6 +72,9 @@ struct Context2<'a> {
     dst_flags: Vec<(u32, i64)>,
     touched: Vec<Option<(i64, i64)>>,
     file: String,
+    /// The file's values are canonical already (an `oasis meters export` Parquet file): the
+    /// register's unit and multiplier are not applied again.
+    canonical_values: bool,
 }
 
 pub fn run(args: IngestArgs) -> anyhow::Result<()> {
@@ -108,12 +111,17 @@ pub fn run(args: IngestArgs) -> anyhow::Result<()> {
         dst_flags: Vec::new(),
         touched: Vec::new(),
         file: String::new(),
+        canonical_values: false,
     };
     for path in &args.files {
         ctx.file = path.display().to_string();
         let settings = IngestSettings { flush_rows: args.flush_rows.max(1) };
         let mut session = store.begin_ingest(&ctx.file, settings)?;
         let is_parquet = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+        ctx.canonical_values = is_parquet && super::parquet_in::values_are_canonical(path)?;
+        if ctx.canonical_values {
+            eprintln!("note: {}: values in canonical units (an oasis meters export): the register's units and multipliers are not applied", ctx.file);
+        }
         let result = if is_parquet {
             read_parquet(path, &args, &mut ctx, &mut session)
         } else {
@@ -222,7 +230,7 @@ impl Context2<'_> {
                 self.dst_flags.push((key, later));
             }
         }
-        let value = meter.canonical(raw);
+        let value = if self.canonical_values { raw } else { meter.canonical(raw) };
         if let Err(e) = session.push(key, t_s, value, line) {
             session.reject(line, fields[2], &e.to_string(), &text());
             return Ok(());
