@@ -231,9 +231,15 @@ impl Context2<'_> {
             }
         }
         let value = if self.canonical_values { raw } else { meter.canonical(raw) };
-        if let Err(e) = session.push(key, t_s, value, line) {
-            session.reject(line, fields[2], &e.to_string(), &text());
-            return Ok(());
+        match session.push(key, t_s, value, line) {
+            Ok(()) => {}
+            // A value the store cannot keep is this line's fault…
+            Err(e @ oasis_store::StoreError::ValueRange(_)) => {
+                session.reject(line, fields[2], &e.to_string(), &text());
+                return Ok(());
+            }
+            // …a failed commit (a push can flush) is not: the ingest stops, earlier commits kept.
+            Err(e) => return Err(e.into()),
         }
         let k = key as usize;
         if self.touched.len() <= k {
