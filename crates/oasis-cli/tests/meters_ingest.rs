@@ -443,3 +443,62 @@ fn sigkill_during_ingest_keeps_every_commit_and_leaves_no_stray_file() {
     assert!(kill_export(&db, &dir.join("final.csv")).iter().all(|&n| n == 1), "the file's readings are not all stored once");
     assert_eq!(reading_files(&db), committed_files(&db));
 }
+
+#[test]
+fn commands_opening_the_store_during_an_ingest_and_a_second_ingest_break_nothing() {
+    use std::process::{Command, Stdio};
+
+    let dir = fresh_dir(SUITE, "concurrent");
+    let db = dir.join("db");
+    // Two files over the same 20 days, 150 loggers each: they merge into the same day files.
+    const METERS: usize = 300;
+    let mut reg = String::from("meter_id,kind,series,unit,node\n");
+    for m in 0..METERS {
+        reg.push_str(&format!("P{m:04},pressure,pressure,m,J{m}\n"));
+    }
+    assert_eq!(register(&db, &dir, &reg).code, 0);
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+    let mut want = BTreeMap::new();
+    let mut files = Vec::new();
+    for half in 0..2 {
+        let mut text = String::from("meter_id,time,value\n");
+        for h in 0..20 * 24 {
+            let t = (start + chrono::Duration::hours(h)).format("%Y-%m-%d %H:%M:%S").to_string();
+            for m in (half * METERS / 2)..((half + 1) * METERS / 2) {
+                text.push_str(&format!("P{m:04},{t},{}\n", kill_value(m, h)));
+                want.insert((format!("P{m:04}"), t.clone()), kill_value(m, h));
+            }
+        }
+        let path = dir.join(format!("half-{half}.csv"));
+        std::fs::write(&path, text).unwrap();
+        files.push(path);
+    }
+    let flush = (METERS / 2 * 24).to_string();
+    let spawn = |f: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_oasis"))
+            .args(["meters", "ingest", &s(f), "--db", &s(&db), "--flush-rows", &flush])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut a = spawn(&files[0]);
+    let mut b = spawn(&files[1]);
+    // Meanwhile other commands open the store (each open used to delete the files the ingests
+    // had written but not yet committed).
+    let mut opens = 0;
+    while a.try_wait().unwrap().is_none() || b.try_wait().unwrap().is_none() {
+        ok(&["meters", "list", "--db", &s(&db)]);
+        opens += 1;
+    }
+    eprintln!("{opens} opens during the two ingests");
+    for (child, f) in [(a, &files[0]), (b, &files[1])] {
+        let out = child.wait_with_output().unwrap();
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "ingest of {}: {stdout}{stderr}", f.display());
+        let c = counts(&stdout);
+        assert_eq!((c.new, c.duplicate, c.conflicting, c.rejected), (c.lines, 0, 0, 0), "{stdout}");
+    }
+    assert_eq!(export(&db, &dir.join("export.csv")), want);
+    assert_eq!(reading_files(&db), committed_files(&db));
+}
