@@ -429,7 +429,7 @@ fn sigkill_during_ingest_keeps_every_commit_and_leaves_no_stray_file() {
         eprintln!("run {run} ({moment}) killed after {:?}{}", t0.elapsed(), if done.is_some() { " (had ended)" } else { "" });
         let now = check_after_kill(&db, &dir, run);
         assert!(now >= stored, "run {run}: readings went missing ({stored} → {now})");
-        assert!(now % (KILL_METERS * 24) == 0, "run {run}: {now} readings is not whole days");
+        assert!(now.is_multiple_of(KILL_METERS * 24), "run {run}: {now} readings is not whole days");
         stored = now;
     }
     assert_eq!(stored as u64, lines, "the checks-phase kill came after the last commit");
