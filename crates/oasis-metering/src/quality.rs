@@ -20,11 +20,9 @@ pub struct QualitySettings {
     pub gap_factor: f64,
     /// Robust z-score above which a value of a flow, volume, pressure or level series is a spike (8).
     pub spike_z: f64,
-    /// Register series: robust z-score, on the log scale of the meter's non-zero increment rates,
-    /// above which an increment is a spike (5)…
-    pub register_spike_z: f64,
-    /// …provided its rate is also at least this many times the 90th percentile of those rates
-    /// (100): a register spike is an implausible increment, not a burst of use.
+    /// Register series: an increment whose rate is at least this many times the 90th percentile of
+    /// the meter's positive increment rates is a spike (100): an implausible increment, not a
+    /// burst of use.
     pub register_spike_ratio: f64,
     /// Fewer values than this: no spike test (10).
     pub spike_min_samples: usize,
@@ -40,7 +38,6 @@ impl Default for QualitySettings {
             expected_interval_s: None,
             gap_factor: 1.5,
             spike_z: 8.0,
-            register_spike_z: 5.0,
             register_spike_ratio: 100.0,
             spike_min_samples: 10,
             stuck_readings: 48,
@@ -104,45 +101,31 @@ fn robust_outliers(x: &[f64], z: f64) -> Vec<(usize, f64)> {
 }
 
 /// Register spikes: increments whose rate is implausible for this meter, as `(index into rates,
-/// z-score, ratio to the 90th percentile, that percentile)`.
+/// ratio to the 90th percentile, that percentile)`.
 ///
 /// A register's increments are not a bell curve around a level: a household register stands still
 /// most hours and then moves by a shower or a washing machine, so on all increments the median and
-/// the MAD are 0 and every use looked like a spike. Only positive rates are looked at (a zero
-/// increment says nothing about how large a use is; decreases are flagged on their own), on a log
-/// scale (uses differ by factors: a tap, a shower, a bath), and only upwards (a small increment is
-/// a trickle, not an error). A rate r is a spike when both
-/// * `(ln r − median(ln r)) / σ > register_spike_z`, σ = 1.4826 · MAD of the log rates (1.2533 ·
-///   their mean absolute deviation when the MAD is 0): far out on the meter's own spread of uses;
-/// * `r ≥ register_spike_ratio · P90`, P90 the 90th percentile of the non-zero rates: a hundred
-///   times what the meter does in its busiest tenth of hours in use. This guards the meters whose
-///   σ says little: a steady flow (σ near 0), or a register at its resolution whose non-zero
-///   increments are mostly one litre of a dripping tap (median 1 L/h, σ near 0, yet a 150 L bath
-///   is a use, not an error).
-fn register_spikes(rates: &[(i64, f64)], settings: &QualitySettings) -> Vec<(usize, f64, f64, f64)> {
+/// the MAD are 0 and every larger use looked like a spike. Only positive rates are looked at (a zero
+/// increment says nothing about how large a use is; decreases are flagged on their own), and only
+/// upwards (a small increment is a trickle, not an error). A rate r is a spike when
+/// `r ≥ register_spike_ratio · P90`, P90 the 90th percentile (nearest rank) of the positive rates:
+/// an upper fence on the log scale (uses differ by factors: a tap, a shower, a bath), anchored at
+/// what the meter does in its busiest tenth of hours in use, which a few errors cannot move. It
+/// needs no spread: a steady flow (every rate alike) and a register at its resolution (most
+/// positive increments one litre of a dripping tap) are judged by the same fence, and a spread
+/// estimate would have hidden physically impossible rates on meters read at irregular, short steps.
+fn register_spikes(rates: &[(i64, f64)], settings: &QualitySettings) -> Vec<(usize, f64, f64)> {
     let used: Vec<usize> = (0..rates.len()).filter(|&i| rates[i].1 > 0.0 && rates[i].1.is_finite()).collect();
-    if used.len() < settings.spike_min_samples.max(3) {
+    if used.len() < settings.spike_min_samples.max(3) || !(settings.register_spike_ratio > 1.0) {
         return vec![];
     }
-    let logs: Vec<f64> = used.iter().map(|&i| rates[i].1.ln()).collect();
-    let Some(med) = median(logs.iter().copied()) else { return vec![] };
-    let dev: Vec<f64> = logs.iter().map(|l| (l - med).abs()).collect();
-    let mut scale = MAD_TO_SIGMA * median(dev.iter().copied()).unwrap_or(0.0);
-    if scale <= 0.0 {
-        scale = MEANAD_TO_SIGMA * dev.iter().sum::<f64>() / dev.len() as f64;
-    }
-    if !(scale > 0.0 && scale.is_finite()) {
-        return vec![]; // every rate alike: nothing stands out
-    }
-    let mut sorted = logs.clone();
+    let mut sorted: Vec<f64> = used.iter().map(|&i| rates[i].1).collect();
     sorted.sort_by(f64::total_cmp);
-    // Nearest rank: the smallest value with at least 90 % of the rates at or below it.
+    // Nearest rank: the smallest rate with at least 90 % of the rates at or below it.
     let p90 = sorted[((0.9 * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
-    let bar = p90 + settings.register_spike_ratio.ln();
-    used.iter()
-        .zip(&logs)
-        .filter(|(_, l)| (**l - med) / scale > settings.register_spike_z && **l >= bar)
-        .map(|(&i, l)| (i, (l - med) / scale, (l - p90).exp(), p90.exp()))
+    used.into_iter()
+        .filter(|&i| rates[i].1 / p90 >= settings.register_spike_ratio)
+        .map(|i| (i, rates[i].1 / p90, p90))
         .collect()
 }
 
@@ -245,16 +228,16 @@ pub fn check_series(meter: &Meter, readings: &[Reading], settings: &QualitySetti
         _ => spike_values.extend(c.iter().map(|r| (r.t_s, r.value))),
     }
     if series == SeriesKind::Register {
-        for (i, z, ratio, med) in register_spikes(&spike_values, settings) {
+        for (i, ratio, p90) in register_spikes(&spike_values, settings) {
             let (t_s, rate) = spike_values[i];
             flags.push(flag(
                 t_s,
                 FlagKind::Spike,
                 format!(
-                    "increment rate {:.6} m³/h is {ratio:.0}× the meter's 90th percentile rate in use ({:.6} m³/h); log-scale robust z-score {z:.1} > {}",
+                    "increment rate {:.6} m³/h is {ratio:.0}× the meter's 90th-percentile rate in use ({:.6} m³/h; spike from {}×)",
                     rate * 3600.0,
-                    med * 3600.0,
-                    settings.register_spike_z
+                    p90 * 3600.0,
+                    settings.register_spike_ratio
                 ),
             ));
         }
