@@ -116,7 +116,7 @@ fn robust_outliers(x: &[f64], z: f64) -> Vec<(usize, f64)> {
 /// estimate would have hidden physically impossible rates on meters read at irregular, short steps.
 fn register_spikes(rates: &[(i64, f64)], settings: &QualitySettings) -> Vec<(usize, f64, f64)> {
     let used: Vec<usize> = (0..rates.len()).filter(|&i| rates[i].1 > 0.0 && rates[i].1.is_finite()).collect();
-    if used.len() < settings.spike_min_samples.max(3) || !(settings.register_spike_ratio > 1.0) {
+    if used.len() < settings.spike_min_samples.max(3) || settings.register_spike_ratio.is_nan() || settings.register_spike_ratio <= 1.0 {
         return vec![];
     }
     let mut sorted: Vec<f64> = used.iter().map(|&i| rates[i].1).collect();
