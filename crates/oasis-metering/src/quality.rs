@@ -242,13 +242,25 @@ pub fn check_series(meter: &Meter, readings: &[Reading], settings: &QualitySetti
             ));
         }
     } else if spike_values.len() >= settings.spike_min_samples.max(3) {
+        // A spike is an isolated excursion: a jump away and straight back, both far beyond the
+        // series' usual step. Judging values against the whole series instead would flag every
+        // opening of a valve that is mostly closed (a PRV's flow is 0 most of the day).
         let x: Vec<f64> = spike_values.iter().map(|v| v.1).collect();
-        for (i, z) in robust_outliers(&x, settings.spike_z) {
-            flags.push(flag(
-                spike_values[i].0,
-                FlagKind::Spike,
-                format!("value {} has robust z-score {z:.1} > {}", x[i], settings.spike_z),
-            ));
+        let d: Vec<f64> = x.windows(2).map(|w| w[1] - w[0]).collect();
+        let big: std::collections::HashMap<usize, f64> = robust_outliers(&d, settings.spike_z).into_iter().collect();
+        for j in 1..x.len() - 1 {
+            if let (Some(z_in), Some(z_out)) = (big.get(&(j - 1)), big.get(&j))
+                && d[j - 1].signum() != d[j].signum()
+            {
+                flags.push(flag(
+                    spike_values[j].0,
+                    FlagKind::Spike,
+                    format!(
+                        "value {} jumps away and back (robust z-scores of the steps {z_in:.1} and {z_out:.1} > {})",
+                        x[j], settings.spike_z
+                    ),
+                ));
+            }
         }
     }
 

@@ -193,3 +193,25 @@ fn unsorted_and_empty_series() {
     let s = QualitySettings { expected_interval_s: Some(300), ..Default::default() };
     assert_eq!(check_series(&meter("flow", "m3/h", None), &r, &s).len(), 4);
 }
+
+#[test]
+fn a_valve_that_opens_for_hours_is_not_a_spike_but_a_lone_excursion_is() {
+    // A PRV's flow: closed (0) most of the day, open at 25–28 L/s for three hours each morning
+    // (12 quarter-hours), with small noise: the openings are the series' business, not spikes.
+    let r: Vec<Reading> = (0..96 * 7)
+        .map(|i| {
+            let q = i % 96;
+            let open = (24..36).contains(&q);
+            let value = if open { 25.0 + (q % 4) as f64 } else { 0.0 };
+            Reading { t_s: i * 900, value }
+        })
+        .collect();
+    let flags = check_series(&meter("flow", "L/s", None), &r, &QualitySettings::default());
+    assert!(!kinds(&flags).contains(&FlagKind::Spike), "{flags:?}");
+    // One reading of 300 L/s inside an opening, back to 26 the next quarter-hour: a spike.
+    let mut r = r;
+    r[96 * 3 + 30].value = 300.0;
+    let flags = check_series(&meter("flow", "L/s", None), &r, &QualitySettings::default());
+    let spikes: Vec<i64> = flags.iter().filter(|f| f.kind == FlagKind::Spike).map(|f| f.t_s).collect();
+    assert_eq!(spikes, vec![(96 * 3 + 30) * 900]);
+}
