@@ -33,6 +33,13 @@ pub struct NightflowArgs {
     /// Legitimate night use per connection, L/h.
     #[arg(long, default_value_t = 0.0)]
     pub per_connection_lph: f64,
+    /// Legitimate night use from each day's billed customer use, shaped by the twin's diurnal
+    /// demand at the MNF hour (needs --network); added to --per-connection-lph.
+    #[arg(long, requires = "network")]
+    pub lnu_from_billing: bool,
+    /// Customer meters' under-registration, % (with --lnu-from-billing).
+    #[arg(long, default_value_t = 0.0)]
+    pub under_registration_pct: f64,
     /// FAVAD leakage exponent N1 for the night-day factor.
     #[arg(long, default_value_t = 1.0)]
     pub n1: f64,
@@ -81,6 +88,8 @@ pub fn run(args: NightflowArgs) -> anyhow::Result<()> {
         baseline_days: args.baseline_days,
         alert_rise_m3h: args.alert_rise_m3h,
         alert_rise_pct: args.alert_rise_pct,
+        lnu_from_billing: args.lnu_from_billing,
+        under_registration_pct: args.under_registration_pct,
     };
     let network = args.network.as_deref().map(super::districts::read_network).transpose()?;
     let select = Selection { level: args.level, districts: args.district.clone() };
