@@ -199,7 +199,7 @@ pub fn assess(c: &CompensationCase, t: &FactorTable) -> Result<CompensationResul
         lost_sequestration_co2: lost_seq,
         total_co2: total,
         credits_needed_t: credits,
-        liability_yuan: (credits * c.price_yuan_per_t).round_dp(2),
+        liability_yuan: { let mut v = (credits * c.price_yuan_per_t).round_dp(2); v.rescale(2); v },
         area_needed_ha: area.normalize(),
         factors,
     })

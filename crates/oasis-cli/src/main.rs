@@ -2,6 +2,7 @@
 //! domain crates and reports their typed errors for people.
 
 mod air;
+mod carbon;
 mod columns;
 mod metering;
 mod leaks;
@@ -58,6 +59,9 @@ enum Command {
     /// Leaks and bursts: detect in SCADA data, simulate benchmark data sets, score.
     #[command(subcommand)]
     Leaks(leaks::LeaksCommand),
+    /// Carbon ledger: enterprise totals, city inventory and intensity, scenarios, forest sinks, 碳汇代偿 cases.
+    #[command(subcommand)]
+    Carbon(carbon::CarbonCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -78,6 +82,7 @@ fn main() -> std::process::ExitCode {
         Command::Citysim(args) => metering::citysim(args),
         Command::Nightflow(args) => metering::nightflow(args),
         Command::Leaks(cmd) => leaks::run(cmd),
+        Command::Carbon(cmd) => carbon::run(cmd),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
