@@ -3,6 +3,7 @@
 
 mod air;
 mod carbon;
+mod ecology;
 mod columns;
 mod metering;
 mod leaks;
@@ -62,6 +63,11 @@ enum Command {
     /// Carbon ledger: enterprise totals, city inventory and intensity, scenarios, forest sinks, 碳汇代偿 cases.
     #[command(subcommand)]
     Carbon(carbon::CarbonCommand),
+    /// Greening ledger: projects, totals against targets, survival, GeoJSON.
+    #[command(subcommand)]
+    Greening(ecology::GreeningCommand),
+    /// The city's targets board: each target against the actual from the module that owns it.
+    Targets(ecology::TargetsArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -83,6 +89,8 @@ fn main() -> std::process::ExitCode {
         Command::Nightflow(args) => metering::nightflow(args),
         Command::Leaks(cmd) => leaks::run(cmd),
         Command::Carbon(cmd) => carbon::run(cmd),
+        Command::Greening(cmd) => ecology::greening(cmd),
+        Command::Targets(args) => ecology::targets(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
