@@ -4,6 +4,7 @@
 mod air;
 mod carbon;
 mod ecology;
+mod soil;
 mod columns;
 mod metering;
 mod leaks;
@@ -68,6 +69,9 @@ enum Command {
     Greening(ecology::GreeningCommand),
     /// The city's targets board: each target against the actual from the module that owns it.
     Targets(ecology::TargetsArgs),
+    /// Soil screening (GB 15618-2018, GB 36600-2018) and the 交办整改 case register.
+    #[command(subcommand)]
+    Soil(soil::SoilCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -91,6 +95,7 @@ fn main() -> std::process::ExitCode {
         Command::Carbon(cmd) => carbon::run(cmd),
         Command::Greening(cmd) => ecology::greening(cmd),
         Command::Targets(args) => ecology::targets(args),
+        Command::Soil(cmd) => soil::run(cmd),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -107,9 +107,10 @@ pub fn screen(samples: &[SampleResult], limits: &Limits) -> Result<Vec<Screened>
         } else {
             Class::BelowScreening
         };
-        let mut basis = format!("{} {} {} {}", scr.standard, scr.table, scr.band_text(), scr.land_use);
+        let band = |r: &crate::limits::LimitRow| if r.has_band() { format!(" {}", r.band_text()) } else { String::new() };
+        let mut basis = format!("{} {}{} {} screening", scr.standard, scr.table, band(scr), scr.land_use);
         if let Some(i) = int {
-            basis.push_str(&format!("; {} {}", i.table, i.band_text()));
+            basis.push_str(&format!("; {}{} {} intervention", i.table, band(i), i.land_use));
         }
         out.push(Screened { result: s.clone(), screening: scr.value, intervention: int.map(|i| i.value), basis, class });
     }
