@@ -167,11 +167,20 @@ pub fn run(cmd: CarbonCommand) -> anyhow::Result<()> {
         }
         CarbonCommand::Sinks { dir } => {
             let l = load(&dir.dir)?;
-            writeln!(out, "{:<20} {:<8} {:<10} {:>10} {:>12}  factors", "stand", "county", "interval", "tC/yr", "tCO2/yr")?;
+            writeln!(out, "{:<20} {:<8} {:<10} {:>10} {:>12}", "stand", "county", "interval", "tC/yr", "tCO2/yr")?;
             let mut total = Decimal::ZERO;
+            let mut used: Vec<String> = Vec::new();
             for s in stand_sinks(&dir.dir, &l.factors)? {
-                writeln!(out, "{:<20} {} {:<10} {:>10} {:>12}  {}", s.stand, pad(&s.county, 8), format!("{}-{}", s.year1, s.year2), t1(s.carbon_per_year), t1(s.co2_per_year), s.factors.join("; "))?;
+                writeln!(out, "{:<20} {} {:<10} {:>10} {:>12}", s.stand, pad(&s.county, 8), format!("{}-{}", s.year1, s.year2), t1(s.carbon_per_year), t1(s.co2_per_year))?;
                 total += s.co2_per_year;
+                for f in s.factors {
+                    if !used.contains(&f) {
+                        used.push(f);
+                    }
+                }
+            }
+            for f in used {
+                writeln!(out, "  factor {f}")?;
             }
             writeln!(out, "total sink {} tCO2/yr (stock change: area × Δv/Δt × WD × BEF × (1+R) × CF × 44/12)", t1(total))?;
         }
