@@ -66,11 +66,18 @@ pub fn deduct_dust(days: &[DayRecord], dust: &BTreeSet<Date>) -> (Vec<DayRecord>
             d.conc.mean_24h[Pollutant::Pm10.index()] = None;
             d.conc.mean_24h[Pollutant::Pm25.index()] = None;
             let good = d.report.category.is_some_and(|c| c.is_good());
-            let pm_primary = d.report.primary.iter().any(|i| matches!(i, Item::Pm10 | Item::Pm25));
+            let pm_primary = d
+                .report
+                .primary
+                .iter()
+                .any(|i| matches!(i, Item::Pm10 | Item::Pm25));
             if d.report.aqi.is_some() && !good && pm_primary {
                 d.report.aqi = None;
                 d.report.category = None;
-                d.report.notes.push("dust-event day exceeding for particulates: left out of the 优良 evaluation".into());
+                d.report.notes.push(
+                    "dust-event day exceeding for particulates: left out of the 优良 evaluation"
+                        .into(),
+                );
                 removed.push(d.date);
             }
             d
@@ -81,7 +88,10 @@ pub fn deduct_dust(days: &[DayRecord], dust: &BTreeSet<Date>) -> (Vec<DayRecord>
 
 fn extra(days: &[DayRecord], from: Date, to: Date) -> [Option<Conc>; 4] {
     let vals = |p: Pollutant| -> Vec<Conc> {
-        days.iter().filter(|d| d.date >= from && d.date <= to).filter_map(|d| d.conc.mean(p)).collect()
+        days.iter()
+            .filter(|d| d.date >= from && d.date <= to)
+            .filter_map(|d| d.conc.mean(p))
+            .collect()
     };
     [
         (Pollutant::So2, 98),
@@ -120,11 +130,22 @@ pub fn composite_index(ev: &PeriodEvaluation) -> Option<Conc> {
         num /= g;
         den /= g;
     }
-    Some(ExactConc { num_micro: num * MICRO as i128, den }.round_to(MICRO / 100))
+    Some(
+        ExactConc {
+            num_micro: num * MICRO as i128,
+            den,
+        }
+        .round_to(MICRO / 100),
+    )
 }
 
 /// Evaluate calendar year `year` raw and with the dust deduction.
-pub fn annual(year: i64, days: &[DayRecord], dust: &BTreeSet<Date>, limits: Limits) -> Result<AnnualEvaluation, AirError> {
+pub fn annual(
+    year: i64,
+    days: &[DayRecord],
+    dust: &BTreeSet<Date>,
+    limits: Limits,
+) -> Result<AnnualEvaluation, AirError> {
     let from = Date::from_ymd(year, 1, 1).ok_or_else(|| AirError::BadTime(year.to_string()))?;
     let to = Date::from_ymd(year, 12, 31).ok_or_else(|| AirError::BadTime(year.to_string()))?;
     let raw = period::evaluate(from, to, days, limits)?;
@@ -133,7 +154,11 @@ pub fn annual(year: i64, days: &[DayRecord], dust: &BTreeSet<Date>, limits: Limi
     let deducted = period::evaluate(from, to, &ded_days, limits)?;
     Ok(AnnualEvaluation {
         year,
-        dust_days: dust.iter().copied().filter(|d| *d >= from && *d <= to).collect(),
+        dust_days: dust
+            .iter()
+            .copied()
+            .filter(|d| *d >= from && *d <= to)
+            .collect(),
         removed_from_good_rate: removed,
         extra_raw: extra(days, from, to),
         extra_deducted: extra(&ded_days, from, to),
@@ -157,13 +182,29 @@ pub struct ThreeYear {
 pub fn three_year(evals: [&AnnualEvaluation; 3], deducted: bool, limits: Limits) -> ThreeYear {
     let pick = |e: &AnnualEvaluation| -> [Option<Conc>; 6] {
         let p = if deducted { &e.deducted } else { &e.raw };
-        [p.means[0], p.means[1], p.means[2], p.means[3], p.co_p95, p.o3_8h_p90]
+        [
+            p.means[0],
+            p.means[1],
+            p.means[2],
+            p.means[3],
+            p.co_p95,
+            p.o3_8h_p90,
+        ]
     };
-    let steps = [Pollutant::So2, Pollutant::No2, Pollutant::Pm10, Pollutant::Pm25, Pollutant::Co, Pollutant::O3];
+    let steps = [
+        Pollutant::So2,
+        Pollutant::No2,
+        Pollutant::Pm10,
+        Pollutant::Pm25,
+        Pollutant::Co,
+        Pollutant::O3,
+    ];
     let mut values = [None; 6];
     for i in 0..6 {
         let v: Option<Vec<Conc>> = evals.iter().map(|e| pick(e)[i]).collect();
-        values[i] = v.and_then(|v| ExactConc::mean(&v)).map(|m| m.round_to(steps[i].step_micro()));
+        values[i] = v
+            .and_then(|v| ExactConc::mean(&v))
+            .map(|m| m.round_to(steps[i].step_micro()));
     }
     let le = |v: Option<Conc>, lim: Conc| v.map(|v| v <= lim);
     ThreeYear {

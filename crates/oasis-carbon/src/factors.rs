@@ -126,7 +126,10 @@ impl fmt::Display for FactorKind {
 impl FromStr for FactorKind {
     type Err = ();
     fn from_str(s: &str) -> Result<Self, ()> {
-        FactorKind::ALL.into_iter().find(|k| k.name() == s).ok_or(())
+        FactorKind::ALL
+            .into_iter()
+            .find(|k| k.name() == s)
+            .ok_or(())
     }
 }
 
@@ -150,8 +153,15 @@ pub struct Factor {
 impl Factor {
     /// `grid NW 2023 = 0.5543 tCO2/MWh (MEE+NBS 2025)`.
     pub fn describe(&self) -> String {
-        let region = if self.region.is_empty() { String::new() } else { format!(" {}", self.region) };
-        format!("{} {}{} {} = {} ({})", self.kind, self.key, region, self.vintage, self.written, self.source)
+        let region = if self.region.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", self.region)
+        };
+        format!(
+            "{} {}{} {} = {} ({})",
+            self.kind, self.key, region, self.vintage, self.written, self.source
+        )
     }
 }
 
@@ -167,7 +177,13 @@ pub struct FactorTable {
 impl FactorTable {
     /// Parse `factor,key,region,vintage,value,unit,source` rows.
     pub fn from_csv_str(file: &str, text: &str) -> Result<FactorTable, CarbonError> {
-        let rows = parse_csv(file, text, &["factor", "key", "region", "vintage", "value", "unit", "source"])?;
+        let rows = parse_csv(
+            file,
+            text,
+            &[
+                "factor", "key", "region", "vintage", "value", "unit", "source",
+            ],
+        )?;
         let mut t = FactorTable::default();
         for r in rows {
             let kind: FactorKind = r.parse("factor", "a factor kind (ncv, cc, of, grid, heat, process, carbon_content, gwp, wd, bef, root_shoot, cf)")?;
@@ -188,11 +204,17 @@ impl FactorTable {
                 return Err(invalid(r.loc("value"), "a factor cannot be negative"));
             }
             if kind == FactorKind::Grid && region.is_empty() {
-                return Err(invalid(r.loc("region"), "a grid factor needs its region (e.g. national, NW, Gansu)"));
+                return Err(invalid(
+                    r.loc("region"),
+                    "a grid factor needs its region (e.g. national, NW, Gansu)",
+                ));
             }
             let value = raw * mult;
             if kind == FactorKind::Of && value > Decimal::ONE {
-                return Err(invalid(r.loc("value"), "an oxidation fraction cannot exceed 1 (100 %)"));
+                return Err(invalid(
+                    r.loc("value"),
+                    "an oxidation fraction cannot exceed 1 (100 %)",
+                ));
             }
             let f = Factor {
                 kind,
@@ -206,16 +228,34 @@ impl FactorTable {
                 at: r.loc(""),
             };
             if let Some(prev) = t.rows.insert((kind, key, region, vintage), f) {
-                return Err(invalid(r.loc("vintage"), format!("a second {} row for the same key, region and vintage (first at line {})", kind, prev.at.line)));
+                return Err(invalid(
+                    r.loc("vintage"),
+                    format!(
+                        "a second {} row for the same key, region and vintage (first at line {})",
+                        kind, prev.at.line
+                    ),
+                ));
             }
         }
         Ok(t)
     }
 
     /// The factor, or `UnknownFactor` naming where it was asked for (`at`).
-    pub fn get(&self, kind: FactorKind, key: &str, region: &str, vintage: &str, at: &Loc) -> Result<&Factor, CarbonError> {
+    pub fn get(
+        &self,
+        kind: FactorKind,
+        key: &str,
+        region: &str,
+        vintage: &str,
+        at: &Loc,
+    ) -> Result<&Factor, CarbonError> {
         self.rows
-            .get(&(kind, key.to_string(), region.to_string(), vintage.to_string()))
+            .get(&(
+                kind,
+                key.to_string(),
+                region.to_string(),
+                vintage.to_string(),
+            ))
             .ok_or_else(|| CarbonError::UnknownFactor {
                 at: at.clone(),
                 kind: kind.to_string(),

@@ -70,12 +70,18 @@ impl Category {
     pub fn is_indirect(self) -> bool {
         matches!(
             self,
-            Category::PurchasedElectricity | Category::PurchasedHeat | Category::ExportedElectricity | Category::ExportedHeat
+            Category::PurchasedElectricity
+                | Category::PurchasedHeat
+                | Category::ExportedElectricity
+                | Category::ExportedHeat
         )
     }
     /// Energy use (scaled by efficiency in scenarios); process lines are not.
     fn is_energy(self) -> bool {
-        !matches!(self, Category::Process | Category::Gas | Category::CarbonOutput)
+        !matches!(
+            self,
+            Category::Process | Category::Gas | Category::CarbonOutput
+        )
     }
 }
 
@@ -109,12 +115,29 @@ pub struct Activity {
 
 impl Activity {
     pub fn from_csv_str(file: &str, text: &str) -> Result<Vec<Activity>, CarbonError> {
-        let rows = parse_csv(file, text, &["enterprise", "sector", "year", "category", "item", "amount", "unit", "region", "vintage"])?;
+        let rows = parse_csv(
+            file,
+            text,
+            &[
+                "enterprise",
+                "sector",
+                "year",
+                "category",
+                "item",
+                "amount",
+                "unit",
+                "region",
+                "vintage",
+            ],
+        )?;
         let mut out = Vec::new();
         for r in rows {
             let amount = r.decimal("amount")?;
             if amount.is_sign_negative() {
-                return Err(invalid(r.loc("amount"), "activity amounts are not negative (exports have their own categories)"));
+                return Err(invalid(
+                    r.loc("amount"),
+                    "activity amounts are not negative (exports have their own categories)",
+                ));
             }
             out.push(Activity {
                 enterprise: r.text("enterprise")?.to_string(),
@@ -146,7 +169,10 @@ pub struct LineEmission {
 }
 
 fn at_field(a: &Activity, field: &str) -> Loc {
-    Loc { field: field.to_string(), ..a.at.clone() }
+    Loc {
+        field: field.to_string(),
+        ..a.at.clone()
+    }
 }
 
 fn amount_in(a: &Activity, dim: Dim) -> Result<Decimal, CarbonError> {
@@ -163,7 +189,11 @@ pub fn line_emission(a: &Activity, factors: &FactorTable) -> Result<LineEmission
     line_emission_with(a, factors, None)
 }
 
-fn line_emission_with(a: &Activity, t: &FactorTable, grid_override: Option<(Decimal, &str)>) -> Result<LineEmission, CarbonError> {
+fn line_emission_with(
+    a: &Activity,
+    t: &FactorTable,
+    grid_override: Option<(Decimal, &str)>,
+) -> Result<LineEmission, CarbonError> {
     let at = at_field(a, "vintage");
     let mut used = Vec::new();
     let (amount, co2e) = match a.category {
@@ -181,7 +211,14 @@ fn line_emission_with(a: &Activity, t: &FactorTable, grid_override: Option<(Deci
             let f = t.get(FactorKind::CarbonContent, &a.item, "", &a.vintage, &at)?;
             used.push(f.describe());
             let e = c_to_co2(m * f.value);
-            (m, if a.category == Category::CarbonOutput { -e } else { e })
+            (
+                m,
+                if a.category == Category::CarbonOutput {
+                    -e
+                } else {
+                    e
+                },
+            )
         }
         Category::Process => {
             let m = amount_in(a, Dim::Mass)?;
@@ -198,11 +235,17 @@ fn line_emission_with(a: &Activity, t: &FactorTable, grid_override: Option<(Deci
         Category::PurchasedElectricity | Category::ExportedElectricity => {
             let mwh = amount_in(a, Dim::Electricity)?;
             if a.region.is_empty() {
-                return Err(invalid(at_field(a, "region"), "an electricity line needs the grid region of its factor"));
+                return Err(invalid(
+                    at_field(a, "region"),
+                    "an electricity line needs the grid region of its factor",
+                ));
             }
             let ef = match grid_override {
                 Some((v, label)) => {
-                    used.push(format!("grid {} scenario = {v} tCO2/MWh ({label})", a.region));
+                    used.push(format!(
+                        "grid {} scenario = {v} tCO2/MWh ({label})",
+                        a.region
+                    ));
                     v
                 }
                 None => {
@@ -212,21 +255,43 @@ fn line_emission_with(a: &Activity, t: &FactorTable, grid_override: Option<(Deci
                 }
             };
             let e = mwh * ef;
-            (mwh, if a.category == Category::ExportedElectricity { -e } else { e })
+            (
+                mwh,
+                if a.category == Category::ExportedElectricity {
+                    -e
+                } else {
+                    e
+                },
+            )
         }
         Category::PurchasedHeat | Category::ExportedHeat => {
             let gj = amount_in(a, Dim::Heat)?;
             let f = t.get(FactorKind::Heat, &a.item, "", &a.vintage, &at)?;
             used.push(f.describe());
             let e = gj * f.value;
-            (gj, if a.category == Category::ExportedHeat { -e } else { e })
+            (
+                gj,
+                if a.category == Category::ExportedHeat {
+                    -e
+                } else {
+                    e
+                },
+            )
         }
     };
-    Ok(LineEmission { activity: a.clone(), amount, co2e, factors: used })
+    Ok(LineEmission {
+        activity: a.clone(),
+        amount,
+        co2e,
+        factors: used,
+    })
 }
 
 /// Every line's emission, in input order; the first error stops.
-pub fn line_emissions(acts: &[Activity], factors: &FactorTable) -> Result<Vec<LineEmission>, CarbonError> {
+pub fn line_emissions(
+    acts: &[Activity],
+    factors: &FactorTable,
+) -> Result<Vec<LineEmission>, CarbonError> {
     acts.iter().map(|a| line_emission(a, factors)).collect()
 }
 
@@ -254,7 +319,9 @@ impl EnterpriseTotal {
         self.combustion + self.feedstock + self.process + self.other_gases
     }
     pub fn indirect(&self) -> Decimal {
-        self.purchased_electricity + self.purchased_heat - self.exported_electricity - self.exported_heat
+        self.purchased_electricity + self.purchased_heat
+            - self.exported_electricity
+            - self.exported_heat
     }
 }
 
@@ -263,14 +330,22 @@ pub fn enterprise_totals(lines: &[LineEmission]) -> Result<Vec<EnterpriseTotal>,
     let mut map: BTreeMap<(i32, String), EnterpriseTotal> = BTreeMap::new();
     for l in lines {
         let a = &l.activity;
-        let e = map.entry((a.year, a.enterprise.clone())).or_insert_with(|| EnterpriseTotal {
-            enterprise: a.enterprise.clone(),
-            sector: a.sector.clone(),
-            year: a.year,
-            ..Default::default()
-        });
+        let e = map
+            .entry((a.year, a.enterprise.clone()))
+            .or_insert_with(|| EnterpriseTotal {
+                enterprise: a.enterprise.clone(),
+                sector: a.sector.clone(),
+                year: a.year,
+                ..Default::default()
+            });
         if e.sector != a.sector {
-            return Err(invalid(at_field(a, "sector"), format!("enterprise '{}' is in sector '{}' on an earlier line", a.enterprise, e.sector)));
+            return Err(invalid(
+                at_field(a, "sector"),
+                format!(
+                    "enterprise '{}' is in sector '{}' on an earlier line",
+                    a.enterprise, e.sector
+                ),
+            ));
         }
         match a.category {
             Category::Combustion => e.combustion += l.co2e,
@@ -306,9 +381,19 @@ impl Sectors {
             let ind = match r.text("industrial")? {
                 "yes" => true,
                 "no" => false,
-                other => return Err(CarbonError::from(r.err("industrial", format!("'{other}' is not yes or no")))),
+                other => {
+                    return Err(CarbonError::from(
+                        r.err("industrial", format!("'{other}' is not yes or no")),
+                    ));
+                }
             };
-            if s.rows.insert(r.text("sector")?.to_string(), (ind, r.text("name")?.to_string())).is_some() {
+            if s.rows
+                .insert(
+                    r.text("sector")?.to_string(),
+                    (ind, r.text("name")?.to_string()),
+                )
+                .is_some()
+            {
                 return Err(CarbonError::from(r.err("sector", "sector listed twice")));
             }
         }
@@ -318,7 +403,10 @@ impl Sectors {
     pub fn check(&self, acts: &[Activity]) -> Result<(), CarbonError> {
         for a in acts {
             if !self.rows.contains_key(&a.sector) {
-                return Err(invalid(at_field(a, "sector"), format!("sector '{}' is not in the sector list", a.sector)));
+                return Err(invalid(
+                    at_field(a, "sector"),
+                    format!("sector '{}' is not in the sector list", a.sector),
+                ));
             }
         }
         Ok(())
@@ -347,7 +435,13 @@ pub fn city_inventory(totals: &[EnterpriseTotal]) -> Vec<InventoryRow> {
         v.1 += e.indirect();
     }
     map.into_iter()
-        .map(|((year, sector), (d, i))| InventoryRow { year, sector, direct: d, indirect: i, total: d + i })
+        .map(|((year, sector), (d, i))| InventoryRow {
+            year,
+            sector,
+            direct: d,
+            indirect: i,
+            total: d + i,
+        })
         .collect()
 }
 
@@ -364,7 +458,11 @@ pub struct Economy {
 impl Economy {
     pub fn from_csv_str(file: &str, text: &str) -> Result<Vec<Economy>, CarbonError> {
         let mut out: Vec<Economy> = Vec::new();
-        for r in parse_csv(file, text, &["year", "gdp_wan_yuan", "industrial_va_wan_yuan", "source"])? {
+        for r in parse_csv(
+            file,
+            text,
+            &["year", "gdp_wan_yuan", "industrial_va_wan_yuan", "source"],
+        )? {
             let e = Economy {
                 year: r.parse("year", "a year")?,
                 gdp: r.decimal("gdp_wan_yuan")?,
@@ -375,7 +473,9 @@ impl Economy {
                 return Err(CarbonError::from(r.err("gdp_wan_yuan", "must be positive")));
             }
             if e.industrial_va <= Decimal::ZERO {
-                return Err(CarbonError::from(r.err("industrial_va_wan_yuan", "must be positive")));
+                return Err(CarbonError::from(
+                    r.err("industrial_va_wan_yuan", "must be positive"),
+                ));
             }
             if out.iter().any(|o| o.year == e.year) {
                 return Err(CarbonError::from(r.err("year", "year listed twice")));
@@ -403,13 +503,24 @@ pub struct IntensityRow {
 
 /// Intensities of every year that has both emissions and economy data, with
 /// declines against `base_year` (which must have both).
-pub fn intensity(inv: &[InventoryRow], sectors: &Sectors, economy: &[Economy], base_year: i32) -> Result<Vec<IntensityRow>, CarbonError> {
+pub fn intensity(
+    inv: &[InventoryRow],
+    sectors: &Sectors,
+    economy: &[Economy],
+    base_year: i32,
+) -> Result<Vec<IntensityRow>, CarbonError> {
     let years: BTreeSet<i32> = inv.iter().map(|r| r.year).collect();
     let mut rows = Vec::new();
     for y in years {
-        let Some(e) = economy.iter().find(|e| e.year == y) else { continue };
+        let Some(e) = economy.iter().find(|e| e.year == y) else {
+            continue;
+        };
         let total: Decimal = inv.iter().filter(|r| r.year == y).map(|r| r.total).sum();
-        let industrial: Decimal = inv.iter().filter(|r| r.year == y && sectors.is_industrial(&r.sector)).map(|r| r.total).sum();
+        let industrial: Decimal = inv
+            .iter()
+            .filter(|r| r.year == y && sectors.is_industrial(&r.sector))
+            .map(|r| r.total)
+            .sum();
         rows.push(IntensityRow {
             year: y,
             total,
@@ -421,7 +532,13 @@ pub fn intensity(inv: &[InventoryRow], sectors: &Sectors, economy: &[Economy], b
         });
     }
     let Some(base) = rows.iter().find(|r| r.year == base_year).cloned() else {
-        return Err(invalid(Loc { field: "base_year".into(), ..Loc::default() }, format!("base year {base_year} lacks emissions or economy data")));
+        return Err(invalid(
+            Loc {
+                field: "base_year".into(),
+                ..Loc::default()
+            },
+            format!("base year {base_year} lacks emissions or economy data"),
+        ));
     };
     let hundred = Decimal::from(100);
     for r in &mut rows {
@@ -429,7 +546,8 @@ pub fn intensity(inv: &[InventoryRow], sectors: &Sectors, economy: &[Economy], b
             r.gdp_decline_pct = (base.per_gdp - r.per_gdp) * hundred / base.per_gdp;
         }
         if !base.per_industrial_va.is_zero() {
-            r.industrial_decline_pct = (base.per_industrial_va - r.per_industrial_va) * hundred / base.per_industrial_va;
+            r.industrial_decline_pct =
+                (base.per_industrial_va - r.per_industrial_va) * hundred / base.per_industrial_va;
         }
     }
     Ok(rows)
@@ -455,7 +573,20 @@ pub struct Scenario {
 impl Scenario {
     pub fn from_csv_str(file: &str, text: &str) -> Result<Vec<Scenario>, CarbonError> {
         let mut out = Vec::new();
-        for r in parse_csv(file, text, &["name", "base_year", "target_year", "output_multiplier", "efficiency_gain_pct", "grid_factor", "grid_source", "gdp_multiplier"])? {
+        for r in parse_csv(
+            file,
+            text,
+            &[
+                "name",
+                "base_year",
+                "target_year",
+                "output_multiplier",
+                "efficiency_gain_pct",
+                "grid_factor",
+                "grid_source",
+                "gdp_multiplier",
+            ],
+        )? {
             let s = Scenario {
                 name: r.text("name")?.to_string(),
                 base_year: r.parse("base_year", "a year")?,
@@ -467,13 +598,22 @@ impl Scenario {
                 gdp_multiplier: r.decimal("gdp_multiplier")?,
             };
             if s.grid_factor.is_some() && s.grid_source.is_empty() {
-                return Err(CarbonError::from(r.err("grid_source", "a what-if grid factor needs its source or assumption")));
+                return Err(CarbonError::from(r.err(
+                    "grid_source",
+                    "a what-if grid factor needs its source or assumption",
+                )));
             }
-            if s.efficiency_gain_pct >= Decimal::from(100) || s.efficiency_gain_pct.is_sign_negative() {
-                return Err(CarbonError::from(r.err("efficiency_gain_pct", "must be in [0, 100)")));
+            if s.efficiency_gain_pct >= Decimal::from(100)
+                || s.efficiency_gain_pct.is_sign_negative()
+            {
+                return Err(CarbonError::from(
+                    r.err("efficiency_gain_pct", "must be in [0, 100)"),
+                ));
             }
             if s.target_year <= s.base_year {
-                return Err(CarbonError::from(r.err("target_year", "must be after the base year")));
+                return Err(CarbonError::from(
+                    r.err("target_year", "must be after the base year"),
+                ));
             }
             out.push(s);
         }
@@ -493,18 +633,43 @@ pub struct ScenarioResult {
     pub change_pct: Decimal,
 }
 
-pub fn run_scenario(s: &Scenario, acts: &[Activity], factors: &FactorTable, economy: &[Economy]) -> Result<ScenarioResult, CarbonError> {
+pub fn run_scenario(
+    s: &Scenario,
+    acts: &[Activity],
+    factors: &FactorTable,
+    economy: &[Economy],
+) -> Result<ScenarioResult, CarbonError> {
     let base: Vec<&Activity> = acts.iter().filter(|a| a.year == s.base_year).collect();
     let Some(econ) = economy.iter().find(|e| e.year == s.base_year) else {
-        return Err(invalid(Loc { field: "base_year".into(), ..Loc::default() }, format!("scenario '{}': no economy data for base year {}", s.name, s.base_year)));
+        return Err(invalid(
+            Loc {
+                field: "base_year".into(),
+                ..Loc::default()
+            },
+            format!(
+                "scenario '{}': no economy data for base year {}",
+                s.name, s.base_year
+            ),
+        ));
     };
     let keep = (Decimal::from(100) - s.efficiency_gain_pct) / Decimal::from(100);
     let (mut base_total, mut total) = (Decimal::ZERO, Decimal::ZERO);
     for a in base {
         base_total += line_emission(a, factors)?.co2e;
         let mut b = a.clone();
-        b.amount = a.amount * s.output_multiplier * if a.category.is_energy() { keep } else { Decimal::ONE };
-        total += line_emission_with(&b, factors, s.grid_factor.map(|g| (g, s.grid_source.as_str())))?.co2e;
+        b.amount = a.amount
+            * s.output_multiplier
+            * if a.category.is_energy() {
+                keep
+            } else {
+                Decimal::ONE
+            };
+        total += line_emission_with(
+            &b,
+            factors,
+            s.grid_factor.map(|g| (g, s.grid_source.as_str())),
+        )?
+        .co2e;
     }
     let gdp = econ.gdp * s.gdp_multiplier;
     Ok(ScenarioResult {
@@ -514,6 +679,10 @@ pub fn run_scenario(s: &Scenario, acts: &[Activity], factors: &FactorTable, econ
         total,
         base_per_gdp: base_total / econ.gdp,
         per_gdp: total / gdp,
-        change_pct: if base_total.is_zero() { Decimal::ZERO } else { (total - base_total) * Decimal::from(100) / base_total },
+        change_pct: if base_total.is_zero() {
+            Decimal::ZERO
+        } else {
+            (total - base_total) * Decimal::from(100) / base_total
+        },
     })
 }

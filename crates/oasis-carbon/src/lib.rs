@@ -16,6 +16,9 @@
 //! stock difference ΔC/Δt × 44/12; C = V × WD × BEF × (1+R) × CF).
 //! No I/O: text in, values out; errors name the file, line and field.
 
+// Errors carry the file, line and field people need; they are rare and off any hot path.
+#![allow(clippy::result_large_err)]
+
 pub mod factors;
 pub mod ledger;
 pub mod sinks;
@@ -27,23 +30,40 @@ pub use ledger::{
     Scenario, ScenarioResult, Sectors,
 };
 pub use oasis_records::{Decimal, Loc, RecordError};
-pub use sinks::{CaseEvent, CaseStatus, CompensationCase, CompensationResult, ForestStand, StandSink};
+pub use sinks::{
+    CaseEvent, CaseStatus, CompensationCase, CompensationResult, ForestStand, StandSink,
+};
 
 /// Errors of the carbon ledger; each names where in which file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CarbonError {
     #[error(transparent)]
     Record(#[from] RecordError),
-    #[error("{at}: unknown factor: no '{kind}' row for key '{key}', region '{region}', vintage '{vintage}' in the factor table")]
-    UnknownFactor { at: Loc, kind: String, key: String, region: String, vintage: String },
+    #[error(
+        "{at}: unknown factor: no '{kind}' row for key '{key}', region '{region}', vintage '{vintage}' in the factor table"
+    )]
+    UnknownFactor {
+        at: Loc,
+        kind: String,
+        key: String,
+        region: String,
+        vintage: String,
+    },
     #[error("{at}: unit '{unit}' does not convert to {expected}")]
-    Unit { at: Loc, unit: String, expected: String },
+    Unit {
+        at: Loc,
+        unit: String,
+        expected: String,
+    },
     #[error("{at}: {message}")]
     Invalid { at: Loc, message: String },
 }
 
 pub(crate) fn invalid(at: Loc, message: impl Into<String>) -> CarbonError {
-    CarbonError::Invalid { at, message: message.into() }
+    CarbonError::Invalid {
+        at,
+        message: message.into(),
+    }
 }
 
 /// 44/12 applied exactly: `tc × 44 / 12` (multiply first).

@@ -16,7 +16,12 @@ use crate::factors::{FactorKind, FactorTable};
 use crate::{CarbonError, c_to_co2, invalid};
 
 /// tC per m³ of stem volume for a species group, with the factors' descriptions.
-pub fn carbon_per_m3(t: &FactorTable, species: &str, set: &str, at: &Loc) -> Result<(Decimal, Vec<String>), CarbonError> {
+pub fn carbon_per_m3(
+    t: &FactorTable,
+    species: &str,
+    set: &str,
+    at: &Loc,
+) -> Result<(Decimal, Vec<String>), CarbonError> {
     let wd = t.get(FactorKind::Wd, species, "", set, at)?;
     let bef = t.get(FactorKind::Bef, species, "", set, at)?;
     let r = t.get(FactorKind::RootShoot, species, "", set, at)?;
@@ -46,7 +51,21 @@ pub struct ForestStand {
 impl ForestStand {
     pub fn from_csv_str(file: &str, text: &str) -> Result<Vec<ForestStand>, CarbonError> {
         let mut out = Vec::new();
-        for r in parse_csv(file, text, &["stand", "county", "species_group", "factor_set", "area_ha", "year1", "volume1_m3_per_ha", "year2", "volume2_m3_per_ha"])? {
+        for r in parse_csv(
+            file,
+            text,
+            &[
+                "stand",
+                "county",
+                "species_group",
+                "factor_set",
+                "area_ha",
+                "year1",
+                "volume1_m3_per_ha",
+                "year2",
+                "volume2_m3_per_ha",
+            ],
+        )? {
             let s = ForestStand {
                 stand: r.text("stand")?.to_string(),
                 county: r.text("county")?.to_string(),
@@ -60,7 +79,9 @@ impl ForestStand {
                 at: r.loc(""),
             };
             if s.year2 <= s.year1 {
-                return Err(CarbonError::from(r.err("year2", "the second inventory must be after the first")));
+                return Err(CarbonError::from(
+                    r.err("year2", "the second inventory must be after the first"),
+                ));
             }
             if s.area_ha <= Decimal::ZERO {
                 return Err(CarbonError::from(r.err("area_ha", "must be positive")));
@@ -93,7 +114,10 @@ impl StandSink {
 }
 
 pub fn stand_sink(s: &ForestStand, t: &FactorTable) -> Result<StandSink, CarbonError> {
-    let at = Loc { field: "factor_set".into(), ..s.at.clone() };
+    let at = Loc {
+        field: "factor_set".into(),
+        ..s.at.clone()
+    };
     let (cpm3, factors) = carbon_per_m3(t, &s.species_group, &s.factor_set, &at)?;
     let dv = s.area_ha * (s.volume2 - s.volume1) / Decimal::from(s.year2 - s.year1);
     let c = dv * cpm3;
@@ -135,7 +159,23 @@ pub struct CompensationCase {
 impl CompensationCase {
     pub fn from_csv_str(file: &str, text: &str) -> Result<Vec<CompensationCase>, CarbonError> {
         let mut out: Vec<CompensationCase> = Vec::new();
-        for r in parse_csv(file, text, &["case", "basis", "species_group", "factor_set", "volume_lost_m3", "area_lost_ha", "growth_m3_per_ha_yr", "restoration_years", "compensation_years", "price_yuan_per_t", "price_source"])? {
+        for r in parse_csv(
+            file,
+            text,
+            &[
+                "case",
+                "basis",
+                "species_group",
+                "factor_set",
+                "volume_lost_m3",
+                "area_lost_ha",
+                "growth_m3_per_ha_yr",
+                "restoration_years",
+                "compensation_years",
+                "price_yuan_per_t",
+                "price_source",
+            ],
+        )? {
             let c = CompensationCase {
                 case: r.text("case")?.to_string(),
                 basis: r.text("basis")?.to_string(),
@@ -151,7 +191,10 @@ impl CompensationCase {
                 at: r.loc(""),
             };
             if c.compensation_years <= Decimal::ZERO || c.growth_m3_per_ha_yr <= Decimal::ZERO {
-                return Err(CarbonError::from(r.err("compensation_years", "compensation years and growth must be positive")));
+                return Err(CarbonError::from(r.err(
+                    "compensation_years",
+                    "compensation years and growth must be positive",
+                )));
             }
             if out.iter().any(|o| o.case == c.case) {
                 return Err(CarbonError::from(r.err("case", "case listed twice")));
@@ -182,7 +225,10 @@ pub struct CompensationResult {
 }
 
 pub fn assess(c: &CompensationCase, t: &FactorTable) -> Result<CompensationResult, CarbonError> {
-    let at = Loc { field: "factor_set".into(), ..c.at.clone() };
+    let at = Loc {
+        field: "factor_set".into(),
+        ..c.at.clone()
+    };
     let (cpm3, factors) = carbon_per_m3(t, &c.species_group, &c.factor_set, &at)?;
     let lost_stock = c_to_co2(c.volume_lost_m3 * cpm3);
     let lost_seq = c_to_co2(c.area_lost_ha * c.growth_m3_per_ha_yr * cpm3) * c.restoration_years;
@@ -190,7 +236,10 @@ pub fn assess(c: &CompensationCase, t: &FactorTable) -> Result<CompensationResul
     let credits = total.ceil();
     let per_ha = c_to_co2(c.growth_m3_per_ha_yr * cpm3) * c.compensation_years;
     if per_ha.is_zero() {
-        return Err(invalid(at, "the species group's factors give no sequestration per hectare"));
+        return Err(invalid(
+            at,
+            "the species group's factors give no sequestration per hectare",
+        ));
     }
     let area = (total / per_ha * Decimal::from(100)).ceil() / Decimal::from(100);
     Ok(CompensationResult {
@@ -199,7 +248,11 @@ pub fn assess(c: &CompensationCase, t: &FactorTable) -> Result<CompensationResul
         lost_sequestration_co2: lost_seq,
         total_co2: total,
         credits_needed_t: credits,
-        liability_yuan: { let mut v = (credits * c.price_yuan_per_t).round_dp(2); v.rescale(2); v },
+        liability_yuan: {
+            let mut v = (credits * c.price_yuan_per_t).round_dp(2);
+            v.rescale(2);
+            v
+        },
         area_needed_ha: area.normalize(),
         factors,
     })
@@ -217,7 +270,13 @@ pub struct CaseEvent {
     pub at: Loc,
 }
 
-const EVENT_KINDS: [&str; 5] = ["credits_purchased", "credits_retired", "area_planted", "area_accepted", "paid"];
+const EVENT_KINDS: [&str; 5] = [
+    "credits_purchased",
+    "credits_retired",
+    "area_planted",
+    "area_accepted",
+    "paid",
+];
 
 impl CaseEvent {
     pub fn from_csv_str(file: &str, text: &str) -> Result<Vec<CaseEvent>, CarbonError> {
@@ -225,7 +284,10 @@ impl CaseEvent {
         for r in parse_csv(file, text, &["case", "date", "kind", "amount", "evidence"])? {
             let kind = r.text("kind")?;
             if !EVENT_KINDS.contains(&kind) {
-                return Err(CarbonError::from(r.err("kind", format!("'{kind}' is not one of {}", EVENT_KINDS.join(", ")))));
+                return Err(CarbonError::from(r.err(
+                    "kind",
+                    format!("'{kind}' is not one of {}", EVENT_KINDS.join(", ")),
+                )));
             }
             out.push(CaseEvent {
                 case: r.text("case")?.to_string(),
@@ -254,23 +316,35 @@ pub struct CaseStatus {
     pub status: String,
 }
 
-pub fn track(results: &[CompensationResult], events: &[CaseEvent]) -> Result<Vec<CaseStatus>, CarbonError> {
+pub fn track(
+    results: &[CompensationResult],
+    events: &[CaseEvent],
+) -> Result<Vec<CaseStatus>, CarbonError> {
     let mut by: BTreeMap<&str, CaseStatus> = BTreeMap::new();
     for r in results {
-        by.insert(&r.case, CaseStatus {
-            case: r.case.clone(),
-            credits_purchased: Decimal::ZERO,
-            credits_retired: Decimal::ZERO,
-            area_planted: Decimal::ZERO,
-            area_accepted: Decimal::ZERO,
-            paid_yuan: Decimal::ZERO,
-            completed: false,
-            status: String::new(),
-        });
+        by.insert(
+            &r.case,
+            CaseStatus {
+                case: r.case.clone(),
+                credits_purchased: Decimal::ZERO,
+                credits_retired: Decimal::ZERO,
+                area_planted: Decimal::ZERO,
+                area_accepted: Decimal::ZERO,
+                paid_yuan: Decimal::ZERO,
+                completed: false,
+                status: String::new(),
+            },
+        );
     }
     for e in events {
         let Some(s) = by.get_mut(e.case.as_str()) else {
-            return Err(invalid(Loc { field: "case".into(), ..e.at.clone() }, format!("no case '{}' in the case list", e.case)));
+            return Err(invalid(
+                Loc {
+                    field: "case".into(),
+                    ..e.at.clone()
+                },
+                format!("no case '{}' in the case list", e.case),
+            ));
         };
         match e.kind.as_str() {
             "credits_purchased" => s.credits_purchased += e.amount,
@@ -283,11 +357,16 @@ pub fn track(results: &[CompensationResult], events: &[CaseEvent]) -> Result<Vec
     let mut out = Vec::new();
     for r in results {
         let mut s = by.remove(r.case.as_str()).expect("inserted");
-        s.completed = s.credits_retired >= r.credits_needed_t || s.area_accepted >= r.area_needed_ha;
+        s.completed =
+            s.credits_retired >= r.credits_needed_t || s.area_accepted >= r.area_needed_ha;
         s.status = if s.completed {
             "completed".to_string()
-        } else if s.credits_purchased.is_zero() && s.area_planted.is_zero() && s.paid_yuan.is_zero() {
-            format!("open: needs {} t retired or {} ha accepted", r.credits_needed_t, r.area_needed_ha)
+        } else if s.credits_purchased.is_zero() && s.area_planted.is_zero() && s.paid_yuan.is_zero()
+        {
+            format!(
+                "open: needs {} t retired or {} ha accepted",
+                r.credits_needed_t, r.area_needed_ha
+            )
         } else {
             format!(
                 "in progress: {} of {} t retired, {} of {} ha accepted",

@@ -1,6 +1,8 @@
 //! Hand-computed checks of every ledger line kind, a sink by stock change,
 //! a 碳汇代偿 case, intensity and a scenario. The arithmetic is in the comments.
 
+#![allow(clippy::result_large_err)]
+
 use oasis_carbon::ledger::{self, Activity, Category};
 use oasis_carbon::sinks::{self, CaseEvent, CompensationCase, ForestStand};
 use oasis_carbon::{CarbonError, Decimal, Economy, FactorTable, Scenario, Sectors};
@@ -43,13 +45,22 @@ fn one(line: &str) -> Result<Decimal, CarbonError> {
 fn combustion_line() {
     // 100 ×10⁴Nm³ × 389.31 GJ/10⁴Nm³ = 38 931 GJ; × 0.0153 tC/GJ = 595.6443 tC;
     // × 0.99 = 589.687857 tC; × 44 = 25 946.265708; / 12 = 2 162.188809 tCO2.
-    assert_eq!(one("smelter,nonferrous,2023,combustion,natural_gas,100,10^4Nm3,,NDRC-2015").unwrap(), d("2162.188809"));
+    assert_eq!(
+        one("smelter,nonferrous,2023,combustion,natural_gas,100,10^4Nm3,,NDRC-2015").unwrap(),
+        d("2162.188809")
+    );
     // The same gas in Nm³ converts exactly (1 000 000 Nm³ = 100 ×10⁴Nm³).
-    assert_eq!(one("smelter,nonferrous,2023,combustion,natural_gas,1000000,Nm3,,NDRC-2015").unwrap(), d("2162.188809"));
+    assert_eq!(
+        one("smelter,nonferrous,2023,combustion,natural_gas,1000000,Nm3,,NDRC-2015").unwrap(),
+        d("2162.188809")
+    );
     // Gas in tonnes does not convert to the NCV's 10⁴Nm³: a named error.
     match one("smelter,nonferrous,2023,combustion,natural_gas,5,t,,NDRC-2015") {
         Err(CarbonError::Unit { at, unit, .. }) => {
-            assert_eq!((at.line, at.field.as_str(), unit.as_str()), (2, "unit", "t"));
+            assert_eq!(
+                (at.line, at.field.as_str(), unit.as_str()),
+                (2, "unit", "t")
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -58,13 +69,24 @@ fn combustion_line() {
 #[test]
 fn purchased_electricity_with_dated_grid_factor() {
     // 1 000 000 kWh = 1 000 MWh × 0.5543 tCO2/MWh (NW grid, 2023 data) = 554.3 tCO2.
-    assert_eq!(one("smelter,nonferrous,2023,purchased_electricity,grid,1000000,kWh,NW,2023").unwrap(), d("554.3"));
+    assert_eq!(
+        one("smelter,nonferrous,2023,purchased_electricity,grid,1000000,kWh,NW,2023").unwrap(),
+        d("554.3")
+    );
     // Exported: the same, negative.
-    assert_eq!(one("plant,power,2023,exported_electricity,grid,1000,MWh,NW,2023").unwrap(), d("-554.3"));
+    assert_eq!(
+        one("plant,power,2023,exported_electricity,grid,1000,MWh,NW,2023").unwrap(),
+        d("-554.3")
+    );
     // No 2024 vintage in the table: an unknown-factor error, never the 2023 value.
     match one("smelter,nonferrous,2024,purchased_electricity,grid,1000,MWh,NW,2024") {
-        Err(CarbonError::UnknownFactor { at, kind, vintage, .. }) => {
-            assert_eq!((at.line, kind.as_str(), vintage.as_str()), (2, "grid", "2024"));
+        Err(CarbonError::UnknownFactor {
+            at, kind, vintage, ..
+        }) => {
+            assert_eq!(
+                (at.line, kind.as_str(), vintage.as_str()),
+                (2, "grid", "2024")
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -73,13 +95,25 @@ fn purchased_electricity_with_dated_grid_factor() {
 #[test]
 fn process_lines_and_carbon_balance() {
     // Carbonate flux: 200 t CaCO3 × 0.4397 = 87.94 tCO2.
-    assert_eq!(one("smelter,nonferrous,2023,process,CaCO3,200,t,,stoich").unwrap(), d("87.94"));
+    assert_eq!(
+        one("smelter,nonferrous,2023,process,CaCO3,200,t,,stoich").unwrap(),
+        d("87.94")
+    );
     // Coke as reductant: 1 000 t × 0.84 tC/t = 840 tC × 44/12 = 3 080 tCO2.
-    assert_eq!(one("smelter,nonferrous,2023,feedstock,coke,1000,t,,test").unwrap(), d("3080"));
+    assert_eq!(
+        one("smelter,nonferrous,2023,feedstock,coke,1000,t,,test").unwrap(),
+        d("3080")
+    );
     // Carbon leaving in matte: 600 t × 0.03 = 18 tC × 44/12 = 66 tCO2, subtracted.
-    assert_eq!(one("smelter,nonferrous,2023,carbon_output,matte,600,t,,test").unwrap(), d("-66"));
+    assert_eq!(
+        one("smelter,nonferrous,2023,carbon_output,matte,600,t,,test").unwrap(),
+        d("-66")
+    );
     // CH4 2 t × GWP 21 (SAR) = 42 tCO2e.
-    assert_eq!(one("smelter,nonferrous,2023,gas,CH4,2,t,,SAR").unwrap(), d("42"));
+    assert_eq!(
+        one("smelter,nonferrous,2023,gas,CH4,2,t,,SAR").unwrap(),
+        d("42")
+    );
 }
 
 #[test]
@@ -117,10 +151,16 @@ shops,commerce,2023,purchased_electricity,grid,1000,MWh,NW,2023
 "
     );
     let acts = Activity::from_csv_str("a.csv", &text).unwrap();
-    let sectors = Sectors::from_csv_str("s.csv", "sector,industrial,name\nnonferrous,yes,有色\ncommerce,no,商业\n").unwrap();
+    let sectors = Sectors::from_csv_str(
+        "s.csv",
+        "sector,industrial,name\nnonferrous,yes,有色\ncommerce,no,商业\n",
+    )
+    .unwrap();
     sectors.check(&acts).unwrap();
     let econ = Economy::from_csv_str("e.csv", "year,gdp_wan_yuan,industrial_va_wan_yuan,source\n2020,5543,2000,test\n2023,5543,2217.2,test\n").unwrap();
-    let inv = ledger::city_inventory(&ledger::enterprise_totals(&ledger::line_emissions(&acts, &table()).unwrap()).unwrap());
+    let inv = ledger::city_inventory(
+        &ledger::enterprise_totals(&ledger::line_emissions(&acts, &table()).unwrap()).unwrap(),
+    );
     let rows = ledger::intensity(&inv, &sectors, &econ, 2020).unwrap();
     // 2020: 11 000 MWh × 0.5543 = 6097.3 t / 5543 万元 = 1.1 t/万元;
     // 2023: 10 000 × 0.5543 = 5543 t / 5543 = 1.0 → decline (1.1 − 1.0)/1.1 = 9.0909…%.
@@ -134,9 +174,15 @@ shops,commerce,2023,purchased_electricity,grid,1000,MWh,NW,2023
 
 #[test]
 fn scenario_grid_output_efficiency() {
-    let text = format!("{HEAD}smelter,nonferrous,2023,purchased_electricity,grid,1000,MWh,NW,2023\nsmelter,nonferrous,2023,process,CaCO3,200,t,,stoich\n");
+    let text = format!(
+        "{HEAD}smelter,nonferrous,2023,purchased_electricity,grid,1000,MWh,NW,2023\nsmelter,nonferrous,2023,process,CaCO3,200,t,,stoich\n"
+    );
     let acts = Activity::from_csv_str("a.csv", &text).unwrap();
-    let econ = Economy::from_csv_str("e.csv", "year,gdp_wan_yuan,industrial_va_wan_yuan,source\n2023,1000,500,t\n").unwrap();
+    let econ = Economy::from_csv_str(
+        "e.csv",
+        "year,gdp_wan_yuan,industrial_va_wan_yuan,source\n2023,1000,500,t\n",
+    )
+    .unwrap();
     let sc = Scenario::from_csv_str(
         "s.csv",
         "name,base_year,target_year,output_multiplier,efficiency_gain_pct,grid_factor,grid_source,gdp_multiplier\nw,2023,2030,1.2,10,0.4,assumed,1.5\n",
@@ -184,25 +230,46 @@ fn compensation_case_to_completion() {
     assert_eq!(r.credits_needed_t, d("57"));
     assert_eq!(r.liability_yuan, d("3420.00"));
     assert_eq!(r.area_needed_ha, d("0.85"));
-    let ev = |t: &str| CaseEvent::from_csv_str("e.csv", &format!("case,date,kind,amount,evidence\n{t}")).unwrap();
-    let s = sinks::track(&[r.clone()], &ev("C1,2024-03-01,credits_purchased,57,receipt\nC1,2024-04-01,credits_retired,50,cert\n")).unwrap();
+    let ev = |t: &str| {
+        CaseEvent::from_csv_str("e.csv", &format!("case,date,kind,amount,evidence\n{t}")).unwrap()
+    };
+    let s = sinks::track(
+        std::slice::from_ref(&r),
+        &ev("C1,2024-03-01,credits_purchased,57,receipt\nC1,2024-04-01,credits_retired,50,cert\n"),
+    )
+    .unwrap();
     assert!(!s[0].completed);
     assert!(s[0].status.starts_with("in progress: 50 of 57"));
-    let s = sinks::track(&[r.clone()], &ev("C1,2024-03-01,credits_purchased,57,receipt\nC1,2024-04-01,credits_retired,57,cert\n")).unwrap();
+    let s = sinks::track(
+        std::slice::from_ref(&r),
+        &ev("C1,2024-03-01,credits_purchased,57,receipt\nC1,2024-04-01,credits_retired,57,cert\n"),
+    )
+    .unwrap();
     assert!(s[0].completed);
     assert!(sinks::track(&[r], &ev("C9,2024-03-01,paid,1,x\n")).is_err());
 }
 
 #[test]
 fn bad_factor_rows_are_named() {
-    let e = FactorTable::from_csv_str("f.csv", "factor,key,region,vintage,value,unit,source\ngrid,electricity,NW,2023,0.55,tCO2/t,x\n").unwrap_err();
-    assert!(matches!(e, CarbonError::Unit { ref at, .. } if at.line == 2 && at.field == "unit"), "{e}");
+    let e = FactorTable::from_csv_str(
+        "f.csv",
+        "factor,key,region,vintage,value,unit,source\ngrid,electricity,NW,2023,0.55,tCO2/t,x\n",
+    )
+    .unwrap_err();
+    assert!(
+        matches!(e, CarbonError::Unit { ref at, .. } if at.line == 2 && at.field == "unit"),
+        "{e}"
+    );
     let e = FactorTable::from_csv_str(
         "f.csv",
         "factor,key,region,vintage,value,unit,source\ngrid,electricity,NW,2023,0.55,tCO2/MWh,x\ngrid,electricity,NW,2023,0.56,tCO2/MWh,y\n",
     )
     .unwrap_err();
     assert!(e.to_string().contains("f.csv:3: field 'vintage'"), "{e}");
-    let e = FactorTable::from_csv_str("f.csv", "factor,key,region,vintage,value,unit,source\nfoo,x,,1,1,1,x\n").unwrap_err();
+    let e = FactorTable::from_csv_str(
+        "f.csv",
+        "factor,key,region,vintage,value,unit,source\nfoo,x,,1,1,1,x\n",
+    )
+    .unwrap_err();
     assert!(e.to_string().starts_with("f.csv:2: field 'factor'"), "{e}");
 }

@@ -13,7 +13,11 @@
 //!   reported as a warning, never corrected.
 //! * Survival rate = surviving / planted × 100 (checks after planting).
 //! * Totals per kind and year against targets; GeoJSON export.
+//!
 //! No I/O.
+
+// Errors carry the file, line and field people need; they are rare and off any hot path.
+#![allow(clippy::result_large_err)]
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -28,8 +32,14 @@ pub enum GreeningError {
     Record(#[from] RecordError),
     #[error("{at}: unit '{unit}' does not convert to 亩 (use 亩, 万亩, ha or 公顷)")]
     Unit { at: Loc, unit: String },
-    #[error("{at}: polygon overlaps project '{other}' ({other_at}): the same land would be counted twice")]
-    Overlap { at: Loc, other: String, other_at: Loc },
+    #[error(
+        "{at}: polygon overlaps project '{other}' ({other_at}): the same land would be counted twice"
+    )]
+    Overlap {
+        at: Loc,
+        other: String,
+        other_at: Loc,
+    },
     #[error("{at}: {message}")]
     Invalid { at: Loc, message: String },
 }
@@ -47,7 +57,12 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Afforestation, Kind::SandControl, Kind::Grassland, Kind::UrbanGreening];
+    pub const ALL: [Kind; 4] = [
+        Kind::Afforestation,
+        Kind::SandControl,
+        Kind::Grassland,
+        Kind::UrbanGreening,
+    ];
     pub fn name(self) -> &'static str {
         match self {
             Kind::Afforestation => "afforestation",
@@ -120,7 +135,9 @@ impl Project {
     /// Survival rate in percent (exact).
     pub fn survival_pct(&self) -> Option<Decimal> {
         match (self.planted, self.surviving) {
-            (Some(p), Some(s)) if p > 0 => Some(Decimal::from(s) * Decimal::from(100) / Decimal::from(p)),
+            (Some(p), Some(s)) if p > 0 => {
+                Some(Decimal::from(s) * Decimal::from(100) / Decimal::from(p))
+            }
             _ => None,
         }
     }
@@ -132,7 +149,12 @@ fn parse_polygon(s: &str) -> Option<Vec<(f64, f64)>> {
         let mut it = p.split_whitespace();
         let lon: f64 = it.next()?.parse().ok()?;
         let lat: f64 = it.next()?.parse().ok()?;
-        if it.next().is_some() || !lon.is_finite() || !lat.is_finite() || lon.abs() > 180.0 || lat.abs() > 90.0 {
+        if it.next().is_some()
+            || !lon.is_finite()
+            || !lat.is_finite()
+            || lon.abs() > 180.0
+            || lat.abs() > 90.0
+        {
             return None;
         }
         pts.push((lon, lat));
@@ -145,12 +167,34 @@ fn parse_polygon(s: &str) -> Option<Vec<(f64, f64)>> {
 
 /// Read projects and check that no two polygons overlap.
 pub fn read_projects(file: &str, text: &str) -> Result<Vec<Project>, GreeningError> {
-    let rows = parse_csv(file, text, &["id", "name", "kind", "programme", "county", "year", "area", "area_unit", "polygon", "funding_wan_yuan", "funding_source", "accepted_on", "planted", "surviving"])?;
+    let rows = parse_csv(
+        file,
+        text,
+        &[
+            "id",
+            "name",
+            "kind",
+            "programme",
+            "county",
+            "year",
+            "area",
+            "area_unit",
+            "polygon",
+            "funding_wan_yuan",
+            "funding_source",
+            "accepted_on",
+            "planted",
+            "surviving",
+        ],
+    )?;
     let mut out: Vec<Project> = Vec::new();
     for r in rows {
         let unit = r.text("area_unit")?;
         let Some(f) = mu_per(unit) else {
-            return Err(GreeningError::Unit { at: r.loc("area_unit"), unit: unit.to_string() });
+            return Err(GreeningError::Unit {
+                at: r.loc("area_unit"),
+                unit: unit.to_string(),
+            });
         };
         let area = r.decimal("area")?;
         if area <= Decimal::ZERO {
@@ -158,12 +202,20 @@ pub fn read_projects(file: &str, text: &str) -> Result<Vec<Project>, GreeningErr
         }
         let polygon = match r.opt("polygon") {
             None => None,
-            Some(s) => Some(parse_polygon(s).ok_or_else(|| r.err("polygon", "not a ring of at least three 'lon lat' points separated by ';'"))?),
+            Some(s) => Some(parse_polygon(s).ok_or_else(|| {
+                r.err(
+                    "polygon",
+                    "not a ring of at least three 'lon lat' points separated by ';'",
+                )
+            })?),
         };
         let p = Project {
             id: r.text("id")?.to_string(),
             name: r.text("name")?.to_string(),
-            kind: r.parse("kind", "a kind (afforestation, sand_control, grassland, urban_greening)")?,
+            kind: r.parse(
+                "kind",
+                "a kind (afforestation, sand_control, grassland, urban_greening)",
+            )?,
             programme: r.opt("programme").unwrap_or("").to_string(),
             county: r.text("county")?.to_string(),
             year: r.parse("year", "a year")?,
@@ -180,7 +232,9 @@ pub fn read_projects(file: &str, text: &str) -> Result<Vec<Project>, GreeningErr
         if let (Some(pl), Some(s)) = (p.planted, p.surviving)
             && s > pl
         {
-            return Err(r.err("surviving", format!("{s} surviving of {pl} planted")).into());
+            return Err(r
+                .err("surviving", format!("{s} surviving of {pl} planted"))
+                .into());
         }
         if out.iter().any(|o| o.id == p.id) {
             return Err(r.err("id", "project id listed twice").into());
@@ -193,7 +247,10 @@ pub fn read_projects(file: &str, text: &str) -> Result<Vec<Project>, GreeningErr
                     return Err(GreeningError::Overlap {
                         at: r.loc("polygon"),
                         other: o.id.clone(),
-                        other_at: Loc { field: "polygon".into(), ..o.at.clone() },
+                        other_at: Loc {
+                            field: "polygon".into(),
+                            ..o.at.clone()
+                        },
                     });
                 }
             }
@@ -222,7 +279,10 @@ fn strictly_inside(pt: (f64, f64), poly: &[(f64, f64)]) -> bool {
     for i in 0..n {
         let (a, b) = (poly[i], poly[(i + 1) % n]);
         let on_line = orient(a, b, pt).abs() <= 1e-15;
-        let within = pt.0 >= a.0.min(b.0) && pt.0 <= a.0.max(b.0) && pt.1 >= a.1.min(b.1) && pt.1 <= a.1.max(b.1);
+        let within = pt.0 >= a.0.min(b.0)
+            && pt.0 <= a.0.max(b.0)
+            && pt.1 >= a.1.min(b.1)
+            && pt.1 <= a.1.max(b.1);
         if on_line && within {
             return false;
         }
@@ -242,7 +302,10 @@ fn strictly_inside(pt: (f64, f64), poly: &[(f64, f64)]) -> bool {
 
 fn centroid(poly: &[(f64, f64)]) -> (f64, f64) {
     let n = poly.len() as f64;
-    (poly.iter().map(|p| p.0).sum::<f64>() / n, poly.iter().map(|p| p.1).sum::<f64>() / n)
+    (
+        poly.iter().map(|p| p.0).sum::<f64>() / n,
+        poly.iter().map(|p| p.1).sum::<f64>() / n,
+    )
 }
 
 /// Whether the interiors of two simple polygons intersect.
@@ -266,9 +329,14 @@ pub fn polygons_overlap(a: &[(f64, f64)], b: &[(f64, f64)]) -> bool {
 pub fn polygon_area_ha(poly: &[(f64, f64)]) -> f64 {
     const R: f64 = 6_371_008.8;
     let lat0 = centroid(poly).1.to_radians();
-    let xy: Vec<(f64, f64)> = poly.iter().map(|(lon, lat)| (lon.to_radians() * R * lat0.cos(), lat.to_radians() * R)).collect();
+    let xy: Vec<(f64, f64)> = poly
+        .iter()
+        .map(|(lon, lat)| (lon.to_radians() * R * lat0.cos(), lat.to_radians() * R))
+        .collect();
     let n = xy.len();
-    let twice: f64 = (0..n).map(|i| xy[i].0 * xy[(i + 1) % n].1 - xy[(i + 1) % n].0 * xy[i].1).sum();
+    let twice: f64 = (0..n)
+        .map(|i| xy[i].0 * xy[(i + 1) % n].1 - xy[(i + 1) % n].0 * xy[i].1)
+        .sum();
     twice.abs() / 2.0 / 10_000.0
 }
 
@@ -280,7 +348,10 @@ pub fn area_warnings(projects: &[Project], tolerance_pct: f64) -> Vec<String> {
         let drawn = polygon_area_ha(poly);
         let declared: f64 = mu_to_ha(p.area_mu).to_string().parse().unwrap_or(0.0);
         if declared > 0.0 && ((drawn - declared) / declared * 100.0).abs() > tolerance_pct {
-            out.push(format!("{}: project {}: declared {} ({:.1} ha) but its polygon measures {:.1} ha", p.at, p.id, p.area_written, declared, drawn));
+            out.push(format!(
+                "{}: project {}: declared {} ({:.1} ha) but its polygon measures {:.1} ha",
+                p.at, p.id, p.area_written, declared, drawn
+            ));
         }
     }
     out
@@ -299,7 +370,9 @@ pub struct Totals {
 
 impl Totals {
     pub fn survival_pct(&self) -> Option<Decimal> {
-        (self.planted > 0).then(|| Decimal::from(self.surviving) * Decimal::from(100) / Decimal::from(self.planted))
+        (self.planted > 0).then(|| {
+            Decimal::from(self.surviving) * Decimal::from(100) / Decimal::from(self.planted)
+        })
     }
 }
 
@@ -333,12 +406,22 @@ pub struct AgainstTarget {
     pub met: bool,
 }
 
-pub fn against_targets(t: &BTreeMap<(i32, Kind), Totals>, targets: &[(i32, Kind, Decimal)]) -> Vec<AgainstTarget> {
+pub fn against_targets(
+    t: &BTreeMap<(i32, Kind), Totals>,
+    targets: &[(i32, Kind, Decimal)],
+) -> Vec<AgainstTarget> {
     targets
         .iter()
         .map(|&(year, kind, target_mu)| {
             let actual_mu = t.get(&(year, kind)).map(|x| x.area_mu).unwrap_or_default();
-            AgainstTarget { year, kind, target_mu, actual_mu, gap_mu: actual_mu - target_mu, met: actual_mu >= target_mu }
+            AgainstTarget {
+                year,
+                kind,
+                target_mu,
+                actual_mu,
+                gap_mu: actual_mu - target_mu,
+                met: actual_mu >= target_mu,
+            }
         })
         .collect()
 }
@@ -369,5 +452,6 @@ pub fn geojson(projects: &[Project]) -> String {
             })
         })
         .collect();
-    serde_json::to_string_pretty(&json!({"type": "FeatureCollection", "features": features})).expect("json")
+    serde_json::to_string_pretty(&json!({"type": "FeatureCollection", "features": features}))
+        .expect("json")
 }

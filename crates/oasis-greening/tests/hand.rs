@@ -1,4 +1,6 @@
-use oasis_greening::{GreeningError, Kind, against_targets, geojson, mu_to_ha, polygon_area_ha, read_projects, totals};
+use oasis_greening::{
+    GreeningError, Kind, against_targets, geojson, mu_to_ha, polygon_area_ha, read_projects, totals,
+};
 use oasis_records::Decimal;
 use std::str::FromStr;
 
@@ -26,7 +28,13 @@ fn areas_convert_exactly_and_total_against_targets() {
     // Survival (870 + 450)/(1000 + 500) = 1320/1500 = 88 %; project A 870/1000 = 87 %.
     assert_eq!(aff.survival_pct(), Some(d("88")));
     assert_eq!(ps[0].survival_pct(), Some(d("87")));
-    let a = against_targets(&t, &[(2025, Kind::Afforestation, d("60000")), (2025, Kind::Grassland, d("7000"))]);
+    let a = against_targets(
+        &t,
+        &[
+            (2025, Kind::Afforestation, d("60000")),
+            (2025, Kind::Grassland, d("7000")),
+        ],
+    );
     assert_eq!((a[0].gap_mu, a[0].met), (d("-17000"), false));
     // A value on the target meets it.
     assert_eq!((a[1].gap_mu, a[1].met), (d("0"), true));
@@ -34,8 +42,15 @@ fn areas_convert_exactly_and_total_against_targets() {
 
 #[test]
 fn unknown_unit_is_named() {
-    let e = read_projects("p.csv", &format!("{HEAD}A,a,afforestation,,x,2025,3,km2,,,,,,\n")).unwrap_err();
-    assert!(matches!(&e, GreeningError::Unit { at, .. } if at.line == 2 && at.field == "area_unit"), "{e}");
+    let e = read_projects(
+        "p.csv",
+        &format!("{HEAD}A,a,afforestation,,x,2025,3,km2,,,,,,\n"),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&e, GreeningError::Unit { at, .. } if at.line == 2 && at.field == "area_unit"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -52,7 +67,11 @@ fn overlapping_polygons_are_refused_touching_ones_are_not() {
          B,b,sand_control,,x,2024,1,ha,102.005 38.0;102.015 38.0;102.015 38.01;102.005 38.01,,,,,\n"
     );
     match read_projects("p.csv", &bad) {
-        Err(GreeningError::Overlap { at, other, other_at }) => {
+        Err(GreeningError::Overlap {
+            at,
+            other,
+            other_at,
+        }) => {
             assert_eq!((at.line, other.as_str(), other_at.line), (3, "A", 2));
         }
         other => panic!("{other:?}"),
@@ -73,11 +92,26 @@ fn overlapping_polygons_are_refused_touching_ones_are_not() {
 #[test]
 fn polygon_area_and_geojson() {
     // 0.01° × 0.01° at 38° N: 1111.95 m × (1111.95 × cos 38.005°) m ≈ 1111.95 × 876.1 m ≈ 97.4 ha.
-    let sq = [(102.0, 38.0), (102.01, 38.0), (102.01, 38.01), (102.0, 38.01)];
+    let sq = [
+        (102.0, 38.0),
+        (102.01, 38.0),
+        (102.01, 38.01),
+        (102.0, 38.01),
+    ];
     let a = polygon_area_ha(&sq);
     assert!((a - 97.4).abs() < 0.2, "{a}");
-    let ps = read_projects("p.csv", &format!("{HEAD}A,a,afforestation,,x,2025,1,ha,102.0 38.0;102.01 38.0;102.01 38.01,,,,,\n")).unwrap();
+    let ps = read_projects(
+        "p.csv",
+        &format!("{HEAD}A,a,afforestation,,x,2025,1,ha,102.0 38.0;102.01 38.0;102.01 38.01,,,,,\n"),
+    )
+    .unwrap();
     let g: serde_json::Value = serde_json::from_str(&geojson(&ps)).unwrap();
-    assert_eq!(g["features"][0]["geometry"]["coordinates"][0].as_array().unwrap().len(), 4);
+    assert_eq!(
+        g["features"][0]["geometry"]["coordinates"][0]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
     assert_eq!(g["features"][0]["properties"]["area_mu"], "15");
 }

@@ -55,11 +55,18 @@ impl Row {
     }
     /// The location of `field` in this row.
     pub fn loc(&self, field: &str) -> Loc {
-        Loc { file: self.file.to_string(), line: self.line, field: field.to_string() }
+        Loc {
+            file: self.file.to_string(),
+            line: self.line,
+            field: field.to_string(),
+        }
     }
     /// An error about `field` of this row.
     pub fn err(&self, field: &str, message: impl Into<String>) -> RecordError {
-        RecordError { at: self.loc(field), message: message.into() }
+        RecordError {
+            at: self.loc(field),
+            message: message.into(),
+        }
     }
     /// The trimmed text of `field`; `None` when the column is absent or the cell empty.
     pub fn opt(&self, field: &str) -> Option<&str> {
@@ -69,7 +76,8 @@ impl Row {
     }
     /// The trimmed text of a required field.
     pub fn text(&self, field: &str) -> Result<&str, RecordError> {
-        self.opt(field).ok_or_else(|| self.err(field, "is empty but required"))
+        self.opt(field)
+            .ok_or_else(|| self.err(field, "is empty but required"))
     }
     /// A required exact decimal.
     pub fn decimal(&self, field: &str) -> Result<Decimal, RecordError> {
@@ -88,13 +96,17 @@ impl Row {
     /// A required value parsed with `FromStr` (integers, years, enums).
     pub fn parse<T: FromStr>(&self, field: &str, what: &str) -> Result<T, RecordError> {
         let s = self.text(field)?;
-        s.parse().map_err(|_| self.err(field, format!("'{s}' is not {what}")))
+        s.parse()
+            .map_err(|_| self.err(field, format!("'{s}' is not {what}")))
     }
     /// An optional value parsed with `FromStr`.
     pub fn opt_parse<T: FromStr>(&self, field: &str, what: &str) -> Result<Option<T>, RecordError> {
         match self.opt(field) {
             None => Ok(None),
-            Some(s) => s.parse().map(Some).map_err(|_| self.err(field, format!("'{s}' is not {what}"))),
+            Some(s) => s
+                .parse()
+                .map(Some)
+                .map_err(|_| self.err(field, format!("'{s}' is not {what}"))),
         }
     }
 }
@@ -117,10 +129,17 @@ pub fn parse_csv(file: &str, text: &str, required: &[&str]) -> Result<Vec<Row>, 
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let header_err = |line: u64, field: &str, msg: String| RecordError {
-        at: Loc { file: file.to_string(), line, field: field.to_string() },
+        at: Loc {
+            file: file.to_string(),
+            line,
+            field: field.to_string(),
+        },
         message: msg,
     };
-    let headers = rdr.headers().map_err(|e| header_err(1, "", format!("bad header: {e}")))?.clone();
+    let headers = rdr
+        .headers()
+        .map_err(|e| header_err(1, "", format!("bad header: {e}")))?
+        .clone();
     let hline = headers.position().map(|p| p.line()).unwrap_or(1);
     let mut map = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
@@ -130,7 +149,11 @@ pub fn parse_csv(file: &str, text: &str, required: &[&str]) -> Result<Vec<Row>, 
     }
     for r in required {
         if !map.contains_key(*r) {
-            return Err(header_err(hline, r, "required column is missing from the header".into()));
+            return Err(header_err(
+                hline,
+                r,
+                "required column is missing from the header".into(),
+            ));
         }
     }
     let headers = Arc::new(map);
@@ -161,7 +184,14 @@ mod tests {
         let rows = parse_csv("t.csv", text, &["a", "b"]).unwrap();
         assert_eq!(rows[0].decimal("b").unwrap(), Decimal::from(2));
         let e = rows[1].decimal("b").unwrap_err();
-        assert_eq!(e.at, Loc { file: "t.csv".into(), line: 4, field: "b".into() });
+        assert_eq!(
+            e.at,
+            Loc {
+                file: "t.csv".into(),
+                line: 4,
+                field: "b".into()
+            }
+        );
         let e = parse_csv("t.csv", "a\n1\n", &["a", "b"]).unwrap_err();
         assert_eq!(e.at.field, "b");
         assert!(parse_decimal("1e3").is_none());

@@ -53,32 +53,76 @@ pub struct Case {
 fn date(r: &Row, field: &str) -> Result<Option<NaiveDate>, SoilError> {
     match r.opt(field) {
         None => Ok(None),
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Some).map_err(|_| r.err(field, format!("'{s}' is not a date YYYY-MM-DD")).into()),
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                r.err(field, format!("'{s}' is not a date YYYY-MM-DD"))
+                    .into()
+            }),
     }
 }
 
 pub fn read_cases(file: &str, text: &str) -> Result<Vec<Case>, SoilError> {
     let mut out: Vec<Case> = Vec::new();
-    for r in parse_csv(file, text, &["id", "source", "kind", "problem", "place", "received_on", "deadline", "unit", "status", "closed_on", "evidence"])? {
+    for r in parse_csv(
+        file,
+        text,
+        &[
+            "id",
+            "source",
+            "kind",
+            "problem",
+            "place",
+            "received_on",
+            "deadline",
+            "unit",
+            "status",
+            "closed_on",
+            "evidence",
+        ],
+    )? {
         let status = match r.text("status")? {
             "open" => Status::Open,
             "in_progress" => Status::InProgress,
             "rectified" => Status::Rectified,
             "closed" => Status::Closed,
-            o => return Err(r.err("status", format!("'{o}' is not open, in_progress, rectified or closed")).into()),
+            o => {
+                return Err(r
+                    .err(
+                        "status",
+                        format!("'{o}' is not open, in_progress, rectified or closed"),
+                    )
+                    .into());
+            }
         };
-        let received_on = date(&r, "received_on")?.ok_or_else(|| r.err("received_on", "is empty but required"))?;
-        let deadline = date(&r, "deadline")?.ok_or_else(|| r.err("deadline", "is empty but required"))?;
+        let received_on = date(&r, "received_on")?
+            .ok_or_else(|| r.err("received_on", "is empty but required"))?;
+        let deadline =
+            date(&r, "deadline")?.ok_or_else(|| r.err("deadline", "is empty but required"))?;
         if deadline < received_on {
             return Err(r.err("deadline", "is before the case was received").into());
         }
         let closed_on = date(&r, "closed_on")?;
         let evidence = r.opt("evidence").unwrap_or("").to_string();
         if status.finished() && (closed_on.is_none() || evidence.is_empty()) {
-            return Err(r.err(if closed_on.is_none() { "closed_on" } else { "evidence" }, format!("a {} case needs its date and evidence", status.name())).into());
+            return Err(r
+                .err(
+                    if closed_on.is_none() {
+                        "closed_on"
+                    } else {
+                        "evidence"
+                    },
+                    format!("a {} case needs its date and evidence", status.name()),
+                )
+                .into());
         }
         if !status.finished() && closed_on.is_some() {
-            return Err(r.err("closed_on", format!("an {} case has no closing date", status.name())).into());
+            return Err(r
+                .err(
+                    "closed_on",
+                    format!("an {} case has no closing date", status.name()),
+                )
+                .into());
         }
         let c = Case {
             id: r.text("id")?.to_string(),
@@ -117,11 +161,19 @@ pub fn timeliness(c: &Case, today: NaiveDate) -> Timeliness {
     match c.closed_on {
         Some(done) if c.status.finished() => {
             let late = (done - c.deadline).num_days();
-            if late > 0 { Timeliness::Late(late) } else { Timeliness::OnTime }
+            if late > 0 {
+                Timeliness::Late(late)
+            } else {
+                Timeliness::OnTime
+            }
         }
         _ => {
             let left = (c.deadline - today).num_days();
-            if left < 0 { Timeliness::Overdue(-left) } else { Timeliness::Due(left) }
+            if left < 0 {
+                Timeliness::Overdue(-left)
+            } else {
+                Timeliness::Due(left)
+            }
         }
     }
 }

@@ -15,6 +15,9 @@
 //! pH where the limit depends on pH is an error naming file, line and field.
 //! No I/O.
 
+// Errors carry the file, line and field people need; they are rare and off any hot path.
+#![allow(clippy::result_large_err)]
+
 pub mod cases;
 pub mod limits;
 pub mod screening;
@@ -26,9 +29,18 @@ pub enum SoilError {
     #[error(transparent)]
     Record(#[from] RecordError),
     #[error("{at}: no pH, but the {standard} limit of {item} for {land_use} depends on pH")]
-    NeedsPh { at: Loc, item: String, land_use: String, standard: String },
+    NeedsPh {
+        at: Loc,
+        item: String,
+        land_use: String,
+        standard: String,
+    },
     #[error("{at}: no limit for item '{item}' on land use '{land_use}' in the limits table")]
-    UnknownItem { at: Loc, item: String, land_use: String },
+    UnknownItem {
+        at: Loc,
+        item: String,
+        land_use: String,
+    },
     #[error("{at}: {message}")]
     Invalid { at: Loc, message: String },
 }

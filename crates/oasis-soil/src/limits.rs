@@ -66,19 +66,47 @@ pub struct Limits {
 impl Limits {
     pub fn from_csv_str(file: &str, text: &str) -> Result<Limits, SoilError> {
         let mut rows: Vec<LimitRow> = Vec::new();
-        for r in parse_csv(file, text, &["standard", "table", "item", "land_use", "level", "ph_above", "ph_max", "value_mg_kg", "source"])? {
+        for r in parse_csv(
+            file,
+            text,
+            &[
+                "standard",
+                "table",
+                "item",
+                "land_use",
+                "level",
+                "ph_above",
+                "ph_max",
+                "value_mg_kg",
+                "source",
+            ],
+        )? {
             let level = match r.text("level")? {
                 "screening" => Level::Screening,
                 "intervention" => Level::Intervention,
-                o => return Err(r.err("level", format!("'{o}' is not screening or intervention")).into()),
+                o => {
+                    return Err(r
+                        .err("level", format!("'{o}' is not screening or intervention"))
+                        .into());
+                }
             };
             let standard = r.text("standard")?.to_string();
             if !matches!(standard.as_str(), "GB15618-2018" | "GB36600-2018") {
-                return Err(r.err("standard", format!("'{standard}' is not GB15618-2018 or GB36600-2018")).into());
+                return Err(r
+                    .err(
+                        "standard",
+                        format!("'{standard}' is not GB15618-2018 or GB36600-2018"),
+                    )
+                    .into());
             }
             let land_use = r.text("land_use")?.to_string();
             if land_use != "all" && standard_of(&land_use) != Some(standard.as_str()) {
-                return Err(r.err("land_use", format!("'{land_use}' is not a land use of {standard}")).into());
+                return Err(r
+                    .err(
+                        "land_use",
+                        format!("'{land_use}' is not a land use of {standard}"),
+                    )
+                    .into());
             }
             let row = LimitRow {
                 standard,
@@ -99,11 +127,17 @@ impl Limits {
             }
             // Bands of one item, land use and level must not overlap.
             for o in &rows {
-                if o.standard == row.standard && o.item == row.item && o.land_use == row.land_use && o.level == row.level {
+                if o.standard == row.standard
+                    && o.item == row.item
+                    && o.land_use == row.land_use
+                    && o.level == row.level
+                {
                     let lo = |x: &LimitRow| x.ph_above.unwrap_or(Decimal::MIN);
                     let hi = |x: &LimitRow| x.ph_max.unwrap_or(Decimal::MAX);
                     if lo(&row) < hi(o) && lo(o) < hi(&row) {
-                        return Err(r.err("ph_max", format!("pH band overlaps line {}", o.at.line)).into());
+                        return Err(r
+                            .err("ph_max", format!("pH band overlaps line {}", o.at.line))
+                            .into());
                     }
                 }
             }
@@ -115,12 +149,32 @@ impl Limits {
     /// The row for an item, land use, level and pH: the land use's own rows,
     /// else `other` (farmland), else `all`. `Ok(None)` = no such level for
     /// the item (e.g. no GB 15618 intervention value for Cu).
-    pub fn find(&self, item: &str, land_use: &str, level: Level, ph: Option<Decimal>, at: &Loc) -> Result<Option<&LimitRow>, SoilError> {
+    pub fn find(
+        &self,
+        item: &str,
+        land_use: &str,
+        level: Level,
+        ph: Option<Decimal>,
+        at: &Loc,
+    ) -> Result<Option<&LimitRow>, SoilError> {
         let Some(std) = standard_of(land_use) else {
-            return Err(SoilError::Invalid { at: Loc { field: "land_use".into(), ..at.clone() }, message: format!("'{land_use}' is not a land use (paddy, orchard, other, class1, class2)") });
+            return Err(SoilError::Invalid {
+                at: Loc {
+                    field: "land_use".into(),
+                    ..at.clone()
+                },
+                message: format!(
+                    "'{land_use}' is not a land use (paddy, orchard, other, class1, class2)"
+                ),
+            });
         };
         let of = |lu: &str| -> Vec<&LimitRow> {
-            self.rows.iter().filter(|r| r.standard == std && r.item == item && r.land_use == lu && r.level == level).collect()
+            self.rows
+                .iter()
+                .filter(|r| {
+                    r.standard == std && r.item == item && r.land_use == lu && r.level == level
+                })
+                .collect()
         };
         let mut cands = of(land_use);
         if cands.is_empty() && std == "GB15618-2018" {
@@ -134,7 +188,15 @@ impl Limits {
         }
         if cands.iter().any(|r| r.has_band()) {
             let Some(ph) = ph else {
-                return Err(SoilError::NeedsPh { at: Loc { field: "ph".into(), ..at.clone() }, item: item.into(), land_use: land_use.into(), standard: std.into() });
+                return Err(SoilError::NeedsPh {
+                    at: Loc {
+                        field: "ph".into(),
+                        ..at.clone()
+                    },
+                    item: item.into(),
+                    land_use: land_use.into(),
+                    standard: std.into(),
+                });
             };
             return Ok(cands.into_iter().find(|r| r.band_contains(ph)));
         }
@@ -144,6 +206,8 @@ impl Limits {
     /// Whether the table has any row for the item under the land use's standard.
     pub fn knows(&self, item: &str, land_use: &str) -> bool {
         let std = standard_of(land_use);
-        self.rows.iter().any(|r| Some(r.standard.as_str()) == std && r.item == item)
+        self.rows
+            .iter()
+            .any(|r| Some(r.standard.as_str()) == std && r.item == item)
     }
 }

@@ -28,7 +28,11 @@ pub struct SampleResult {
 
 pub fn read_samples(file: &str, text: &str) -> Result<Vec<SampleResult>, SoilError> {
     let mut out = Vec::new();
-    for r in parse_csv(file, text, &["site", "sample", "land_use", "ph", "item", "value_mg_kg"])? {
+    for r in parse_csv(
+        file,
+        text,
+        &["site", "sample", "land_use", "ph", "item", "value_mg_kg"],
+    )? {
         let ph = r.opt_decimal("ph")?;
         if let Some(p) = ph
             && (p < Decimal::ZERO || p > Decimal::from(14))
@@ -37,7 +41,9 @@ pub fn read_samples(file: &str, text: &str) -> Result<Vec<SampleResult>, SoilErr
         }
         let value = r.decimal("value_mg_kg")?;
         if value.is_sign_negative() {
-            return Err(r.err("value_mg_kg", "a concentration cannot be negative").into());
+            return Err(r
+                .err("value_mg_kg", "a concentration cannot be negative")
+                .into());
         }
         let land_use = r.text("land_use")?.to_string();
         if standard_of(&land_use).is_none() {
@@ -94,10 +100,24 @@ pub fn screen(samples: &[SampleResult], limits: &Limits) -> Result<Vec<Screened>
     let mut out = Vec::new();
     for s in samples {
         if !limits.knows(&s.item, &s.land_use) {
-            return Err(SoilError::UnknownItem { at: Loc { field: "item".into(), ..s.at.clone() }, item: s.item.clone(), land_use: s.land_use.clone() });
+            return Err(SoilError::UnknownItem {
+                at: Loc {
+                    field: "item".into(),
+                    ..s.at.clone()
+                },
+                item: s.item.clone(),
+                land_use: s.land_use.clone(),
+            });
         }
         let Some(scr) = limits.find(&s.item, &s.land_use, Level::Screening, s.ph, &s.at)? else {
-            return Err(SoilError::UnknownItem { at: Loc { field: "item".into(), ..s.at.clone() }, item: s.item.clone(), land_use: s.land_use.clone() });
+            return Err(SoilError::UnknownItem {
+                at: Loc {
+                    field: "item".into(),
+                    ..s.at.clone()
+                },
+                item: s.item.clone(),
+                land_use: s.land_use.clone(),
+            });
         };
         let int = limits.find(&s.item, &s.land_use, Level::Intervention, s.ph, &s.at)?;
         let class = if int.is_some_and(|i| s.value > i.value) {
@@ -107,12 +127,35 @@ pub fn screen(samples: &[SampleResult], limits: &Limits) -> Result<Vec<Screened>
         } else {
             Class::BelowScreening
         };
-        let band = |r: &crate::limits::LimitRow| if r.has_band() { format!(" {}", r.band_text()) } else { String::new() };
-        let mut basis = format!("{} {}{} {} screening", scr.standard, scr.table, band(scr), scr.land_use);
+        let band = |r: &crate::limits::LimitRow| {
+            if r.has_band() {
+                format!(" {}", r.band_text())
+            } else {
+                String::new()
+            }
+        };
+        let mut basis = format!(
+            "{} {}{} {} screening",
+            scr.standard,
+            scr.table,
+            band(scr),
+            scr.land_use
+        );
         if let Some(i) = int {
-            basis.push_str(&format!("; {}{} {} intervention", i.table, band(i), i.land_use));
+            basis.push_str(&format!(
+                "; {}{} {} intervention",
+                i.table,
+                band(i),
+                i.land_use
+            ));
         }
-        out.push(Screened { result: s.clone(), screening: scr.value, intervention: int.map(|i| i.value), basis, class });
+        out.push(Screened {
+            result: s.clone(),
+            screening: scr.value,
+            intervention: int.map(|i| i.value),
+            basis,
+            class,
+        });
     }
     Ok(out)
 }
@@ -122,7 +165,9 @@ pub fn site_classes(screened: &[Screened]) -> BTreeMap<String, (Class, bool, Vec
     let mut m: BTreeMap<String, (Class, bool, Vec<String>)> = BTreeMap::new();
     for s in screened {
         let farmland = standard_of(&s.result.land_use) == Some("GB15618-2018");
-        let e = m.entry(s.result.site.clone()).or_insert((Class::BelowScreening, farmland, Vec::new()));
+        let e =
+            m.entry(s.result.site.clone())
+                .or_insert((Class::BelowScreening, farmland, Vec::new()));
         if s.class > e.0 {
             *e = (s.class, farmland, Vec::new());
         }

@@ -19,21 +19,38 @@ fn limits() -> Limits {
 }
 
 fn lim(item: &str, lu: &str, level: Level, ph: &str) -> Option<Decimal> {
-    limits().find(item, lu, level, Some(d(ph)), &Loc::default()).unwrap().map(|r| r.value)
+    limits()
+        .find(item, lu, level, Some(d(ph)), &Loc::default())
+        .unwrap()
+        .map(|r| r.value)
 }
 
 #[test]
 fn cadmium_bands_at_each_boundary() {
     use Level::*;
     // GB 15618 Table 1, Cd, 水田: ≤5.5 → 0.3; 5.5<pH≤6.5 → 0.4; 6.5<pH≤7.5 → 0.6; >7.5 → 0.8.
-    for (ph, v) in [("5.5", "0.3"), ("5.51", "0.4"), ("6.5", "0.4"), ("6.51", "0.6"), ("7.5", "0.6"), ("7.51", "0.8")] {
+    for (ph, v) in [
+        ("5.5", "0.3"),
+        ("5.51", "0.4"),
+        ("6.5", "0.4"),
+        ("6.51", "0.6"),
+        ("7.5", "0.6"),
+        ("7.51", "0.8"),
+    ] {
         assert_eq!(lim("Cd", "paddy", Screening, ph), Some(d(v)), "pH {ph}");
     }
     // 其他: 0.3 up to 7.5, 0.6 above; an orchard uses 其他 for Cd.
     assert_eq!(lim("Cd", "other", Screening, "7.5"), Some(d("0.3")));
     assert_eq!(lim("Cd", "orchard", Screening, "7.51"), Some(d("0.6")));
     // Table 3 intervention, Cd: 1.5 / 2.0 / 3.0 / 4.0.
-    for (ph, v) in [("5.5", "1.5"), ("5.51", "2.0"), ("6.5", "2.0"), ("6.51", "3.0"), ("7.5", "3.0"), ("7.51", "4.0")] {
+    for (ph, v) in [
+        ("5.5", "1.5"),
+        ("5.51", "2.0"),
+        ("6.5", "2.0"),
+        ("6.51", "3.0"),
+        ("7.5", "3.0"),
+        ("7.51", "4.0"),
+    ] {
         assert_eq!(lim("Cd", "other", Intervention, ph), Some(d(v)), "pH {ph}");
     }
     // Cu: 果园 150 at pH 6.5, other 100 at 6.51; no intervention value for Cu.
@@ -80,11 +97,17 @@ C1,C1-b,class2,,Ni,2000.1
 fn farmland_sample_without_ph_is_an_error() {
     let text = "site,sample,land_use,ph,item,value_mg_kg\nF1,F1-a,paddy,,Cd,0.2\n";
     match screen(&read_samples("s.csv", text).unwrap(), &limits()) {
-        Err(SoilError::NeedsPh { at, item, .. }) => assert_eq!((at.file.as_str(), at.line, at.field.as_str(), item.as_str()), ("s.csv", 2, "ph", "Cd")),
+        Err(SoilError::NeedsPh { at, item, .. }) => assert_eq!(
+            (at.file.as_str(), at.line, at.field.as_str(), item.as_str()),
+            ("s.csv", 2, "ph", "Cd")
+        ),
         other => panic!("{other:?}"),
     }
     let text = "site,sample,land_use,ph,item,value_mg_kg\nF1,F1-a,paddy,7,Sb,0.2\n";
-    assert!(matches!(screen(&read_samples("s.csv", text).unwrap(), &limits()), Err(SoilError::UnknownItem { .. })));
+    assert!(matches!(
+        screen(&read_samples("s.csv", text).unwrap(), &limits()),
+        Err(SoilError::UnknownItem { .. })
+    ));
 }
 
 #[test]
@@ -113,8 +136,16 @@ D,督察,dust,工地围挡,金川区,2025-02-01,2025-06-30,住建局,rectified,2
     assert_eq!(cases::timeliness(&cs[2], today), Timeliness::Late(10));
     assert_eq!(cases::timeliness(&cs[3], today), Timeliness::OnTime);
     let o = cases::overdue(&cs, today);
-    assert_eq!(o.iter().map(|(c, d)| (c.id.as_str(), *d)).collect::<Vec<_>>(), vec![("A", 10)]);
+    assert_eq!(
+        o.iter()
+            .map(|(c, d)| (c.id.as_str(), *d))
+            .collect::<Vec<_>>(),
+        vec![("A", 10)]
+    );
     let bad = "id,source,kind,problem,place,received_on,deadline,unit,status,closed_on,evidence\nE,x,dust,x,x,2025-03-01,2025-04-30,x,closed,2025-04-01,\n";
     let e = cases::read_cases("c.csv", bad).unwrap_err();
-    assert!(e.to_string().starts_with("c.csv:2: field 'evidence'"), "{e}");
+    assert!(
+        e.to_string().starts_with("c.csv:2: field 'evidence'"),
+        "{e}"
+    );
 }

@@ -12,7 +12,11 @@
 //! * Units convert exactly between 亩 / 万亩 / ha, m³ / 万m³ / 亿m³, and are
 //!   otherwise compared only when identical; anything else is an error naming
 //!   the target row. A missing actual is shown as missing, never guessed.
+//!
 //! No I/O.
+
+// Errors carry the file, line and field people need; they are rare and off any hot path.
+#![allow(clippy::result_large_err)]
 
 use std::collections::BTreeMap;
 
@@ -23,7 +27,12 @@ pub enum TargetError {
     #[error(transparent)]
     Record(#[from] RecordError),
     #[error("{at}: unit '{from}' of the actual ({by}) does not convert to the target's '{to}'")]
-    Unit { at: Loc, from: String, to: String, by: String },
+    Unit {
+        at: Loc,
+        from: String,
+        to: String,
+        by: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,11 +58,30 @@ pub struct Target {
 
 pub fn read_register(file: &str, text: &str) -> Result<Vec<Target>, TargetError> {
     let mut out: Vec<Target> = Vec::new();
-    for r in parse_csv(file, text, &["id", "indicator", "unit", "target", "direction", "year", "source_document", "actual_from", "manual_actual", "manual_source"])? {
+    for r in parse_csv(
+        file,
+        text,
+        &[
+            "id",
+            "indicator",
+            "unit",
+            "target",
+            "direction",
+            "year",
+            "source_document",
+            "actual_from",
+            "manual_actual",
+            "manual_source",
+        ],
+    )? {
         let direction = match r.text("direction")? {
             "at_least" => Direction::AtLeast,
             "at_most" => Direction::AtMost,
-            o => return Err(r.err("direction", format!("'{o}' is not at_least or at_most")).into()),
+            o => {
+                return Err(r
+                    .err("direction", format!("'{o}' is not at_least or at_most"))
+                    .into());
+            }
         };
         let t = Target {
             id: r.text("id")?.to_string(),
@@ -69,7 +97,9 @@ pub fn read_register(file: &str, text: &str) -> Result<Vec<Target>, TargetError>
             at: r.loc(""),
         };
         if t.manual_actual.is_some() && t.manual_source.is_empty() {
-            return Err(r.err("manual_source", "a hand-entered actual needs its source").into());
+            return Err(r
+                .err("manual_source", "a hand-entered actual needs its source")
+                .into());
         }
         if out.iter().any(|o| o.id == t.id) {
             return Err(r.err("id", "target id listed twice").into());
@@ -136,17 +166,27 @@ pub fn board(register: &[Target], actuals: &Actuals) -> Result<Vec<BoardRow>, Ta
         } else {
             match actuals.get(&(t.actual_from.clone(), t.year)) {
                 Some(c) => {
-                    let v = convert(c.value, &c.unit, &t.unit).ok_or_else(|| TargetError::Unit {
-                        at: Loc { field: "unit".into(), ..t.at.clone() },
-                        from: c.unit.clone(),
-                        to: t.unit.clone(),
-                        by: c.by.clone(),
-                    })?;
+                    let v =
+                        convert(c.value, &c.unit, &t.unit).ok_or_else(|| TargetError::Unit {
+                            at: Loc {
+                                field: "unit".into(),
+                                ..t.at.clone()
+                            },
+                            from: c.unit.clone(),
+                            to: t.unit.clone(),
+                            by: c.by.clone(),
+                        })?;
                     (Some(v), c.by.clone())
                 }
                 None => match t.manual_actual {
-                    Some(v) => (Some(v), format!("by hand (no module data): {}", t.manual_source)),
-                    None => (None, format!("missing: {} gave no value for {}", t.actual_from, t.year)),
+                    Some(v) => (
+                        Some(v),
+                        format!("by hand (no module data): {}", t.manual_source),
+                    ),
+                    None => (
+                        None,
+                        format!("missing: {} gave no value for {}", t.actual_from, t.year),
+                    ),
                 },
             }
         };
@@ -155,7 +195,13 @@ pub fn board(register: &[Target], actuals: &Actuals) -> Result<Vec<BoardRow>, Ta
             Direction::AtLeast => a >= t.target,
             Direction::AtMost => a <= t.target,
         });
-        rows.push(BoardRow { target: t.clone(), actual, by, gap, met });
+        rows.push(BoardRow {
+            target: t.clone(),
+            actual,
+            by,
+            gap,
+            met,
+        });
     }
     Ok(rows)
 }

@@ -18,15 +18,28 @@ nrw,漏损率,%,9,at_most,2025,plan,metering.nrw_pct,,
 fn board_from_module_and_hand_actuals() {
     let reg = read_register("t.csv", REG).unwrap();
     let mut a = Actuals::new();
-    let c = |v: &str, u: &str, by: &str| Computed { value: d(v), unit: u.into(), by: by.into() };
+    let c = |v: &str, u: &str, by: &str| Computed {
+        value: d(v),
+        unit: u.into(),
+        by: by.into(),
+    };
     a.insert(("air.good_days".into(), 2025), c("312", "days", "air"));
     // 43 500 亩 = 4.35 万亩 → gap 4.35 − 6 = −1.65 万亩.
-    a.insert(("greening.afforestation_mu".into(), 2025), c("43500", "亩", "greening"));
+    a.insert(
+        ("greening.afforestation_mu".into(), 2025),
+        c("43500", "亩", "greening"),
+    );
     // 118 000 000 m³ = 1.18 亿m³ ≤ 1.2 → met, gap −0.02.
-    a.insert(("dual_control.total_use_m3".into(), 2025), c("118000000", "m3", "dual control"));
+    a.insert(
+        ("dual_control.total_use_m3".into(), 2025),
+        c("118000000", "m3", "dual control"),
+    );
     let b = board(&reg, &a).unwrap();
     assert_eq!((b[0].gap, b[0].met), (Some(d("2")), Some(true)));
-    assert_eq!((b[1].actual, b[1].gap, b[1].met), (Some(d("4.35")), Some(d("-1.65")), Some(false)));
+    assert_eq!(
+        (b[1].actual, b[1].gap, b[1].met),
+        (Some(d("4.35")), Some(d("-1.65")), Some(false))
+    );
     assert_eq!((b[2].actual, b[2].met), (Some(d("1.18")), Some(true)));
     assert_eq!(b[2].gap, Some(d("-0.02")));
     // Hand-entered: 4 of 5 green mines.
@@ -40,11 +53,24 @@ fn board_from_module_and_hand_actuals() {
 fn unit_mismatch_and_bad_rows_are_named() {
     let reg = read_register("t.csv", REG).unwrap();
     let mut a = Actuals::new();
-    a.insert(("air.good_days".into(), 2025), Computed { value: d("85"), unit: "%".into(), by: "air".into() });
+    a.insert(
+        ("air.good_days".into(), 2025),
+        Computed {
+            value: d("85"),
+            unit: "%".into(),
+            by: "air".into(),
+        },
+    );
     let e = board(&reg, &a).unwrap_err();
-    assert!(matches!(&e, TargetError::Unit { at, .. } if at.line == 2 && at.field == "unit"), "{e}");
+    assert!(
+        matches!(&e, TargetError::Unit { at, .. } if at.line == 2 && at.field == "unit"),
+        "{e}"
+    );
     let e = read_register("t.csv", "id,indicator,unit,target,direction,year,source_document,actual_from,manual_actual,manual_source\nx,x,x,1,up,2025,x,manual,,\n").unwrap_err();
-    assert!(e.to_string().starts_with("t.csv:2: field 'direction'"), "{e}");
+    assert!(
+        e.to_string().starts_with("t.csv:2: field 'direction'"),
+        "{e}"
+    );
     let e = read_register("t.csv", "id,indicator,unit,target,direction,year,source_document,actual_from,manual_actual,manual_source\nx,x,x,1,at_least,2025,x,manual,3,\n").unwrap_err();
     assert!(e.to_string().contains("manual_source"), "{e}");
 }
