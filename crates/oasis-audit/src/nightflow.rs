@@ -129,7 +129,7 @@ pub fn compute(
             continue;
         };
         let samples: Vec<FlowSample> =
-            net.into_iter().filter(|(t, _)| *t > from_s && *t <= to_s).map(|(t_s, flow_m3h)| FlowSample { t_s, flow_m3h }).collect();
+            net.into_iter().filter(|(t, _)| *t > from_s && *t < to_s).map(|(t_s, flow_m3h)| FlowSample { t_s, flow_m3h }).collect();
         let settings = NightFlowSettings {
             window_start_min: args.window_start_min,
             window_end_min: args.window_end_min,

@@ -240,7 +240,7 @@ pub fn chart_svg(results: &[DistrictNight]) -> String {
             r.district.id
         );
     }
-    let _ = writeln!(s, "<text x=\"{}\" y=\"{}\" fill=\"#d62728\">● alert   ○ incomplete day</text>", W - R + 10.0, H - B + 18.0);
+    let _ = writeln!(s, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#d62728\">● alert   ○ incomplete day</text>", W - R, H - 8.0);
     s.push_str("</svg>\n");
     s
 }
