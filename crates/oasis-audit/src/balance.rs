@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use oasis_metering::balance::{ApparentLossRates, BalanceInputs, Infrastructure, WaterBalance};
 use oasis_metering::time::{format_local_time, parse_local_time};
-use oasis_metering::{Cjj92Inputs, Meter, MeterReadings, Reading, SeriesKind, interval_volume, register_usage, replacement_chain};
+use oasis_metering::{Cjj92Inputs, Meter, MeterReadings, Reading, Replacements, SeriesKind, interval_volume, register_usage};
 use oasis_store::{DistrictMeter, MeterRole, Store, StoredDistrict, from_micro};
 
 use crate::{AuditError, Register, Selection};
@@ -81,6 +81,7 @@ pub struct DistrictBalance {
 pub fn compute(store: &Store, select: &Selection, args: &BalanceSettings, from_s: i64, to_s: i64) -> Result<Vec<DistrictBalance>, AuditError> {
     let register = Register::load(store)?;
     let meters = register.meters();
+    let replacements = Replacements::new(&meters);
     let districts = select.pick(store)?;
     let members = store.district_meters()?;
     let by_district: BTreeMap<&str, Vec<&DistrictMeter>> = members.iter().fold(BTreeMap::new(), |mut m, dm| {
@@ -152,7 +153,7 @@ pub fn compute(store: &Store, select: &Selection, args: &BalanceSettings, from_s
             notes.push("no inlet meter: the system input is not measured".into());
         }
         let customer_ids: Vec<&str> = mine.iter().filter(|m| m.role == MeterRole::Customer).map(|m| m.meter_id.as_str()).collect();
-        let billing = customers_usage(&register, &meters, &customer_ids, &customers, from_s, to_s);
+        let billing = customers_usage(&register, &replacements, &customer_ids, &customers, from_s, to_s);
         let (billed, n_customers, n_incomplete, left_out) =
             (billing.volume_m3, billing.customers, billing.incomplete, billing.left_out);
         if args.trace_customers {
@@ -239,7 +240,7 @@ pub(crate) struct Billing {
 /// register; a chain that cannot be read (a decrease, a broken chain) is left out and named.
 pub(crate) fn customers_usage(
     register: &Register,
-    meters: &[Meter],
+    replacements: &Replacements,
     ids: &[&str],
     customers: &CustomerReadings,
     from_s: i64,
@@ -247,10 +248,10 @@ pub(crate) fn customers_usage(
 ) -> Billing {
     let mut b = Billing { volume_m3: 0.0, customers: 0, incomplete: 0, left_out: Vec::new(), lines: Vec::new() };
     for &id in ids {
-        if meters.iter().any(|m| m.replaces.as_deref() == Some(id)) {
+        if replacements.is_replaced(id) {
             continue; // an older register: counted with the meter that replaced it
         }
-        let Some(chain) = replacement_chain(meters, id) else {
+        let Some(chain) = replacements.chain(id) else {
             b.left_out.push(format!("{id} (broken replacement chain)"));
             continue;
         };

@@ -95,8 +95,10 @@ pub fn compute(
         Some(net) => twin_day(net, &register, &districts)?,
         None => HashMap::new(),
     };
+    let meters = register.meters();
+    let replacements = oasis_metering::Replacements::new(&meters);
     let billing_days = match (args.lnu_from_billing, network) {
-        (true, Some(_)) => Some((crate::balance::CustomerReadings::load(store, from_s, to_s)?, register.meters())),
+        (true, Some(_)) => Some(crate::balance::CustomerReadings::load(store, from_s, to_s)?),
         _ => None,
     };
     let mut results = Vec::new();
@@ -164,7 +166,7 @@ pub fn compute(
         };
         if args.lnu_from_billing {
             match (&billing_days, twin.get(&d.id)) {
-                (Some((customers, meters)), Some(t)) => {
+                (Some(customers), Some(t)) => {
                     let ids: Vec<&str> = members
                         .iter()
                         .filter(|m| m.district == d.id && m.role == MeterRole::Customer)
@@ -173,7 +175,7 @@ pub fn compute(
                     let mut incomplete = 0;
                     for day in &mut days {
                         let (Some(h), Some(start)) = (day.mnf_hour, day_start(day.date, store.utc_offset_s())) else { continue };
-                        let billed = crate::balance::customers_usage(&register, meters, &ids, customers, start, start + 86_400);
+                        let billed = crate::balance::customers_usage(&register, &replacements, &ids, customers, start, start + 86_400);
                         incomplete += billed.incomplete;
                         let drawn_m3 = billed.volume_m3 / (1.0 - args.under_registration_pct / 100.0);
                         let lnu = drawn_m3 / 24.0 * t.demand_shape[h as usize] + day.lnu_m3h;
