@@ -10,7 +10,8 @@
 #   CHECKS=1        also ingest the CSV with the quality checks, into a third store
 #   KEEP=1          keep WORK afterwards (default: deleted)
 #   PYTHON=python3  with duckdb installed (pip install duckdb)
-# Prints one markdown table at the end; the steps' output goes to WORK/logs.
+# Prints one markdown table at the end; the steps' output goes to WORK/logs. On a shared machine
+# the wall times depend on the other load: the CPU column (user + sys) is the steadier figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 METERS=${1:-100000}
@@ -34,7 +35,7 @@ TO=$(date -u -d "2026-03-01 + $LAST days" +%F)
 rm -rf "$WORK"
 mkdir -p "$WORK/logs"
 CITY=$WORK/city STORE=$WORK/store STORE_PQ=$WORK/store-pq STORE_CK=$WORK/store-checks EXPORT=$WORK/export
-declare -A WALL RSS
+declare -A WALL RSS CPU
 secs() { # h:mm:ss or m:ss.ss → seconds
   awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }' <<<"$1"
 }
@@ -46,8 +47,9 @@ step() { # step NAME CMD...: runs CMD under /usr/bin/time -v, output in WORK/log
     [[ ${ALLOW_FAIL:-0} == 1 ]] || exit 1
   fi
   WALL[$name]=$(secs "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$WORK/logs/$name.time")")
+  CPU[$name]=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$WORK/logs/$name.time")
   RSS[$name]=$(awk '/Maximum resident set size/ { printf "%.0f", $NF / 1024 }' "$WORK/logs/$name.time")
-  echo "[$(date -u +%T)] $name: ${WALL[$name]} s, ${RSS[$name]} MiB" >&2
+  echo "[$(date -u +%T)] $name: ${WALL[$name]} s wall, ${CPU[$name]} s CPU, ${RSS[$name]} MiB" >&2
 }
 size() { du -sB1 "$1" | awk '{ if ($1 >= 2^30) printf "%.2f GiB", $1 / 2^30; else printf "%.1f MiB", $1 / 2^20 }'; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.2f M readings/s", n / s / 1e6 }'; }
@@ -86,7 +88,7 @@ cmp_line() { grep '^compare_' "$WORK/logs/$1.log" | sed 's/^compare_[a-z]*: //';
 
 CHECKS_ROW=
 if [[ ${CHECKS:-0} == 1 ]]; then
-  CHECKS_ROW="| meters ingest CSV (with checks) | ${WALL[ingest_csv_checks]} | ${RSS[ingest_csv_checks]} | $(rate "$READINGS" "${WALL[ingest_csv_checks]}") |
+  CHECKS_ROW="| meters ingest CSV (with checks) | ${WALL[ingest_csv_checks]} | ${CPU[ingest_csv_checks]} | ${RSS[ingest_csv_checks]} | $(rate "$READINGS" "${WALL[ingest_csv_checks]}") (wall), $(rate "$READINGS" "${CPU[ingest_csv_checks]}") per CPU-second |
 "
 fi
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo "?")
@@ -95,17 +97,17 @@ cat <<EOF
 ### Metering benchmark: $METERS meters × $DAYS days ($READINGS readings), $DISTRICTS districts
 $(date -u '+%F %H:%M UTC'), $(nproc) vCPU, $(free -g | awk '/Mem:/ { print $2 }') GiB RAM, commit $commit, balance $FROM → $TO (local, --to included)
 
-| step | wall (s) | peak RSS (MiB) | notes |
-|---|---:|---:|---|
-| citysim --bulk (readings.csv) | ${WALL[generate]} | ${RSS[generate]} | readings.csv $CSV_SIZE |
-| meters register | ${WALL[register]} | ${RSS[register]} | |
-| meters ingest CSV --no-checks | ${WALL[ingest_csv]} | ${RSS[ingest_csv]} | $(rate "$READINGS" "${WALL[ingest_csv]}") |
-${CHECKS_ROW}| districts build | ${WALL[districts]} | ${RSS[districts]} | store $STORE_SIZE: readings/ $STORE_READINGS, registry.sqlite $STORE_REGISTRY |
-| **balance, all districts** | **${WALL[balance]}** | **${RSS[balance]}** | $FROM → $TO |
-| meters export --format parquet | ${WALL[export]} | ${RSS[export]} | export $EXPORT_SIZE |
-| meters ingest Parquet --no-checks | ${WALL[ingest_parquet]} | ${RSS[ingest_parquet]} | $(rate "$READINGS" "${WALL[ingest_parquet]}"); store $STORE_PQ_SIZE |
-| DuckDB $(val duckdb_export duckdb_version), export: billed / system input | $(val duckdb_export duckdb_export_billed_s) / $(val duckdb_export duckdb_export_siv_s) | ${RSS[duckdb_export]} | process wall ${WALL[duckdb_export]} s; $(cmp_line duckdb_export) |
-| DuckDB, store files: billed / system input | $(val duckdb_store duckdb_store_billed_s) / $(val duckdb_store duckdb_store_siv_s) | ${RSS[duckdb_store]} | process wall ${WALL[duckdb_store]} s, key map $(val duckdb_store duckdb_store_keymap_s) s; $(cmp_line duckdb_store) |
+| step | wall (s) | CPU user+sys (s) | peak RSS (MiB) | notes |
+|---|---:|---:|---:|---|
+| citysim --bulk (readings.csv) | ${WALL[generate]} | ${CPU[generate]} | ${RSS[generate]} | readings.csv $CSV_SIZE |
+| meters register | ${WALL[register]} | ${CPU[register]} | ${RSS[register]} | |
+| meters ingest CSV --no-checks | ${WALL[ingest_csv]} | ${CPU[ingest_csv]} | ${RSS[ingest_csv]} | $(rate "$READINGS" "${WALL[ingest_csv]}") (wall), $(rate "$READINGS" "${CPU[ingest_csv]}") per CPU-second |
+${CHECKS_ROW}| districts build | ${WALL[districts]} | ${CPU[districts]} | ${RSS[districts]} | store $STORE_SIZE: readings/ $STORE_READINGS, registry.sqlite $STORE_REGISTRY |
+| **balance, all districts** | **${WALL[balance]}** | **${CPU[balance]}** | **${RSS[balance]}** | $FROM → $TO |
+| meters export --format parquet | ${WALL[export]} | ${CPU[export]} | ${RSS[export]} | export $EXPORT_SIZE |
+| meters ingest Parquet --no-checks | ${WALL[ingest_parquet]} | ${CPU[ingest_parquet]} | ${RSS[ingest_parquet]} | $(rate "$READINGS" "${WALL[ingest_parquet]}") (wall), $(rate "$READINGS" "${CPU[ingest_parquet]}") per CPU-second; store $STORE_PQ_SIZE |
+| DuckDB $(val duckdb_export duckdb_version), export: billed / system input | $(val duckdb_export duckdb_export_billed_s) / $(val duckdb_export duckdb_export_siv_s) | ${CPU[duckdb_export]} (process) | ${RSS[duckdb_export]} | process wall ${WALL[duckdb_export]} s; $(cmp_line duckdb_export) |
+| DuckDB, store files: billed / system input | $(val duckdb_store duckdb_store_billed_s) / $(val duckdb_store duckdb_store_siv_s) | ${CPU[duckdb_store]} (process) | ${RSS[duckdb_store]} | process wall ${WALL[duckdb_store]} s, key map $(val duckdb_store duckdb_store_keymap_s) s; $(cmp_line duckdb_store) |
 
 Totals: oasis billed $(val duckdb_export oasis_billed_total_m3) m³, DuckDB $(val duckdb_export duckdb_export_billed_total_m3) m³ (export) / $(val duckdb_store duckdb_store_billed_total_m3) m³ (store); system input oasis $(val duckdb_export oasis_siv_total_m3) m³, DuckDB $(val duckdb_export duckdb_export_siv_total_m3) / $(val duckdb_store duckdb_store_siv_total_m3) m³.
 EOF
