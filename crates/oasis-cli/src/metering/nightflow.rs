@@ -7,23 +7,14 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
-use oasis_audit::Selection;
 use oasis_audit::nightflow::{DistrictNight, NightSettings, compute};
 
 #[derive(clap::Args)]
 pub struct NightflowArgs {
     #[command(flatten)]
     pub db: super::DbArgs,
-    /// First day (YYYY-MM-DD) or month (YYYY-MM), local time.
-    #[arg(long)]
-    pub from: String,
-    /// Last day, included.
-    #[arg(long)]
-    pub to: Option<String>,
-    #[arg(long)]
-    pub level: Option<u8>,
-    #[arg(long)]
-    pub district: Vec<String>,
+    #[command(flatten)]
+    pub span: super::SpanArgs,
     /// Night window, local time.
     #[arg(long, default_value = "02:00-04:00")]
     pub window: String,
@@ -77,7 +68,7 @@ fn parse_window(s: &str) -> anyhow::Result<(u32, u32)> {
 
 pub fn run(args: NightflowArgs) -> anyhow::Result<()> {
     let store = args.db.open()?;
-    let (from_s, to_s) = oasis_audit::balance::period(&store, &args.from, args.to.as_deref())?;
+    let (from_s, to_s, select) = args.span.resolve(&store)?;
     let (window_start_min, window_end_min) = parse_window(&args.window)?;
     let settings = NightSettings {
         window_start_min,
@@ -92,7 +83,6 @@ pub fn run(args: NightflowArgs) -> anyhow::Result<()> {
         under_registration_pct: args.under_registration_pct,
     };
     let network = args.network.as_deref().map(super::districts::read_network).transpose()?;
-    let select = Selection { level: args.level, districts: args.district.clone() };
     let results = compute(&store, &select, &settings, from_s, to_s, network.as_ref())?;
     let mut out = String::new();
     for r in &results {
