@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use oasis_metering::balance::{ApparentLossRates, BalanceInputs, Infrastructure, WaterBalance};
 use oasis_metering::time::{format_local_time, parse_local_time};
-use oasis_metering::{Cjj92Inputs, Meter, MeterReadings, Reading, SeriesKind, interval_volume, register_usage, replacement_chain};
+use oasis_metering::{Cjj92Inputs, Meter, MeterReadings, Reading, Replacements, SeriesKind, interval_volume, register_usage};
 use oasis_store::{DistrictMeter, MeterRole, Store, StoredDistrict, from_micro};
 
 use crate::{AuditError, Register, Selection};
@@ -81,6 +81,7 @@ pub struct DistrictBalance {
 pub fn compute(store: &Store, select: &Selection, args: &BalanceSettings, from_s: i64, to_s: i64) -> Result<Vec<DistrictBalance>, AuditError> {
     let register = Register::load(store)?;
     let meters = register.meters();
+    let replacements = Replacements::new(&meters);
     let districts = select.pick(store)?;
     let members = store.district_meters()?;
     let by_district: BTreeMap<&str, Vec<&DistrictMeter>> = members.iter().fold(BTreeMap::new(), |mut m, dm| {
@@ -151,31 +152,12 @@ pub fn compute(store: &Store, select: &Selection, args: &BalanceSettings, from_s
             complete = false;
             notes.push("no inlet meter: the system input is not measured".into());
         }
-        // Customers: one usage per replacement chain, counted at its newest register.
-        let (mut billed, mut n_customers, mut n_incomplete, mut left_out) = (0.0, 0, 0, Vec::new());
-        for dm in mine.iter().filter(|m| m.role == MeterRole::Customer) {
-            if meters.iter().any(|m| m.replaces.as_deref() == Some(dm.meter_id.as_str())) {
-                continue; // an older register: counted with the meter that replaced it
-            }
-            let Some(chain) = replacement_chain(&meters, &dm.meter_id) else {
-                left_out.push(format!("{} (broken replacement chain)", dm.meter_id));
-                continue;
-            };
-            let readings: Vec<Vec<Reading>> = chain.iter().map(|m| key_of(&m.id).map(|k| customers.of(k)).unwrap_or_default()).collect();
-            let parts: Vec<MeterReadings> = chain.iter().zip(&readings).map(|(m, r)| MeterReadings { meter: m, readings: r }).collect();
-            n_customers += 1;
-            match usage(&parts, from_s, to_s) {
-                Ok((v, done)) => {
-                    billed += v;
-                    if !done {
-                        n_incomplete += 1;
-                    }
-                    if args.trace_customers {
-                        trace.push(format!("customer {} {:.3} m³{}", dm.meter_id, v, if done { "" } else { " (incomplete)" }));
-                    }
-                }
-                Err(e) => left_out.push(format!("{}: {e}", dm.meter_id)),
-            }
+        let customer_ids: Vec<&str> = mine.iter().filter(|m| m.role == MeterRole::Customer).map(|m| m.meter_id.as_str()).collect();
+        let billing = customers_usage(&register, &replacements, &customer_ids, &customers, from_s, to_s);
+        let (billed, n_customers, n_incomplete, left_out) =
+            (billing.volume_m3, billing.customers, billing.incomplete, billing.left_out);
+        if args.trace_customers {
+            trace.extend(billing.lines);
         }
         if n_incomplete > 0 {
             notes.push(format!("{n_incomplete} customer meters do not cover the whole period (their covered part is counted)"));
@@ -243,6 +225,50 @@ pub fn compute(store: &Store, select: &Selection, args: &BalanceSettings, from_s
         });
     }
     Ok(results)
+}
+
+/// What a district's customer meters used over a span.
+pub(crate) struct Billing {
+    pub volume_m3: f64,
+    pub customers: usize,
+    pub incomplete: usize,
+    pub left_out: Vec<String>,
+    pub lines: Vec<String>,
+}
+
+/// Customers' use over `[from_s, to_s)`: one usage per replacement chain, counted at its newest
+/// register; a chain that cannot be read (a decrease, a broken chain) is left out and named.
+pub(crate) fn customers_usage(
+    register: &Register,
+    replacements: &Replacements,
+    ids: &[&str],
+    customers: &CustomerReadings,
+    from_s: i64,
+    to_s: i64,
+) -> Billing {
+    let mut b = Billing { volume_m3: 0.0, customers: 0, incomplete: 0, left_out: Vec::new(), lines: Vec::new() };
+    for &id in ids {
+        if replacements.is_replaced(id) {
+            continue; // an older register: counted with the meter that replaced it
+        }
+        let Some(chain) = replacements.chain(id) else {
+            b.left_out.push(format!("{id} (broken replacement chain)"));
+            continue;
+        };
+        let readings: Vec<Vec<Reading>> =
+            chain.iter().map(|m| register.find(&m.id).map(|e| customers.of(e.key)).unwrap_or_default()).collect();
+        let parts: Vec<MeterReadings> = chain.iter().zip(&readings).map(|(m, r)| MeterReadings { meter: m, readings: r }).collect();
+        b.customers += 1;
+        match usage(&parts, from_s, to_s) {
+            Ok((v, done)) => {
+                b.volume_m3 += v;
+                b.incomplete += usize::from(!done);
+                b.lines.push(format!("customer {id} {v:.3} m³{}", if done { "" } else { " (incomplete)" }));
+            }
+            Err(e) => b.left_out.push(format!("{id}: {e}")),
+        }
+    }
+    b
 }
 
 /// A register chain's usage, or an interval series' volume (a customer read as volumes).
@@ -326,7 +352,7 @@ impl CustomerReadings {
         Ok(CustomerReadings { by_key })
     }
 
-    fn of(&self, key: u32) -> Vec<Reading> {
+    pub(crate) fn of(&self, key: u32) -> Vec<Reading> {
         self.by_key.get(&key).cloned().unwrap_or_default()
     }
 }

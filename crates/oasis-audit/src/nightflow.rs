@@ -23,6 +23,11 @@ pub struct NightSettings {
     pub baseline_days: usize,
     pub alert_rise_m3h: f64,
     pub alert_rise_pct: f64,
+    /// Legitimate night use from the customers' billed use of each day, shaped by the twin's
+    /// diurnal demand at the MNF hour (needs the network); added to the per-connection figure.
+    pub lnu_from_billing: bool,
+    /// Customer meters' under-registration, %: billed use / (1 − p) is what customers drew.
+    pub under_registration_pct: f64,
 }
 
 impl Default for NightSettings {
@@ -37,6 +42,8 @@ impl Default for NightSettings {
             baseline_days: d.baseline_days,
             alert_rise_m3h: d.alert_rise_m3h,
             alert_rise_pct: d.alert_rise_pct,
+            lnu_from_billing: false,
+            under_registration_pct: 0.0,
         }
     }
 }
@@ -84,9 +91,15 @@ pub fn compute(
         .filter_map(|m| register.find(&m.meter_id).map(|e| e.key))
         .collect();
     let raw = store.readings(&keys, from_s - 3600, to_s)?;
-    let pressures = match network {
-        Some(net) => zone_pressures(net, &register, &districts)?,
+    let twin = match network {
+        Some(net) => twin_day(net, &register, &districts)?,
         None => HashMap::new(),
+    };
+    let meters = register.meters();
+    let replacements = oasis_metering::Replacements::new(&meters);
+    let billing_days = match (args.lnu_from_billing, network) {
+        (true, Some(_)) => Some(crate::balance::CustomerReadings::load(store, from_s, to_s)?),
+        _ => None,
     };
     let mut results = Vec::new();
     for d in districts {
@@ -118,7 +131,7 @@ pub fn compute(
             continue;
         };
         let samples: Vec<FlowSample> =
-            net.into_iter().filter(|(t, _)| *t > from_s && *t <= to_s).map(|(t_s, flow_m3h)| FlowSample { t_s, flow_m3h }).collect();
+            net.into_iter().filter(|(t, _)| *t > from_s && *t < to_s).map(|(t_s, flow_m3h)| FlowSample { t_s, flow_m3h }).collect();
         let settings = NightFlowSettings {
             window_start_min: args.window_start_min,
             window_end_min: args.window_end_min,
@@ -133,7 +146,7 @@ pub fn compute(
         // First pass finds each day's MNF hour; the NDF is then taken at that hour.
         let err = |source| AuditError::NightFlow { district: d.id.clone(), source };
         let first = night_flow(&samples, &|_| None, &settings).map_err(err)?;
-        let days = match pressures.get(&d.id) {
+        let mut days = match twin.get(&d.id).map(|t| &t.pressure_m) {
             Some(hourly) => {
                 let by_day: HashMap<NaiveDate, f64> = first
                     .iter()
@@ -151,9 +164,96 @@ pub fn compute(
                 first
             }
         };
+        if args.lnu_from_billing {
+            match (&billing_days, twin.get(&d.id)) {
+                (Some(customers), Some(t)) => {
+                    let ids: Vec<&str> = members
+                        .iter()
+                        .filter(|m| m.district == d.id && m.role == MeterRole::Customer)
+                        .map(|m| m.meter_id.as_str())
+                        .collect();
+                    let mut incomplete = 0;
+                    for day in &mut days {
+                        let (Some(h), Some(start)) = (day.mnf_hour, day_start(day.date, store.utc_offset_s())) else { continue };
+                        let billed = crate::balance::customers_usage(&register, &replacements, &ids, customers, start, start + 86_400);
+                        incomplete += billed.incomplete;
+                        let drawn_m3 = billed.volume_m3 / (1.0 - args.under_registration_pct / 100.0);
+                        let lnu = drawn_m3 / 24.0 * t.demand_shape[h as usize] + day.lnu_m3h;
+                        set_lnu(day, lnu);
+                    }
+                    if incomplete > 0 {
+                        notes.push(format!("{incomplete} customer-days of billed use incomplete: the LNU of those days is low"));
+                    }
+                }
+                _ => notes.push("night use from billing needs the network and the district in it: per-connection figure only".into()),
+            }
+        }
         results.push(DistrictNight { district: d, days, notes });
     }
     Ok(results)
+}
+
+fn day_start(date: NaiveDate, utc_offset_s: i32) -> Option<i64> {
+    Some(date.and_hms_opt(0, 0, 0)?.and_utc().timestamp() - utc_offset_s as i64)
+}
+
+/// A day's night use replaced: night leakage and the daily estimate follow it.
+fn set_lnu(day: &mut NightFlowDay, lnu_m3h: f64) {
+    day.lnu_m3h = lnu_m3h;
+    day.night_leakage_m3h = day.mnf_m3h.map(|m| m - lnu_m3h);
+    day.daily_leakage_m3 = day.night_leakage_m3h.map(|nl| nl * day.ndf_h);
+}
+
+/// What the twin says of a district's day: its average zone pressure per hour (m), and the shape
+/// of its consumers' demand per hour (mean 1) from base demands × patterns, emitters left out.
+pub struct TwinDay {
+    pub pressure_m: [f64; 24],
+    pub demand_shape: [f64; 24],
+}
+
+fn twin_day(net: &Network, register: &Register, districts: &[StoredDistrict]) -> Result<HashMap<String, TwinDay>, AuditError> {
+    let pressures = zone_pressures(net, register, districts)?;
+    let tree = crate::districts::tree_for(net, register)?;
+    let mut out = HashMap::new();
+    for (id, pressure_m) in pressures {
+        let Some(i) = tree.index_of(&id) else { continue };
+        let Some(demand_shape) = demand_shape(net, &tree.districts[i].junctions) else { continue };
+        out.insert(id, TwinDay { pressure_m, demand_shape });
+    }
+    Ok(out)
+}
+
+/// Hourly consumer demand of these junctions over the first day, divided by its daily mean.
+fn demand_shape(net: &Network, junctions: &[usize]) -> Option<[f64; 24]> {
+    let step = net.times.pattern_step_s.max(1);
+    let default = net.options.pattern.clone().unwrap_or_else(|| "1".into());
+    let factor = |pattern: &Option<String>, t: i64| -> f64 {
+        let id = pattern.as_ref().unwrap_or(&default);
+        match net.patterns.iter().find(|p| &p.id == id) {
+            Some(p) if !p.factors.is_empty() => {
+                let k = ((t + net.times.pattern_start_s) / step) as usize % p.factors.len();
+                p.factors[k]
+            }
+            _ => 1.0,
+        }
+    };
+    let mut hourly = [0.0; 24];
+    for (h, slot) in hourly.iter_mut().enumerate() {
+        let mut t = h as i64 * 3600;
+        let mut n = 0.0;
+        while t < (h as i64 + 1) * 3600 {
+            for &j in junctions {
+                if let oasis_network::NodeKind::Junction(jn) = &net.nodes[j].kind {
+                    *slot += jn.demands.iter().map(|d| d.base.max(0.0) * factor(&d.pattern, t)).sum::<f64>();
+                }
+            }
+            n += 1.0;
+            t += step.min(3600);
+        }
+        *slot /= n;
+    }
+    let mean = hourly.iter().sum::<f64>() / 24.0;
+    (mean > 0.0).then(|| hourly.map(|v| v / mean))
 }
 
 /// Each district's average zone pressure (m) per hour of the network's first simulated day.

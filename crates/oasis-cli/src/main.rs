@@ -2,6 +2,9 @@
 //! domain crates and reports their typed errors for people.
 
 mod air;
+mod carbon;
+mod ecology;
+mod soil;
 mod columns;
 mod metering;
 mod leaks;
@@ -59,6 +62,17 @@ enum Command {
     /// Leaks and bursts: detect in SCADA data, simulate benchmark data sets, score.
     #[command(subcommand)]
     Leaks(leaks::LeaksCommand),
+    /// Carbon ledger: enterprise totals, city inventory and intensity, scenarios, forest sinks, 碳汇代偿 cases.
+    #[command(subcommand)]
+    Carbon(carbon::CarbonCommand),
+    /// Greening ledger: projects, totals against targets, survival, GeoJSON.
+    #[command(subcommand)]
+    Greening(ecology::GreeningCommand),
+    /// The city's targets board: each target against the actual from the module that owns it.
+    Targets(ecology::TargetsArgs),
+    /// Soil screening (GB 15618-2018, GB 36600-2018) and the 交办整改 case register.
+    #[command(subcommand)]
+    Soil(soil::SoilCommand),
     /// Web server and dashboard: the API and pages (no argument: the demonstration city).
     Serve(serve::ServeArgs),
     /// Users of `oasis serve` (viewer, operator, admin).
@@ -84,6 +98,10 @@ fn main() -> std::process::ExitCode {
         Command::Citysim(args) => metering::citysim(args),
         Command::Nightflow(args) => metering::nightflow(args),
         Command::Leaks(cmd) => leaks::run(cmd),
+        Command::Carbon(cmd) => carbon::run(cmd),
+        Command::Greening(cmd) => ecology::greening(cmd),
+        Command::Targets(args) => ecology::targets(args),
+        Command::Soil(cmd) => soil::run(cmd),
         Command::Serve(args) => serve::serve(args),
         Command::Users(cmd) => serve::users(cmd),
     };

@@ -68,8 +68,13 @@ fn balance_and_night_flow_recover_the_injected_leakage() {
     // Night flow in the DMAs (level 2): the minimum night flow is the truth's (see the tolerances below).
     let nf = city.join("nightflow.csv");
     let svg = city.join("mnf.svg");
-    oasis(&["nightflow", "--db", d, "--from", from, "--to", to, "--level", "2", "--resolution-min", "60", "--network", &format!("{c}/network.inp"), "--csv", nf.to_str().unwrap(), "--svg", svg.to_str().unwrap()]);
+    oasis(&[
+        "nightflow", "--db", d, "--from", from, "--to", to, "--level", "2", "--resolution-min", "60",
+        "--lnu-from-billing", "--under-registration-pct", "2", "--network", &format!("{c}/network.inp"),
+        "--csv", nf.to_str().unwrap(), "--svg", svg.to_str().unwrap(),
+    ]);
     let mut compared = 0;
+    let mut leak: HashMap<String, (f64, f64)> = HashMap::new();
     for n in csv_rows(&nf) {
         if n["complete"] != "true" {
             continue;
@@ -81,7 +86,16 @@ fn balance_and_night_flow_recover_the_injected_leakage() {
         let tol = if n["district"].ends_with("-upper") { 0.10 } else { 0.03 };
         assert!((mine - true_mnf).abs() < tol * true_mnf, "{} {}: MNF {mine} vs {true_mnf}", n["district"], n["date"]);
         assert_eq!(n["ndf_assumed"], "false", "the twin's pressures give the NDF");
+        let e = leak.entry(n["district"].clone()).or_default();
+        e.0 += f(&n, "daily_leakage_m3");
+        e.1 += f(t, "leakage_m3");
         compared += 1;
+    }
+    // Daily leakage = (MNF − night use) × NDF, the night use from each day's billed use shaped by
+    // the twin's diurnal demand: within 12 % of the emitters' outflow over the days, per district
+    // (measured on the 30-day sample: −7.3 % to +4.0 %).
+    for (district, (estimate, truth)) in &leak {
+        assert!((estimate - truth).abs() < 0.12 * truth, "{district}: leakage {estimate} m³ vs injected {truth} m³");
     }
     assert!(compared >= 40, "only {compared} complete district-days");
     assert!(std::fs::read_to_string(&svg).unwrap().contains("<polyline"));

@@ -206,7 +206,7 @@ pub fn water_balance(inputs: &BalanceInputs) -> Result<WaterBalance, BalanceErro
     }
     match density {
         Some(d) if d < DENSITY_THRESHOLD_PER_KM => warnings.push(format!(
-            "UARL outside the IWA validity range: {d} connections per km of mains < 20 (real losses given per km of mains)"
+            "UARL outside the IWA validity range: {d:.1} connections per km of mains < 20 (real losses given per km of mains)"
         )),
         None => warnings.push("no mains length: connection density, UARL mains term and per-km indicators unknown".into()),
         _ => {}

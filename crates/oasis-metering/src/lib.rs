@@ -29,7 +29,7 @@ pub use nightflow::{
 };
 pub use quality::{Flag, FlagKind, QualitySettings, check_series};
 pub use register::{
-    Direction, FieldError, Meter, MeterKind, RegisterProblem, SeriesKind, replacement_chain, validate_register,
+    Direction, FieldError, Meter, MeterKind, RegisterProblem, Replacements, SeriesKind, replacement_chain, validate_register,
 };
 pub use units::{Quantity, Unit, UnitError};
 pub use usage::{Coverage, MeterReadings, Usage, UsageError, interval_volume, register_usage};

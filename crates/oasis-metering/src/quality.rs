@@ -18,8 +18,12 @@ pub struct QualitySettings {
     pub expected_interval_s: Option<i64>,
     /// A step longer than this many expected intervals is a gap (1.5).
     pub gap_factor: f64,
-    /// Robust z-score above which a value (or a register increment rate) is a spike (8).
+    /// Robust z-score above which a value of a flow, volume, pressure or level series is a spike (8).
     pub spike_z: f64,
+    /// Register series: an increment whose rate is at least this many times the 90th percentile of
+    /// the meter's positive increment rates is a spike (100): an implausible increment, not a
+    /// burst of use.
+    pub register_spike_ratio: f64,
     /// Fewer values than this: no spike test (10).
     pub spike_min_samples: usize,
     /// A register or flow unchanged for at least this many readings… (48)
@@ -34,6 +38,7 @@ impl Default for QualitySettings {
             expected_interval_s: None,
             gap_factor: 1.5,
             spike_z: 8.0,
+            register_spike_ratio: 100.0,
             spike_min_samples: 10,
             stuck_readings: 48,
             stuck_min_span_s: 86_400,
@@ -49,7 +54,8 @@ pub enum FlagKind {
     Rollover,
     /// A lower register that is not a plausible rollover.
     Decrease,
-    /// A value (register: an increment rate) far from the series' median.
+    /// A value far from the series' median; for a register, an increment whose rate is far above
+    /// the meter's usual rate when in use.
     Spike,
     /// Unchanged over a long run while the meter normally moves.
     Stuck { from_s: i64, to_s: i64 },
@@ -92,6 +98,35 @@ fn robust_outliers(x: &[f64], z: f64) -> Vec<(usize, f64)> {
         return vec![];
     }
     dev.iter().enumerate().map(|(i, d)| (i, d / scale)).filter(|(_, s)| *s > z).collect()
+}
+
+/// Register spikes: increments whose rate is implausible for this meter, as `(index into rates,
+/// ratio to the 90th percentile, that percentile)`.
+///
+/// A register's increments are not a bell curve around a level: a household register stands still
+/// most hours and then moves by a shower or a washing machine, so on all increments the median and
+/// the MAD are 0 and every larger use looked like a spike. Only positive rates are looked at (a zero
+/// increment says nothing about how large a use is; decreases are flagged on their own), and only
+/// upwards (a small increment is a trickle, not an error). A rate r is a spike when
+/// `r ≥ register_spike_ratio · P90`, P90 the 90th percentile (nearest rank) of the positive rates:
+/// an upper fence on the log scale (uses differ by factors: a tap, a shower, a bath), anchored at
+/// what the meter does in its busiest tenth of hours in use, which a few errors cannot move. It
+/// needs no spread: a steady flow (every rate alike) and a register at its resolution (most
+/// positive increments one litre of a dripping tap) are judged by the same fence, and a spread
+/// estimate would have hidden physically impossible rates on meters read at irregular, short steps.
+fn register_spikes(rates: &[(i64, f64)], settings: &QualitySettings) -> Vec<(usize, f64, f64)> {
+    let used: Vec<usize> = (0..rates.len()).filter(|&i| rates[i].1 > 0.0 && rates[i].1.is_finite()).collect();
+    if used.len() < settings.spike_min_samples.max(3) || settings.register_spike_ratio.is_nan() || settings.register_spike_ratio <= 1.0 {
+        return vec![];
+    }
+    let mut sorted: Vec<f64> = used.iter().map(|&i| rates[i].1).collect();
+    sorted.sort_by(f64::total_cmp);
+    // Nearest rank: the smallest rate with at least 90 % of the rates at or below it.
+    let p90 = sorted[((0.9 * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
+    used.into_iter()
+        .filter(|&i| rates[i].1 / p90 >= settings.register_spike_ratio)
+        .map(|i| (i, rates[i].1 / p90, p90))
+        .collect()
 }
 
 /// Checks a meter's canonical readings (expected sorted by time). Returns flags sorted by time.
@@ -192,15 +227,40 @@ pub fn check_series(meter: &Meter, readings: &[Reading], settings: &QualitySetti
         }
         _ => spike_values.extend(c.iter().map(|r| (r.t_s, r.value))),
     }
-    if spike_values.len() >= settings.spike_min_samples.max(3) {
-        let x: Vec<f64> = spike_values.iter().map(|v| v.1).collect();
-        let what = if series == SeriesKind::Register { "increment rate" } else { "value" };
-        for (i, z) in robust_outliers(&x, settings.spike_z) {
+    if series == SeriesKind::Register {
+        for (i, ratio, p90) in register_spikes(&spike_values, settings) {
+            let (t_s, rate) = spike_values[i];
             flags.push(flag(
-                spike_values[i].0,
+                t_s,
                 FlagKind::Spike,
-                format!("{what} {} has robust z-score {z:.1} > {}", x[i], settings.spike_z),
+                format!(
+                    "increment rate {:.6} m³/h is {ratio:.0}× the meter's 90th-percentile rate in use ({:.6} m³/h; spike from {}×)",
+                    rate * 3600.0,
+                    p90 * 3600.0,
+                    settings.register_spike_ratio
+                ),
             ));
+        }
+    } else if spike_values.len() >= settings.spike_min_samples.max(3) {
+        // A spike is an isolated excursion: a jump away and straight back, both far beyond the
+        // series' usual step. Judging values against the whole series instead would flag every
+        // opening of a valve that is mostly closed (a PRV's flow is 0 most of the day).
+        let x: Vec<f64> = spike_values.iter().map(|v| v.1).collect();
+        let d: Vec<f64> = x.windows(2).map(|w| w[1] - w[0]).collect();
+        let big: std::collections::HashMap<usize, f64> = robust_outliers(&d, settings.spike_z).into_iter().collect();
+        for j in 1..x.len() - 1 {
+            if let (Some(z_in), Some(z_out)) = (big.get(&(j - 1)), big.get(&j))
+                && d[j - 1].signum() != d[j].signum()
+            {
+                flags.push(flag(
+                    spike_values[j].0,
+                    FlagKind::Spike,
+                    format!(
+                        "value {} jumps away and back (robust z-scores of the steps {z_in:.1} and {z_out:.1} > {})",
+                        x[j], settings.spike_z
+                    ),
+                ));
+            }
         }
     }
 

@@ -453,21 +453,47 @@ pub fn validate_register(meters: &[Meter]) -> Vec<RegisterProblem> {
 /// The replacement chain ending at meter `id`: the oldest register first, `id` last. `None` if
 /// `id` is unknown, or the chain loops or passes an unknown or duplicated id.
 pub fn replacement_chain<'m>(meters: &'m [Meter], id: &str) -> Option<Vec<&'m Meter>> {
-    let find = |id: &str| {
-        let mut it = meters.iter().filter(|m| m.id == id);
-        let first = it.next()?;
-        it.next().is_none().then_some(first)
-    };
-    let mut chain = vec![find(id)?];
-    while let Some(prev) = chain.last().and_then(|m| m.replaces.as_deref()) {
-        let p = find(prev)?;
-        if chain.len() > meters.len() || chain.iter().any(|m| m.id == p.id) {
-            return None;
+    Replacements::new(meters).chain(id)
+}
+
+/// The register's replacements indexed once, for chains of many meters (a city's customers):
+/// each look-up is a hash probe, not a scan of the register.
+pub struct Replacements<'m> {
+    /// Meter by id; `None` for an id given twice (no chain passes it).
+    by_id: std::collections::HashMap<&'m str, Option<&'m Meter>>,
+    replaced: std::collections::HashSet<&'m str>,
+}
+
+impl<'m> Replacements<'m> {
+    pub fn new(meters: &'m [Meter]) -> Replacements<'m> {
+        let mut by_id = std::collections::HashMap::with_capacity(meters.len());
+        for m in meters {
+            by_id.entry(m.id.as_str()).and_modify(|e| *e = None).or_insert(Some(m));
         }
-        chain.push(p);
+        let replaced = meters.iter().filter_map(|m| m.replaces.as_deref()).collect();
+        Replacements { by_id, replaced }
     }
-    chain.reverse();
-    Some(chain)
+
+    /// Whether another meter names this one in `replaces` (it is an older register).
+    pub fn is_replaced(&self, id: &str) -> bool {
+        self.replaced.contains(id)
+    }
+
+    /// The chain ending at `id`, oldest first; `None` if it loops or passes an unknown or
+    /// duplicated id.
+    pub fn chain(&self, id: &str) -> Option<Vec<&'m Meter>> {
+        let find = |id: &str| self.by_id.get(id).copied().flatten();
+        let mut chain = vec![find(id)?];
+        while let Some(prev) = chain.last().and_then(|m| m.replaces.as_deref()) {
+            let p = find(prev)?;
+            if chain.len() > self.by_id.len() || chain.iter().any(|m| m.id == p.id) {
+                return None;
+            }
+            chain.push(p);
+        }
+        chain.reverse();
+        Some(chain)
+    }
 }
 
 impl fmt::Display for Meter {

@@ -32,23 +32,88 @@ fn a_clean_hourly_register_has_no_flags() {
 
 #[test]
 fn gaps_rollovers_decreases_and_spikes_in_a_register() {
-    // Hourly, +1 m³ each hour, register capacity 100: from 90 it rolls over.
-    let mut r: Vec<Reading> = (0..40).map(|i| Reading { t_s: i * 3600, value: (90 + i) as f64 % 100.0 }).collect();
+    // Hourly, +0.5 m³ each hour, register capacity 100: from 95 it rolls over at hour 10.
+    let mut r: Vec<Reading> = (0..40).map(|i| Reading { t_s: i * 3600, value: (95.0 + 0.5 * i as f64) % 100.0 }).collect();
     // Gap: the reading at hour 20 is missing (step 7200 > 1.5 × 3600).
     r.retain(|x| x.t_s != 20 * 3600);
-    // A jump of +30 m³ in one hour at hour 30 (a spike in the increment rate).
+    // A jump of +60 m³ in one hour at hour 30: 121 times the steady rate (a spike).
     for x in r.iter_mut().filter(|x| x.t_s >= 30 * 3600) {
-        x.value = (x.value + 30.0) % 100.0;
+        x.value = (x.value + 60.0) % 100.0;
     }
     let flags = check_series(&meter("register", "m3", Some("100")), &r, &QualitySettings::default());
     let k = kinds(&flags);
     assert!(k.contains(&FlagKind::Gap { from_s: 19 * 3600, to_s: 21 * 3600 }), "{flags:?}");
     assert!(flags.iter().any(|f| f.kind == FlagKind::Rollover && f.t_s == 10 * 3600), "{flags:?}");
     assert!(flags.iter().any(|f| f.kind == FlagKind::Spike && f.t_s == 30 * 3600), "{flags:?}");
+    assert_eq!(flags.iter().filter(|f| f.kind == FlagKind::Spike).count(), 1, "{flags:?}");
     assert!(!k.contains(&FlagKind::Decrease));
+    // +5 m³ in an hour is 11 times the steady rate: far out on this steady meter's spread, but
+    // not the hundredfold that makes a register increment implausible.
+    let mut steady: Vec<Reading> = (0..40).map(|i| Reading { t_s: i * 3600, value: 0.5 * i as f64 }).collect();
+    for x in steady.iter_mut().filter(|x| x.t_s >= 30 * 3600) {
+        x.value += 5.0;
+    }
+    let flags = check_series(&meter("register", "m3", None), &steady, &QualitySettings::default());
+    assert!(!kinds(&flags).contains(&FlagKind::Spike), "{flags:?}");
     // Without a capacity the rollover is a decrease.
     let flags = check_series(&meter("register", "m3", None), &r, &QualitySettings::default());
     assert!(flags.iter().any(|f| f.kind == FlagKind::Decrease && f.t_s == 10 * 3600), "{flags:?}");
+}
+
+/// A household register over 60 days, hourly, in m³: most hours no use, one hour in eight a use of
+/// 5 to 400 L (a tap, a shower, a washing machine, a bath; log-uniform, whole litres), drawn from a
+/// fixed generator: the pattern of the DAIAD trial's meters.
+fn household(hours: i64) -> Vec<Reading> {
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut v = 1234.0;
+    (0..hours)
+        .map(|h| {
+            if next() < 0.125 {
+                v += (5.0 * (80.0f64).powf(next())).round() / 1000.0;
+            }
+            Reading { t_s: h * 3600, value: v }
+        })
+        .collect()
+}
+
+#[test]
+fn a_bursty_household_register_has_no_spikes_but_a_hundredfold_jump_is_one() {
+    let r = household(60 * 24);
+    let inc: Vec<f64> = r.windows(2).map(|w| w[1].value - w[0].value).collect();
+    let uses = inc.iter().filter(|d| **d > 0.0).count();
+    let largest = inc.iter().copied().fold(0.0, f64::max);
+    assert!((150..210).contains(&uses) && largest <= 0.4, "{uses} uses, largest {largest}");
+    // The rule of the value series, a robust z-score over all increments, sees spikes here: the
+    // median and the MAD are 0 (most hours), and the mean-absolute-deviation stand-in is small.
+    let scale = 1.253_314 * inc.iter().sum::<f64>() / inc.len() as f64;
+    let old_spikes = inc.iter().filter(|d| **d / scale > 8.0).count();
+    assert!(old_spikes >= 20, "{old_spikes}");
+    let flags = check_series(&meter("register", "L", None), &r, &QualitySettings::default());
+    let spikes: Vec<_> = flags.iter().filter(|f| f.kind == FlagKind::Spike).collect();
+    assert!(spikes.is_empty(), "{spikes:?}");
+    // A reading error: 40 m³ in one hour, 100 times the largest use of the 60 days.
+    let mut r = r;
+    for x in r.iter_mut().filter(|x| x.t_s >= 1000 * 3600) {
+        x.value += 40.0;
+    }
+    let flags = check_series(&meter("register", "L", None), &r, &QualitySettings::default());
+    let spikes: Vec<_> = flags.iter().filter(|f| f.kind == FlagKind::Spike).collect();
+    assert_eq!(spikes.len(), 1, "{spikes:?}");
+    assert_eq!(spikes[0].t_s, 1000 * 3600);
+    // The same 40 m³ spread over a 100-hour gap is a plausible 400 L/h: no spike.
+    let mut r: Vec<Reading> = household(60 * 24);
+    r.retain(|x| !(900 * 3600..1000 * 3600).contains(&x.t_s));
+    for x in r.iter_mut().filter(|x| x.t_s >= 1000 * 3600) {
+        x.value += 40.0;
+    }
+    let flags = check_series(&meter("register", "L", None), &r, &QualitySettings::default());
+    assert!(!kinds(&flags).contains(&FlagKind::Spike), "{flags:?}");
 }
 
 #[test]
@@ -127,4 +192,26 @@ fn unsorted_and_empty_series() {
     let r: Vec<Reading> = (0..5).map(|i| Reading { t_s: i * 600, value: 1.0 }).collect();
     let s = QualitySettings { expected_interval_s: Some(300), ..Default::default() };
     assert_eq!(check_series(&meter("flow", "m3/h", None), &r, &s).len(), 4);
+}
+
+#[test]
+fn a_valve_that_opens_for_hours_is_not_a_spike_but_a_lone_excursion_is() {
+    // A PRV's flow: closed (0) most of the day, open at 25–28 L/s for three hours each morning
+    // (12 quarter-hours), with small noise: the openings are the series' business, not spikes.
+    let r: Vec<Reading> = (0..96 * 7)
+        .map(|i| {
+            let q = i % 96;
+            let open = (24..36).contains(&q);
+            let value = if open { 25.0 + (q % 4) as f64 } else { 0.0 };
+            Reading { t_s: i * 900, value }
+        })
+        .collect();
+    let flags = check_series(&meter("flow", "L/s", None), &r, &QualitySettings::default());
+    assert!(!kinds(&flags).contains(&FlagKind::Spike), "{flags:?}");
+    // One reading of 300 L/s inside an opening, back to 26 the next quarter-hour: a spike.
+    let mut r = r;
+    r[96 * 3 + 30].value = 300.0;
+    let flags = check_series(&meter("flow", "L/s", None), &r, &QualitySettings::default());
+    let spikes: Vec<i64> = flags.iter().filter(|f| f.kind == FlagKind::Spike).map(|f| f.t_s).collect();
+    assert_eq!(spikes, vec![(96 * 3 + 30) * 900]);
 }

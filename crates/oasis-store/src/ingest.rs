@@ -74,6 +74,8 @@ pub struct IngestSession<'s> {
     lines_since: u64,
     /// Files written by this session (names are `part-<ingest>-<n>`).
     files: u64,
+    /// The store's write lock, held until the session ends.
+    _lock: std::fs::File,
 }
 
 fn now_unix() -> i64 {
@@ -81,7 +83,9 @@ fn now_unix() -> i64 {
 }
 
 impl Store {
+    /// Starts an ingest, first waiting for any other process's ingest into this store to end.
     pub fn begin_ingest(&mut self, source: &str, settings: IngestSettings) -> Result<IngestSession<'_>, StoreError> {
+        let lock = self.write_lock()?;
         self.db.execute("INSERT INTO ingests (source, started_unix) VALUES (?1, ?2)", params![source, now_unix()])?;
         let id = self.db.last_insert_rowid();
         Ok(IngestSession {
@@ -95,6 +99,7 @@ impl Store {
             committed: IngestCounts::default(),
             lines_since: 0,
             files: 0,
+            _lock: lock,
         })
     }
 }

@@ -12,7 +12,10 @@
 //! Durability: a day file is written beside the old one, synced and renamed; the SQLite
 //! transaction that points the day at the new file is the commit; the old file is deleted after.
 //! A crash (SIGKILL) at any point leaves the committed state and at most a stray file, which the
-//! next `open` deletes. Callers see domain values only — meter ids, times, canonical values — so
+//! next `open` deletes. An ingest holds an exclusive lock on `write.lock` from its start to its
+//! end (the OS drops it when the process dies): ingests into one store run one after the other,
+//! and `open` deletes stray files only when it can take that lock at once, so a command opening
+//! the store while another process ingests never deletes that ingest's files. Callers see domain values only — meter ids, times, canonical values — so
 //! PostgreSQL can stand behind the same interface later; no SQL leaves this crate.
 
 mod days;
@@ -33,6 +36,12 @@ pub use users::{StoredSession, StoredUser, UserDb, UserStore, WriteLogEntry};
 #[cfg(feature = "postgres")]
 pub use users_pg::PgUserDb;
 pub use registry::{DistrictMeter, MeterRole, StoredDistrict, StoredMeter, REGISTER_COLUMNS};
+
+/// Key of the Parquet key-value metadata that `export_parquet` writes: the values are in canonical
+/// units already (a reader must not apply a meter's unit or multiplier to them).
+pub const CANONICAL_VALUES_KEY: &str = "oasis.values";
+/// Its value.
+pub const CANONICAL_VALUES: &str = "canonical (m3, m3/h, m)";
 
 /// Canonical values are kept as integers of millionths (exact equality for duplicates).
 pub const MICRO: f64 = 1e6;
@@ -111,8 +120,27 @@ impl Store {
         day as i64 * 86_400 - self.utc_offset_s as i64
     }
 
-    /// Deletes reading files that no committed partition names (a killed write's leftovers).
+    /// The store's write lock, held exclusively: waits while another process ingests.
+    pub(crate) fn write_lock(&self) -> Result<std::fs::File, StoreError> {
+        let file = self.open_lock_file()?;
+        file.lock().map_err(|e| StoreError::io(&self.dir.join(WRITE_LOCK), e))?;
+        Ok(file)
+    }
+
+    fn open_lock_file(&self) -> Result<std::fs::File, StoreError> {
+        let path = self.dir.join(WRITE_LOCK);
+        std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| StoreError::io(&path, e))
+    }
+
+    /// Deletes reading files that no committed partition names (a killed write's leftovers), unless
+    /// another process is ingesting (its files are not committed yet): then the next open does it.
     fn sweep(&self) -> Result<(), StoreError> {
+        let lock = self.open_lock_file()?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(()),
+            Err(std::fs::TryLockError::Error(e)) => return Err(StoreError::io(&self.dir.join(WRITE_LOCK), e)),
+        }
         let live: std::collections::HashSet<PathBuf> = self
             .partitions()?
             .into_iter()
@@ -142,6 +170,9 @@ impl Store {
         Ok(())
     }
 }
+
+/// The file an ingest locks (beside `registry.sqlite`).
+const WRITE_LOCK: &str = "write.lock";
 
 /// Canonical value → stored millionths.
 pub fn to_micro(value: f64) -> Result<i64, StoreError> {

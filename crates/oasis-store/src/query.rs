@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use parquet::basic::{Compression, Encoding};
 use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
+use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
@@ -216,7 +217,9 @@ impl Store {
 
     /// Writes the readings of `from_day..=to_day` under `out/readings/day=YYYY-MM-DD/readings.parquet`
     /// with the meter's id as text and the value as a double, plus nothing else: what DuckDB,
-    /// Polars, pyarrow or Spark read with `read_parquet('out/readings/*/*.parquet')`.
+    /// Polars, pyarrow or Spark read with `read_parquet('out/readings/*/*.parquet')`. Values are
+    /// canonical (m³, m³/h, m), and the file's key-value metadata says so
+    /// ([`CANONICAL_VALUES_KEY`](crate::CANONICAL_VALUES_KEY)).
     pub fn export_parquet(&self, out: &Path, from_day: i32, to_day: i32) -> Result<ExportCounts, StoreError> {
         let ids: HashMap<u32, String> = self.meters()?.into_iter().map(|m| (m.key, m.meter_id)).collect();
         let schema = Arc::new(
@@ -231,6 +234,12 @@ impl Store {
         );
         let props = Arc::new(
             WriterProperties::builder()
+                // Says the values are canonical, so that `oasis meters ingest` reading this file
+                // back does not apply the register's unit and multiplier a second time.
+                .set_key_value_metadata(Some(vec![KeyValue::new(
+                    crate::CANONICAL_VALUES_KEY.to_string(),
+                    crate::CANONICAL_VALUES.to_string(),
+                )]))
                 .set_compression(Compression::SNAPPY)
                 .set_column_dictionary_enabled(ColumnPath::from("time"), false)
                 .set_column_encoding(ColumnPath::from("time"), Encoding::DELTA_BINARY_PACKED)

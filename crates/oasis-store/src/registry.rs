@@ -6,24 +6,9 @@ use rusqlite::params;
 
 use crate::{Store, StoreError};
 
-/// The register's columns, in the order `StoredMeter::fields` holds them (after `meter_id`).
-pub const REGISTER_COLUMNS: [&str; 15] = [
-    "meter_id",
-    "kind",
-    "link",
-    "node",
-    "district",
-    "customer",
-    "zone_level",
-    "direction",
-    "series",
-    "unit",
-    "multiplier",
-    "register_capacity",
-    "installed",
-    "removed",
-    "replaces",
-];
+/// The register's columns (docs/meter-data.md), in the order `StoredMeter::fields` holds them
+/// after `meter_id`: the metering crate's list, so the two cannot drift apart.
+pub use oasis_metering::register::COLUMNS as REGISTER_COLUMNS;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredMeter {

@@ -4,8 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use oasis_audit::Selection;
-use oasis_audit::balance::{BalanceSettings, DistrictBalance, compute, period};
+use oasis_audit::balance::{BalanceSettings, DistrictBalance, compute};
 use oasis_metering::balance::RealLossesPerDay;
 use oasis_metering::time::format_local_time;
 
@@ -13,18 +12,8 @@ use oasis_metering::time::format_local_time;
 pub struct BalanceArgs {
     #[command(flatten)]
     pub db: super::DbArgs,
-    /// First day (YYYY-MM-DD) or a whole month (YYYY-MM), local time.
-    #[arg(long)]
-    pub from: String,
-    /// Last day, included (default: the end of `--from`'s day or month).
-    #[arg(long)]
-    pub to: Option<String>,
-    /// Only districts of this level.
-    #[arg(long)]
-    pub level: Option<u8>,
-    /// Only these districts (repeatable).
-    #[arg(long)]
-    pub district: Vec<String>,
+    #[command(flatten)]
+    pub span: super::SpanArgs,
     /// Customer meters' under-registration, % (apparent loss: metered × p/(100−p)).
     #[arg(long, default_value_t = 0.0)]
     pub under_registration_pct: f64,
@@ -59,8 +48,7 @@ pub struct BalanceArgs {
 
 pub fn run(args: BalanceArgs) -> anyhow::Result<()> {
     let store = args.db.open()?;
-    let (from_s, to_s) = period(&store, &args.from, args.to.as_deref())?;
-    let select = Selection { level: args.level, districts: args.district.clone() };
+    let (from_s, to_s, select) = args.span.resolve(&store)?;
     let settings = BalanceSettings {
         under_registration_pct: args.under_registration_pct,
         unauthorised_pct: args.unauthorised_pct,

@@ -72,6 +72,9 @@ struct Context2<'a> {
     dst_flags: Vec<(u32, i64)>,
     touched: Vec<Option<(i64, i64)>>,
     file: String,
+    /// The file's values are canonical already (an `oasis meters export` Parquet file): the
+    /// register's unit and multiplier are not applied again.
+    canonical_values: bool,
 }
 
 pub fn run(args: IngestArgs) -> anyhow::Result<()> {
@@ -108,12 +111,17 @@ pub fn run(args: IngestArgs) -> anyhow::Result<()> {
         dst_flags: Vec::new(),
         touched: Vec::new(),
         file: String::new(),
+        canonical_values: false,
     };
     for path in &args.files {
         ctx.file = path.display().to_string();
         let settings = IngestSettings { flush_rows: args.flush_rows.max(1) };
         let mut session = store.begin_ingest(&ctx.file, settings)?;
         let is_parquet = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+        ctx.canonical_values = is_parquet && super::parquet_in::values_are_canonical(path)?;
+        if ctx.canonical_values {
+            eprintln!("note: {}: values in canonical units (an oasis meters export): the register's units and multipliers are not applied", ctx.file);
+        }
         let result = if is_parquet {
             read_parquet(path, &args, &mut ctx, &mut session)
         } else {
@@ -222,10 +230,16 @@ impl Context2<'_> {
                 self.dst_flags.push((key, later));
             }
         }
-        let value = meter.canonical(raw);
-        if let Err(e) = session.push(key, t_s, value, line) {
-            session.reject(line, fields[2], &e.to_string(), &text());
-            return Ok(());
+        let value = if self.canonical_values { raw } else { meter.canonical(raw) };
+        match session.push(key, t_s, value, line) {
+            Ok(()) => {}
+            // A value the store cannot keep is this line's fault…
+            Err(e @ oasis_store::StoreError::ValueRange(_)) => {
+                session.reject(line, fields[2], &e.to_string(), &text());
+                return Ok(());
+            }
+            // …a failed commit (a push can flush) is not: the ingest stops, earlier commits kept.
+            Err(e) => return Err(e.into()),
         }
         let k = key as usize;
         if self.touched.len() <= k {
@@ -362,7 +376,13 @@ fn read_csv(path: &Path, args: &IngestArgs, ctx: &mut Context2, session: &mut In
             progress.tick(lines);
             let line = rec.position().map_or(0, |p| p.line());
             if rec.len() <= meter_i.max(time_i).max(value_i) {
-                session.reject(line, "", &format!("{} fields, expected {}", rec.len(), headers.len()), &text(&rec));
+                // Named after the first of the three columns the row does not reach.
+                let missing = [(meter_i, fields[0]), (time_i, fields[1]), (value_i, fields[2])]
+                    .into_iter()
+                    .filter(|(i, _)| *i >= rec.len())
+                    .min_by_key(|(i, _)| *i)
+                    .map_or("", |(_, f)| f);
+                session.reject(line, missing, &format!("{} fields, expected {}", rec.len(), headers.len()), &text(&rec));
                 continue;
             }
             let meter = std::str::from_utf8(&rec[meter_i]).unwrap_or("").trim();

@@ -36,6 +36,31 @@ impl DbArgs {
     }
 }
 
+/// Which days and districts a balance or night flow covers.
+#[derive(clap::Args)]
+pub struct SpanArgs {
+    /// First day (YYYY-MM-DD) or a whole month (YYYY-MM), local time.
+    #[arg(long)]
+    pub from: String,
+    /// Last day, included (default: the end of `--from`'s day or month).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Only districts of this level.
+    #[arg(long)]
+    pub level: Option<u8>,
+    /// Only these districts (repeatable).
+    #[arg(long)]
+    pub district: Vec<String>,
+}
+
+impl SpanArgs {
+    /// The period `[from, to)` in the store's clock and the districts chosen.
+    pub fn resolve(&self, store: &Store) -> anyhow::Result<(i64, i64, oasis_audit::Selection)> {
+        let (from_s, to_s) = oasis_audit::balance::period(store, &self.from, self.to.as_deref())?;
+        Ok((from_s, to_s, oasis_audit::Selection { level: self.level, districts: self.district.clone() }))
+    }
+}
+
 #[derive(Subcommand)]
 pub enum MetersCommand {
     /// Import or update the meter register from CSV.

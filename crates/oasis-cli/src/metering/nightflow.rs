@@ -7,23 +7,14 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
-use oasis_audit::Selection;
 use oasis_audit::nightflow::{DistrictNight, NightSettings, compute};
 
 #[derive(clap::Args)]
 pub struct NightflowArgs {
     #[command(flatten)]
     pub db: super::DbArgs,
-    /// First day (YYYY-MM-DD) or month (YYYY-MM), local time.
-    #[arg(long)]
-    pub from: String,
-    /// Last day, included.
-    #[arg(long)]
-    pub to: Option<String>,
-    #[arg(long)]
-    pub level: Option<u8>,
-    #[arg(long)]
-    pub district: Vec<String>,
+    #[command(flatten)]
+    pub span: super::SpanArgs,
     /// Night window, local time.
     #[arg(long, default_value = "02:00-04:00")]
     pub window: String,
@@ -33,6 +24,13 @@ pub struct NightflowArgs {
     /// Legitimate night use per connection, L/h.
     #[arg(long, default_value_t = 0.0)]
     pub per_connection_lph: f64,
+    /// Legitimate night use from each day's billed customer use, shaped by the twin's diurnal
+    /// demand at the MNF hour (needs --network); added to --per-connection-lph.
+    #[arg(long, requires = "network")]
+    pub lnu_from_billing: bool,
+    /// Customer meters' under-registration, % (with --lnu-from-billing).
+    #[arg(long, default_value_t = 0.0)]
+    pub under_registration_pct: f64,
     /// FAVAD leakage exponent N1 for the night-day factor.
     #[arg(long, default_value_t = 1.0)]
     pub n1: f64,
@@ -70,7 +68,7 @@ fn parse_window(s: &str) -> anyhow::Result<(u32, u32)> {
 
 pub fn run(args: NightflowArgs) -> anyhow::Result<()> {
     let store = args.db.open()?;
-    let (from_s, to_s) = oasis_audit::balance::period(&store, &args.from, args.to.as_deref())?;
+    let (from_s, to_s, select) = args.span.resolve(&store)?;
     let (window_start_min, window_end_min) = parse_window(&args.window)?;
     let settings = NightSettings {
         window_start_min,
@@ -81,9 +79,10 @@ pub fn run(args: NightflowArgs) -> anyhow::Result<()> {
         baseline_days: args.baseline_days,
         alert_rise_m3h: args.alert_rise_m3h,
         alert_rise_pct: args.alert_rise_pct,
+        lnu_from_billing: args.lnu_from_billing,
+        under_registration_pct: args.under_registration_pct,
     };
     let network = args.network.as_deref().map(super::districts::read_network).transpose()?;
-    let select = Selection { level: args.level, districts: args.district.clone() };
     let results = compute(&store, &select, &settings, from_s, to_s, network.as_ref())?;
     let mut out = String::new();
     for r in &results {
@@ -231,7 +230,7 @@ pub fn chart_svg(results: &[DistrictNight]) -> String {
             r.district.id
         );
     }
-    let _ = writeln!(s, "<text x=\"{}\" y=\"{}\" fill=\"#d62728\">● alert   ○ incomplete day</text>", W - R + 10.0, H - B + 18.0);
+    let _ = writeln!(s, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#d62728\">● alert   ○ incomplete day</text>", W - R, H - 8.0);
     s.push_str("</svg>\n");
     s
 }

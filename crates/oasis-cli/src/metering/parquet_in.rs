@@ -15,6 +15,16 @@ pub enum TimeCell {
     Text(String),
 }
 
+/// Whether the file says its values are canonical already (a Parquet export of the store).
+pub fn values_are_canonical(path: &Path) -> anyhow::Result<bool> {
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let reader = SerializedFileReader::new(file).with_context(|| format!("{}: not a Parquet file", path.display()))?;
+    let kv = reader.metadata().file_metadata().key_value_metadata();
+    Ok(kv.is_some_and(|kv| {
+        kv.iter().any(|e| e.key == oasis_store::CANONICAL_VALUES_KEY && e.value.as_deref() == Some(oasis_store::CANONICAL_VALUES))
+    }))
+}
+
 pub fn for_each_row(
     path: &Path,
     cols: [&str; 3],
