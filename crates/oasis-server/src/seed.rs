@@ -19,6 +19,8 @@ const FILES: &[(&str, &str)] = &[
     ("pricing/plan-split.csv", include_str!("../../../samples/pricing/plan-split.csv")),
     ("pricing/dual-control.toml", include_str!("../../../samples/pricing/dual-control-2025.toml")),
     ("pricing/farms.csv", include_str!("../../../samples/pricing/farms.csv")),
+    ("ecology/targets.csv", include_str!("../../../samples/ecology/targets.csv")),
+    ("ecology/greening-projects.csv", include_str!("../../../samples/ecology/greening-projects.csv")),
 ];
 
 /// Days of meter readings in the demonstration city (`OASIS_DEMO_DAYS` overrides, for tests).

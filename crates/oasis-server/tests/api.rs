@@ -352,7 +352,13 @@ async fn air_water_pricing_board() {
     assert_eq!(b.json["air"]["good_days"], 3);
     assert_eq!(b.json["water"]["city"], "金昌");
     assert!(b.json["dual_control"]["total_m3"].is_string());
-    assert_eq!(b.json["greening"]["available"], false);
+    assert_eq!(b.json["greening"]["available"], true, "{}", b.json["greening"]);
+    let rows = b.json["targets"]["rows"].as_array().unwrap();
+    let use_row = rows.iter().find(|r| r["id"] == "water-use").unwrap();
+    assert_eq!(use_row["actual"], "6.6", "{use_row}");
+    assert_eq!(use_row["met"], true);
+    assert!(rows.iter().any(|r| r["id"] == "afforestation" && r["actual"].is_string()), "{rows:?}");
+    assert!(rows.iter().any(|r| r["id"] == "green-mines" && r["actual"] == "4" && r["met"] == false));
     let _ = std::fs::remove_dir_all(dir);
 }
 
