@@ -134,6 +134,11 @@ test("map: log in, run, slide time, click a node and a link, upload and run a ne
   await page.selectOption("#qty", "velocity");
   await page.mouse.wheel(0, -400);
   await shot(page, "map-velocity");
+  await page.selectOption("#qty", "quality");
+  await page.fill("#time", "20");
+  await page.dispatchEvent("#time", "input");
+  await page.waitForFunction(() => document.getElementById("time-label").textContent === "20:00" && /水龄|Water age/.test(document.getElementById("legend").textContent));
+  await shot(page, "map-water-age");
   // Upload a network: it is stored, run, and shown.
   const up = path.join(os.tmpdir(), "upload-test.inp");
   fs.copyFileSync(path.join(root, "examples/jinchang-demo.inp"), up);

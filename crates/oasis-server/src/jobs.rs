@@ -73,20 +73,65 @@ pub fn start_run(state: &Shared, net: Arc<NetEntry>, extended: bool) -> Arc<Job>
     state.jobs.lock().unwrap_or_else(|e| e.into_inner()).insert(id, job.clone());
     let j = job.clone();
     tokio::task::spawn_blocking(move || {
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&net, &j, extended)));
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if extended { run_with_quality(&net, &j) } else { run(&net, &j, false).map(|p| p.map(|p| (p, None))) }
+        }));
         let end = match outcome {
-            Ok(Ok(Some(periods))) => {
-                let data = RunData::new(&net.net, j.mode, periods);
+            Ok(Ok(Some((periods, quality)))) => {
+                let data = RunData::new(&net.net, j.mode, periods, quality);
                 *net.results.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(data));
                 JobState::Done
             }
             Ok(Ok(None)) => JobState::Cancelled,
             Ok(Err(msg)) => JobState::Failed(msg),
+            Err(payload) if payload.is::<Cancelled>() => JobState::Cancelled,
             Err(_) => JobState::Failed("the run stopped on an internal error".into()),
         };
         *j.state.lock().unwrap_or_else(|e| e.into_inner()) = end;
     });
     job
+}
+
+/// Unwinds out of the engine's progress callback when a job is cancelled (the engine keeps no
+/// shared state, so nothing is left half-changed).
+struct Cancelled;
+
+/// Node quality at each reporting time: (what it is, values per period in node order).
+pub type NodeQuality = (String, Vec<Vec<f64>>);
+
+/// An extended run with water quality: the network's own constituent, or water age (hours) when
+/// it models none. Cancelled between hydraulic periods.
+#[allow(clippy::type_complexity)]
+fn run_with_quality(net: &NetEntry, job: &Job) -> Result<Option<(Vec<oasis_hydraulics::Snapshot>, Option<NodeQuality>)>, String> {
+    let has_quality = net.net.options.quality.first().is_some_and(|q| !q.eq_ignore_ascii_case("NONE"));
+    let with_age;
+    let model = if has_quality {
+        &net.net
+    } else {
+        let mut n = net.net.clone();
+        n.options.quality = vec!["AGE".into()];
+        with_age = n;
+        &with_age
+    };
+    let (results, quality) = oasis_hydraulics::simulate(model, |t, _| {
+        job.done_s.store(t, Ordering::Relaxed);
+        if job.cancel.load(Ordering::Relaxed) {
+            std::panic::resume_unwind(Box::new(Cancelled));
+        }
+    })
+    .map_err(|e| format!("error {}: {e}", e.code()))?;
+    let kind = match quality.constituent {
+        oasis_hydraulics::Constituent::Age => "age_h",
+        oasis_hydraulics::Constituent::Chemical => "chemical",
+        oasis_hydraulics::Constituent::Trace(_) => "trace_pct",
+        oasis_hydraulics::Constituent::None => "none",
+    };
+    let per_period = results
+        .periods
+        .iter()
+        .map(|p| quality.steps.iter().rfind(|s| s.time_s <= p.time_s).map(|s| s.nodes.clone()).unwrap_or_else(|| vec![0.0; p.nodes.len()]))
+        .collect();
+    Ok(Some((results.periods, Some((kind.to_string(), per_period)))))
 }
 
 /// The periods of the run, `None` if cancelled, or the engine's error.

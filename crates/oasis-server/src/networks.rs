@@ -39,8 +39,19 @@ pub struct RunData {
 }
 
 impl RunData {
-    pub fn new(net: &Network, mode: &str, periods: Vec<Snapshot>) -> RunData {
-        let json = periods.iter().map(|p| Bytes::from(period_json(p).to_string())).collect();
+    pub fn new(net: &Network, mode: &str, periods: Vec<Snapshot>, quality: Option<crate::jobs::NodeQuality>) -> RunData {
+        let json = periods
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let mut v = period_json(p);
+                if let Some((kind, q)) = &quality {
+                    v["nodes"]["quality"] = json!(q[i].iter().map(|x| round6(*x)).collect::<Vec<_>>());
+                    v["quality"] = json!(kind);
+                }
+                Bytes::from(v.to_string())
+            })
+            .collect();
         let (mut pmin, mut pmax) = (f64::INFINITY, f64::NEG_INFINITY);
         for p in &periods {
             for (n, r) in net.nodes.iter().zip(&p.nodes) {
@@ -52,6 +63,7 @@ impl RunData {
         }
         let summary = json!({
             "mode": mode,
+            "quality": quality.as_ref().map(|q| q.0.clone()),
             "times_s": periods.iter().map(|p| p.time_s).collect::<Vec<_>>(),
             "iterations_at_0": periods.first().map(|p| p.iterations),
             "balanced": !periods.iter().any(|p| p.warnings.contains(&oasis_hydraulics::Warning::Unbalanced)),

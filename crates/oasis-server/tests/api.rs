@@ -204,6 +204,11 @@ async fn networks_runs_jobs_and_results() {
     assert_eq!(r.json["time_s"], 3600);
     assert_eq!(r.json["nodes"]["pressure"].as_array().unwrap().len(), 295);
     assert_eq!(r.json["links"]["flow"].as_array().unwrap().len(), 521);
+    // Water age (the demo models no constituent: the run adds age, hours).
+    assert_eq!(r.json["quality"], "age_h");
+    let age = r.json["nodes"]["quality"].as_array().unwrap();
+    assert_eq!(age.len(), 295);
+    assert!(age.iter().any(|a| a.as_f64().unwrap() > 0.0));
     assert_eq!(c.get("/api/networks/demo/results?time=-5", None).await.status, StatusCode::BAD_REQUEST);
     assert_eq!(c.get("/api/networks/demo/results?time=abc", None).await.status, StatusCode::BAD_REQUEST);
     let gj = c.get("/api/networks/demo/geojson?time=7200", None).await;
