@@ -33,6 +33,9 @@ function database() {
   const url = process.env.OASIS_TEST_DATABASE;
   if (!url) return [];
   const schema = `oasis_browser_${process.pid}`;
+  // Earlier runs' schemas go first.
+  const old = execFileSync("psql", [url, "-tAc", "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'oasis\\_browser\\_%'"]).toString().split("\n").filter(Boolean);
+  for (const s of old) execFileSync("psql", [url, "-qc", `DROP SCHEMA IF EXISTS ${s} CASCADE`]);
   execFileSync("psql", [url, "-qc", `DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`]);
   return ["--database", `${url}${url.includes("?") ? "&" : "?"}options=-csearch_path%3D${schema}`];
 }

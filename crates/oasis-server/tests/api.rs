@@ -68,6 +68,12 @@ fn test_database(tag: &str) -> Option<String> {
     // The synchronous client may not run on the test's runtime threads.
     std::thread::spawn(move || {
         let mut c = postgres::Client::connect(&u, postgres::NoTls).expect("connect to OASIS_TEST_DATABASE");
+        // Earlier runs' schemas of this test go first (one per test is kept at most).
+        let tag_prefix = s.rsplit_once('_').map(|(p, _)| format!("{p}_")).unwrap_or_default();
+        for row in c.query("SELECT schema_name FROM information_schema.schemata WHERE starts_with(schema_name, $1)", &[&tag_prefix]).unwrap() {
+            let old: String = row.get(0);
+            c.batch_execute(&format!("DROP SCHEMA IF EXISTS {old} CASCADE")).unwrap();
+        }
         c.batch_execute(&format!("DROP SCHEMA IF EXISTS {s} CASCADE; CREATE SCHEMA {s}")).unwrap();
     })
     .join()
