@@ -120,6 +120,7 @@ test("map: log in, run, slide time, click a node and a link, upload and run a ne
   await page.click("#run-btn");
   await page.waitForSelector("body[data-job='done']", { timeout: 120000 });
   await ready(page);
+  assert.equal(await page.evaluate(() => window.jobVia), "events");
   assert.equal(await page.getAttribute("#time", "max"), "24");
   await page.fill("#time", "8");
   await page.dispatchEvent("#time", "input");

@@ -168,6 +168,30 @@ fn job(state: &Shared, id: &str) -> ApiResult<Arc<Job>> {
     state.jobs.lock().unwrap_or_else(|e| e.into_inner()).get(&n).cloned().ok_or_else(|| ApiError::not_found(format!("no job {n}")))
 }
 
+/// `GET /api/jobs/{id}/events`: the job's progress as server-sent events (`event: progress`, the
+/// same JSON as the status route, four times a second), ending with its final state.
+pub async fn events(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<axum::response::sse::Sse<impl futures_util::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>>> {
+    auth::read(&state, &headers)?;
+    let j = job(&state, &id)?;
+    let stream = futures_util::stream::unfold((j, true, false), |(j, first, ended)| async move {
+        if ended {
+            return None;
+        }
+        if !first {
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+        let v = j.to_json();
+        let finished = v["state"] != "running";
+        let event = axum::response::sse::Event::default().event("progress").data(v.to_string());
+        Some((Ok(event), (j, false, finished)))
+    });
+    Ok(axum::response::sse::Sse::new(stream))
+}
+
 pub async fn status(State(state): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     auth::read(&state, &headers)?;
     Ok(Json(job(&state, &id)?.to_json()))

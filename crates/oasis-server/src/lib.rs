@@ -88,6 +88,7 @@ pub fn app(state: Shared) -> Router {
         .route("/api/networks/{id}/links/{link}", get(networks::link_series))
         .route("/api/jobs", get(jobs::list))
         .route("/api/jobs/{id}", get(jobs::status).delete(jobs::cancel))
+        .route("/api/jobs/{id}/events", get(jobs::events))
         .route("/api/districts", get(districts::list))
         .route("/api/districts/{id}/balance", get(districts::balance))
         .route("/api/districts/{id}/nightflow", get(districts::nightflow))

@@ -30,6 +30,7 @@ pub const ROUTES: &[(&str, &str, &str, &str, &str)] = &[
     ("get", "/api/jobs", "Recent jobs", "viewer", ""),
     ("get", "/api/jobs/{id}", "A job's state and progress (poll it)", "viewer", ""),
     ("delete", "/api/jobs/{id}", "Cancel a job", "operator", ""),
+    ("get", "/api/jobs/{id}/events", "A job's progress as server-sent events (text/event-stream) until it ends", "viewer", ""),
     ("get", "/api/districts", "Districts (一级/二级/DMA)", "viewer", ""),
     ("get", "/api/districts/{id}/balance", "IWA water balance, NRW, CJJ 92 rates of a district (?from=&to=)", "viewer", ""),
     ("get", "/api/districts/{id}/nightflow", "Minimum night flow per day of a district", "viewer", ""),

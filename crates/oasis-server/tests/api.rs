@@ -228,6 +228,14 @@ async fn networks_runs_jobs_and_results() {
     assert_eq!(l.json["series"]["flow"].as_array().unwrap().len(), 25);
     assert_eq!(c.get("/api/networks/demo/nodes/nope", None).await.status, StatusCode::NOT_FOUND);
     assert_eq!(c.get("/api/networks/demo/links/nope", None).await.status, StatusCode::NOT_FOUND);
+    // Server-sent events of a finished job: one progress event with its final state.
+    let jid = job.json["id"].as_u64().unwrap();
+    let ev = c.get(&format!("/api/jobs/{jid}/events"), None).await;
+    assert_eq!(ev.status, StatusCode::OK);
+    assert!(ev.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/event-stream"));
+    let raw = ev.json["raw"].as_str().unwrap();
+    assert!(raw.contains("event: progress") && raw.contains("\"state\":\"done\""), "{raw}");
+    assert_eq!(c.get("/api/jobs/999999/events", None).await.status, StatusCode::NOT_FOUND);
     // Jobs list, bad ids, cancel (a finished job stays done).
     assert!(!c.get("/api/jobs", None).await.json.as_array().unwrap().is_empty());
     assert_eq!(c.get("/api/jobs/abc", None).await.status, StatusCode::BAD_REQUEST);
