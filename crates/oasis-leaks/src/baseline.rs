@@ -132,7 +132,15 @@ pub fn detect(net: &Network, scada: &Scada, train_until_min: i64, how: Location,
             let pipe = match how {
                 Location::Inlet => {
                     let k = (0..inlets.len()).max_by(|&a, &b| (m[a] - inlet_now[a]).total_cmp(&(m[b] - inlet_now[b]))).unwrap_or(0);
-                    info.link_index.get(&cols[inlets[k].0].target).copied()
+                    // An inlet pump or valve is no pipe: name the first pipe after it.
+                    info.link_index.get(&cols[inlets[k].0].target).copied().and_then(|l| {
+                        if info.is_pipe(l) {
+                            return Some(l);
+                        }
+                        let (a, b) = info.ends[l];
+                        let inner = if is_res(a) { b } else { a };
+                        info.node_pipes.get(inner).and_then(|p| p.first().copied())
+                    })
                 }
                 Location::Pressure => {
                     let Some(p) = &pres_m[r] else { continue };

@@ -58,8 +58,10 @@ impl Default for DetectSettings {
         DetectSettings {
             window_min: 24 * 60,
             threshold_factor: 1.5,
-            threshold_floor: 3.0,
-            shrinkage: 0.2,
+            // The statistic is in whitened units: 5 is a 5-sigma departure along the best
+            // candidate's direction, a floor for when the training period is short.
+            threshold_floor: 5.0,
+            shrinkage: 0.1,
             persist: 144,
             signature_hours: vec![3.0, 9.0, 15.0, 21.0],
             candidates: 5,
