@@ -117,6 +117,9 @@ pub struct EvaluateArgs {
     /// Study only: override the detector's threshold factor.
     #[arg(long, hide = true)]
     threshold_factor: Option<f64>,
+    /// Study only: override the hours above the threshold before an alarm.
+    #[arg(long, hide = true)]
+    persist_h: Option<f64>,
 }
 
 pub fn run(cmd: LeaksCommand) -> anyhow::Result<()> {
@@ -387,6 +390,9 @@ fn evaluate_cmd(a: EvaluateArgs) -> anyhow::Result<()> {
     }
     if let Some(v) = a.threshold_factor {
         settings.threshold_factor = v;
+    }
+    if let Some(h) = a.persist_h {
+        settings.persist = (h * 60.0 / sets[0].scada.step_min().unwrap_or(5) as f64).round() as usize;
     }
     let twin = Twin::build(&net, &sets[0].scada, sets[0].scada.step_min().unwrap_or(5), &settings)?;
     let twin_s = t_twin.elapsed().as_secs_f64();

@@ -62,7 +62,7 @@ impl Default for DetectSettings {
             // candidate's direction, a floor for when the training period is short.
             threshold_floor: 5.0,
             shrinkage: 0.1,
-            persist: 144,
+            persist: 288,
             signature_hours: vec![3.0, 9.0, 15.0, 21.0],
             candidates: 5,
             threads: 2,
