@@ -48,6 +48,8 @@ pub struct DetectSettings {
     pub persist: usize,
     /// Times of day (h) at which signatures are simulated.
     pub signature_hours: Vec<f64>,
+    /// Take what the known leaks leave unexplained a window after an alarm as the new zero.
+    pub absorb_misfit: bool,
     /// Candidates listed with an alarm.
     pub candidates: usize,
     pub threads: usize,
@@ -64,6 +66,7 @@ impl Default for DetectSettings {
             shrinkage: 0.1,
             persist: 288,
             signature_hours: vec![3.0, 9.0, 15.0, 21.0],
+            absorb_misfit: true,
             candidates: 5,
             threads: 2,
         }
@@ -388,6 +391,11 @@ pub fn detect(
     // After an alarm the averaging window still mixes the time before and after the leak:
     // no new alarm until it has renewed.
     let mut quiet_until = i64::MIN;
+    // What the known leaks leave unexplained once the window has renewed after an alarm (a
+    // signature is never exact) becomes the new zero; without it the misfit of one large
+    // leak raises an alarm a day, each far from the last.
+    let mut offset: Option<Vec<f64>> = None;
+    let mut offset_due = false;
     for r in train_rows..n {
         let t = scada.times_min[r];
         let Some(m) = &means[r] else {
@@ -425,7 +433,21 @@ pub fn detect(
                     kn.low_since = None;
                 }
             }
+            let before = known.len();
             known.retain(|kn| kn.low_since.is_none_or(|s| t - s < 1440));
+            if known.len() < before {
+                // A repair: the misfit left with it.
+                offset = None;
+            }
+        }
+        if settings.absorb_misfit && offset_due && t >= quiet_until {
+            offset = Some(z.clone());
+            offset_due = false;
+        }
+        if let Some(o) = &offset {
+            for (zi, oi) in z.iter_mut().zip(o) {
+                *zi -= oi;
+            }
         }
         let (j, s) = best(&z);
         trace.statistic[r] = s;
@@ -439,6 +461,7 @@ pub fn detect(
         }
         if above >= settings.persist && j != usize::MAX && t >= quiet_until {
             quiet_until = t + settings.window_min;
+            offset_due = true;
             above = 0;
             let q = sig_z[j].iter().zip(&z).map(|(x, y)| x * y).sum::<f64>() / (norms[j] * norms[j]);
             known.push(Known { cand: j, q, peak: q, low_since: None });
