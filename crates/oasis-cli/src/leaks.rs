@@ -352,6 +352,9 @@ fn evaluate_cmd(a: EvaluateArgs) -> anyhow::Result<()> {
         Some(p) => load_sensors(p)?,
         None => SensorSpec::automatic(&net),
     };
+    if a.scenarios == 0 {
+        bail!("--scenarios must be at least 1");
+    }
     let info = NetInfo::new(&net);
     eprintln!(
         "{} sensors ({} pressure), {} scenarios, seeds {}..{}",

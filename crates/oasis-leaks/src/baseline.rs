@@ -102,6 +102,9 @@ pub fn detect(net: &Network, scada: &Scada, train_until_min: i64, how: Location,
     let flow_m = moving_means(scada, &inlets, set.window_min, step);
     let pres_m = moving_means(scada, &pressures, set.window_min, step);
     let total = |m: &Vec<f64>| m.iter().sum::<f64>();
+    if flow_m[..train_rows].iter().flatten().count() < 2 {
+        return Err(LeakError::Invalid("the training period is shorter than the averaging window".into()));
+    }
     let (mut reference, sd) = mean_sd(flow_m[..train_rows].iter().flatten().map(total));
     let train_max = flow_m[..train_rows].iter().flatten().map(|m| ((total(m) - reference) / sd).abs()).fold(0.0, f64::max);
     let threshold = (set.threshold_factor * train_max).max(set.threshold_floor);

@@ -123,3 +123,23 @@ fn no_leak_no_alarm() {
     let alarms = run(&c, &c.data.scada);
     assert!(alarms.is_empty(), "{alarms:?}");
 }
+
+/// The inflow baselines see the burst too; the first names the inlet pipe, the second a pipe
+/// at a pressure sensor.
+#[test]
+fn baselines_see_the_burst_in_the_inflow() {
+    use oasis_leaks::baseline::{self, BaselineSettings, Location};
+    let c = case(true, SimulateOptions::default().area_drift, 8);
+    let start = c.data.leaks[0].start_min;
+    let set = BaselineSettings::default();
+    let inlet = baseline::detect(&c.net, &c.data.scada, c.data.train_until_min, Location::Inlet, &set).unwrap();
+    let first = inlet.iter().find(|a| a.alarm_time_min >= start).expect("an inflow alarm after the burst");
+    assert_eq!(first.pipe_id, "IN");
+    assert!(first.flow_m3h > 0.0);
+    let pressure = baseline::detect(&c.net, &c.data.scada, c.data.train_until_min, Location::Pressure, &set).unwrap();
+    let first = pressure.iter().find(|a| a.alarm_time_min >= start).expect("a pressure-located alarm");
+    let info = NetInfo::new(&c.net);
+    let sensors = spec(&c.net).pressure;
+    let (a, b) = info.ends[info.link_index[&first.pipe_id]];
+    assert!(sensors.contains(&c.net.nodes[a].id) || sensors.contains(&c.net.nodes[b].id), "{}", first.pipe_id);
+}
