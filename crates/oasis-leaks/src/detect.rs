@@ -12,14 +12,17 @@
 //!    passed through the fitted model (a leak also raises the measured inflow, which the
 //!    model reads as demand), is the residual pattern that a leak there would leave.
 //! 4. **Detection.** Residuals are averaged over the last 24 h (which removes what is left of
-//!    the daily cycle and the sensor noise) and normalised by their training spread. For
+//!    the daily cycle and the sensor noise) and whitened with their (shrunk) training
+//!    covariance, as are the signatures. For
 //!    each candidate, the matched-filter statistic `aᵀz/|a|` is the evidence for a leak
 //!    there; an alarm is raised when the best one stays above the threshold for `persist`
-//!    rows. The threshold is a multiple of the largest value seen on the training rows.
+//!    rows (24 h). The threshold is a multiple of the largest value seen on the training rows,
+//!    at least 5 (whitened units).
 //! 5. **Known leaks and repairs.** Each alarmed leak's flow is re-estimated every row
 //!    (least squares on the known signatures) and its part of the residual removed before
-//!    looking for the next leak; a leak whose estimate falls to a quarter of its peak for a
-//!    day is taken as repaired and dropped.
+//!    looking for the next leak; a day after an alarm, what the known leaks leave unexplained
+//!    becomes the new zero (until a repair); a leak whose estimate falls to a quarter of its
+//!    peak for a day is taken as repaired and dropped.
 //!
 //! Every step reads rows in time order only, so the alarms up to a time depend only on the
 //! rows up to it.
