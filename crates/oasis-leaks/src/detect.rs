@@ -223,6 +223,9 @@ pub fn detect(
     settings: &DetectSettings,
 ) -> Result<(Vec<Alarm>, Trace), LeakError> {
     let cols = &scada.columns;
+    if twin.cycle.len() != cols.len() || twin.signature.first().is_some_and(|s| s.len() != cols.len()) {
+        return Err(LeakError::Invalid("the twin was built for other SCADA columns".into()));
+    }
     let of = |k: SensorKind| (0..cols.len()).filter(|&c| cols[c].kind == k).collect::<Vec<_>>();
     let (pressure, flows, levels, amr) = (of(SensorKind::Pressure), of(SensorKind::Flow), of(SensorKind::Level), of(SensorKind::Demand));
     if pressure.is_empty() {
