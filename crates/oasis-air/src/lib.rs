@@ -8,6 +8,7 @@
 //! (half to even) and IAQIs are rounded up from exact rationals, because
 //! binary floating point gets published values wrong (e.g. PM2.5 21 → 30).
 
+pub mod annual;
 pub mod daily;
 pub mod decimal;
 pub mod hourly;

@@ -23,6 +23,8 @@ pub enum AirCommand {
     Daily(DailyArgs),
     /// Evaluate a period: 优良天数 and rate, categories, means, percentiles, attainment.
     Evaluate(EvaluateArgs),
+    /// Annual evaluation (HJ 663) of each station and the city from daily values, with and without the dust-storm deduction.
+    Annual(AnnualArgs),
 }
 
 #[derive(Args)]
@@ -102,6 +104,7 @@ pub fn run(cmd: AirCommand) -> anyhow::Result<()> {
         AirCommand::Hourly(a) => hourly(a),
         AirCommand::Daily(a) => daily(a),
         AirCommand::Evaluate(a) => evaluate_cmd(a),
+        AirCommand::Annual(a) => annual_cmd(a),
     }
 }
 
@@ -754,4 +757,174 @@ fn validity_note(ev: &PeriodEvaluation) -> String {
         })
         .collect();
     bad.join(" | ")
+}
+
+// ---------------------------------------------------------------- annual
+
+#[derive(Args)]
+pub struct AnnualArgs {
+    /// Daily CSV: date,station,so2,no2,pm10,pm25,co,o3_1h,o3_8h (24-h means; O3 daily maxima;
+    /// µg/m³, CO mg/m³; empty = invalid day for that item).
+    #[arg(long)]
+    pub daily: PathBuf,
+    /// Dust-event days CSV: date,scope,source (scope = city, or a station code).
+    #[arg(long)]
+    pub dust: Option<PathBuf>,
+    /// Calendar year to evaluate.
+    #[arg(long)]
+    pub year: i64,
+    /// Name of the city series (daily means of all stations).
+    #[arg(long, default_value = "city")]
+    pub city: String,
+    /// GB 3095 limits (auto: the edition in force on 31 December of the year).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub limits: LimitChoice,
+    /// Also the three-year evaluation (the year and the two before it).
+    #[arg(long)]
+    pub three_year: bool,
+}
+
+/// Daily station values, parsed with the file, line and field of each problem.
+pub fn read_daily(path: &Path) -> anyhow::Result<BTreeMap<String, Vec<DayRecord>>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let file = path.display().to_string();
+    let rows = oasis_records::parse_csv(&file, &text, &["date", "station", "so2", "no2", "pm10", "pm25", "co", "o3_1h", "o3_8h"])?;
+    let mut by: BTreeMap<String, BTreeMap<Date, DailyConc>> = BTreeMap::new();
+    for r in rows {
+        let date: Date = r.text("date")?.parse().map_err(|e| r.err("date", format!("{e}")))?;
+        let mut conc = DailyConc::default();
+        let get = |f: &str| -> anyhow::Result<Option<Conc>> {
+            match r.opt(f) {
+                None => Ok(None),
+                Some(s) => {
+                    let c: Conc = s.parse().map_err(|e| r.err(f, format!("{e}")))?;
+                    Ok(Some(oasis_air::check_conc(c).map_err(|e| r.err(f, format!("{e}")))?))
+                }
+            }
+        };
+        for (p, f) in [(Pollutant::So2, "so2"), (Pollutant::No2, "no2"), (Pollutant::Pm10, "pm10"), (Pollutant::Pm25, "pm25"), (Pollutant::Co, "co")] {
+            conc.mean_24h[p.index()] = get(f)?;
+            conc.hours[p.index()] = if conc.mean_24h[p.index()].is_some() { 24 } else { 0 };
+        }
+        conc.o3_1h_max = get("o3_1h")?;
+        conc.o3_8h_max = get("o3_8h")?;
+        conc.o3_8h_windows = if conc.o3_8h_max.is_some() { 17 } else { 0 };
+        if by.entry(r.text("station")?.to_string()).or_default().insert(date, conc).is_some() {
+            return Err(r.err("date", "a second row for this station and date").into());
+        }
+    }
+    let mut out = BTreeMap::new();
+    let mut dates: BTreeSet<Date> = BTreeSet::new();
+    for (st, days) in &by {
+        dates.extend(days.keys());
+        out.insert(st.clone(), days.iter().map(|(d, c)| DayRecord { date: *d, report: daily_aqi(Edition::for_day(*d), c), conc: c.clone() }).collect());
+    }
+    Ok(out)
+}
+
+/// City daily series: the mean of the stations' daily values (`city_daily`).
+pub fn city_series(stations: &BTreeMap<String, Vec<DayRecord>>) -> Vec<DayRecord> {
+    let mut by: BTreeMap<Date, Vec<DailyConc>> = BTreeMap::new();
+    for days in stations.values() {
+        for d in days {
+            by.entry(d.date).or_default().push(d.conc.clone());
+        }
+    }
+    by.into_iter()
+        .map(|(date, cs)| {
+            let conc = city_daily(&cs);
+            DayRecord { date, report: daily_aqi(Edition::for_day(date), &conc), conc }
+        })
+        .collect()
+}
+
+/// Dust days per scope (`city` or a station code).
+pub fn read_dust(path: &Path) -> anyhow::Result<BTreeMap<String, BTreeSet<Date>>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let rows = oasis_records::parse_csv(&path.display().to_string(), &text, &["date", "scope", "source"])?;
+    let mut out: BTreeMap<String, BTreeSet<Date>> = BTreeMap::new();
+    for r in rows {
+        let date: Date = r.text("date")?.parse().map_err(|e| r.err("date", format!("{e}")))?;
+        r.text("source")?;
+        out.entry(r.text("scope")?.to_string()).or_default().insert(date);
+    }
+    Ok(out)
+}
+
+fn annual_limits(choice: LimitChoice, year: i64) -> anyhow::Result<Limits> {
+    let set = match choice {
+        LimitChoice::Auto => LimitSet::for_date(Date::from_ymd(year, 12, 31).context("year")?),
+        LimitChoice::Gb2012 => LimitSet::Gb3095_2012,
+        LimitChoice::Transition => LimitSet::Gb3095_2026Transition,
+        LimitChoice::Final => LimitSet::Gb3095_2026Final,
+    };
+    Ok(Limits::of(set, AreaClass::Two))
+}
+
+/// Every series (stations, then the city) evaluated for one year.
+pub fn annual_all(args_daily: &Path, dust: Option<&Path>, year: i64, city: &str, limits: Limits) -> anyhow::Result<Vec<(String, oasis_air::annual::AnnualEvaluation)>> {
+    let stations = read_daily(args_daily)?;
+    let dust = match dust {
+        Some(p) => read_dust(p)?,
+        None => BTreeMap::new(),
+    };
+    let city_days = dust.get("city").cloned().unwrap_or_default();
+    let mut out = Vec::new();
+    for (st, days) in &stations {
+        let mut d = city_days.clone();
+        d.extend(dust.get(st).into_iter().flatten());
+        out.push((st.clone(), oasis_air::annual::annual(year, days, &d, limits)?));
+    }
+    out.push((city.to_string(), oasis_air::annual::annual(year, &city_series(&stations), &city_days, limits)?));
+    Ok(out)
+}
+
+fn yes_no(a: Option<bool>) -> &'static str {
+    match a {
+        Some(true) => "达标",
+        Some(false) => "不达标",
+        None => "-",
+    }
+}
+
+fn annual_cmd(args: AnnualArgs) -> anyhow::Result<()> {
+    use std::fmt::Write as _;
+    let limits = annual_limits(args.limits, args.year)?;
+    let evs = annual_all(&args.daily, args.dust.as_deref(), args.year, &args.city, limits)?;
+    let mut out = String::new();
+    writeln!(out, "Annual evaluation {} (HJ 663); limits {} class 2: SO2 {} NO2 {} PM10 {} PM2.5 {} (annual), CO {} (p95 24-h), O3 {} (p90 8-h)",
+        args.year, LimitSet::for_date(Date::from_ymd(args.year, 12, 31).context("year")?).label(),
+        limits.so2_annual, limits.no2_annual, limits.pm10_annual, limits.pm25_annual, limits.co_24h, limits.o3_8h)?;
+    writeln!(out, "{:<8} {:<9} {:>4} {:>4} {:>5} {:>5} {:>4} {:>5} {:>6} {:>9} {:>6} {:>9}  {:<24} p98 SO2/NO2, p95 PM10/PM2.5",
+        "series", "dust", "SO2", "NO2", "PM10", "PM2.5", "CO", "O3", "优良", "rate %", "综合", "达标", "failing")?;
+    for (name, ev) in &evs {
+        for (label, p, extra, comp) in [("raw", &ev.raw, ev.extra_raw, ev.composite_raw), ("deducted", &ev.deducted, ev.extra_deducted, ev.composite_deducted)] {
+            let a = p.attainment;
+            let failing: Vec<&str> = [("SO2", a.so2), ("NO2", a.no2), ("PM10", a.pm10), ("PM2.5", a.pm25), ("CO", a.co), ("O3", a.o3)]
+                .iter().filter(|(_, v)| *v == Some(false)).map(|(n, _)| *n).collect();
+            writeln!(out, "{:<8} {:<9} {:>4} {:>4} {:>5} {:>5} {:>4} {:>5} {:>6} {:>9} {:>6} {}  {:<24} {}",
+                name, label, opt(p.means[0]), opt(p.means[1]), opt(p.means[2]), opt(p.means[3]), opt(p.co_p95), opt(p.o3_8h_p90),
+                format!("{}/{}", p.good_days, p.valid_days), opt(p.good_rate_pct()), opt(comp), pad(yes_no(a.overall()), 9),
+                failing.join(","), extra.map(opt).join("/"))?;
+        }
+        writeln!(out, "{:<8} dust days {}; left out of 优良 (exceeding for PM): {}", "", ev.dust_days.len(), ev.removed_from_good_rate.len())?;
+    }
+    writeln!(out, "deducted = 环办监测〔2016〕120号 as read here: PM10/PM2.5 of dust days out of means and percentiles; dust days exceeding for PM out of the 优良 evaluation")?;
+    if args.three_year {
+        let mut years = Vec::new();
+        for y in [args.year - 2, args.year - 1] {
+            years.push(annual_all(&args.daily, args.dust.as_deref(), y, &args.city, annual_limits(args.limits, y)?)?);
+        }
+        writeln!(out, "\nThree-year evaluation {}–{} [assumption: HJ 663—2026 formula not obtained; mean of the three annual statistics]", args.year - 2, args.year)?;
+        writeln!(out, "{:<8} {:<9} {:>4} {:>4} {:>5} {:>5} {:>4} {:>5}  达标", "series", "dust", "SO2", "NO2", "PM10", "PM2.5", "CO", "O3")?;
+        for (i, (name, ev)) in evs.iter().enumerate() {
+            for ded in [false, true] {
+                let t = oasis_air::annual::three_year([&years[0][i].1, &years[1][i].1, ev], ded, limits);
+                let v = t.values;
+                writeln!(out, "{:<8} {:<9} {:>4} {:>4} {:>5} {:>5} {:>4} {:>5}  {}", name, if ded { "deducted" } else { "raw" },
+                    opt(v[0]), opt(v[1]), opt(v[2]), opt(v[3]), opt(v[4]), opt(v[5]), yes_no(t.attainment.overall()))?;
+            }
+        }
+    }
+    emit(&out)
 }

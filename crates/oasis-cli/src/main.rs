@@ -2,7 +2,11 @@
 //! domain crates and reports their typed errors for people.
 
 mod air;
+mod carbon;
+mod ecology;
+mod soil;
 mod columns;
+mod metering;
 mod leaks;
 mod network;
 mod pricing;
@@ -42,9 +46,32 @@ enum Command {
     Quota(pricing::QuotaCommand),
     /// Total-use and intensity dual control, farm rewards.
     DualControl(pricing::DualControlArgs),
+    /// Meters: the register, readings ingest (idempotent), export, quality flags.
+    #[command(subcommand)]
+    Meters(metering::MetersCommand),
+    /// Districts (一级/二级/DMA) from the network and the bulk meters.
+    #[command(subcommand)]
+    Districts(metering::DistrictsCommand),
+    /// IWA water balance, NRW, UARL/ILI and CJJ 92-2016 loss rates per district.
+    Balance(metering::BalanceArgs),
+    /// Minimum night flow, night leakage and alerts per district and day; CSV and SVG chart.
+    Nightflow(metering::NightflowArgs),
+    /// Write a synthetic metered city with known leakage (network, register, readings, truth).
+    Citysim(metering::CitysimArgs),
     /// Leaks and bursts: detect in SCADA data, simulate benchmark data sets, score.
     #[command(subcommand)]
     Leaks(leaks::LeaksCommand),
+    /// Carbon ledger: enterprise totals, city inventory and intensity, scenarios, forest sinks, 碳汇代偿 cases.
+    #[command(subcommand)]
+    Carbon(carbon::CarbonCommand),
+    /// Greening ledger: projects, totals against targets, survival, GeoJSON.
+    #[command(subcommand)]
+    Greening(ecology::GreeningCommand),
+    /// The city's targets board: each target against the actual from the module that owns it.
+    Targets(ecology::TargetsArgs),
+    /// Soil screening (GB 15618-2018, GB 36600-2018) and the 交办整改 case register.
+    #[command(subcommand)]
+    Soil(soil::SoilCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -59,7 +86,16 @@ fn main() -> std::process::ExitCode {
         Command::Bill(args) => pricing::bill(args),
         Command::Quota(cmd) => pricing::quota(cmd),
         Command::DualControl(args) => pricing::dual_control(args),
+        Command::Meters(cmd) => metering::meters(cmd),
+        Command::Districts(cmd) => metering::districts(cmd),
+        Command::Balance(args) => metering::balance(args),
+        Command::Citysim(args) => metering::citysim(args),
+        Command::Nightflow(args) => metering::nightflow(args),
         Command::Leaks(cmd) => leaks::run(cmd),
+        Command::Carbon(cmd) => carbon::run(cmd),
+        Command::Greening(cmd) => ecology::greening(cmd),
+        Command::Targets(args) => ecology::targets(args),
+        Command::Soil(cmd) => soil::run(cmd),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -656,3 +656,24 @@ fn rank_cmd(args: RankArgs) -> anyhow::Result<()> {
     }
     emit(&out)
 }
+
+/// 优良率 (I–III share of sites, from period means) of every site in `input`
+/// over `[from, to]`, with the number of sites; for the targets board.
+pub fn good_rate_pct(input: &std::path::Path, from: &str, to: &str) -> anyhow::Result<(Option<String>, usize)> {
+    let args = InputArgs {
+        input: input.to_path_buf(),
+        kind: Kind::River,
+        from: Some(from.to_string()),
+        to: Some(to.to_string()),
+        lenient: false,
+    };
+    let data = read_water(&args.input, &args)?;
+    let classes: Vec<WaterClass> = data
+        .sites
+        .values()
+        .filter(|s| !s.samples.is_empty())
+        .filter_map(|s| classify(s.body.expect("set when read"), &site_means(s)).class)
+        .collect();
+    let s = Shares::of(&classes);
+    Ok((s.good_pct().map(|m| m.to_string()), classes.len()))
+}
