@@ -10,6 +10,7 @@ mod metering;
 mod leaks;
 mod network;
 mod pricing;
+mod serve;
 mod table;
 mod water;
 
@@ -72,6 +73,11 @@ enum Command {
     /// Soil screening (GB 15618-2018, GB 36600-2018) and the 交办整改 case register.
     #[command(subcommand)]
     Soil(soil::SoilCommand),
+    /// Web server and dashboard: the API and pages (no argument: the demonstration city).
+    Serve(serve::ServeArgs),
+    /// Users of `oasis serve` (viewer, operator, admin).
+    #[command(subcommand)]
+    Users(serve::UsersCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -96,6 +102,8 @@ fn main() -> std::process::ExitCode {
         Command::Greening(cmd) => ecology::greening(cmd),
         Command::Targets(args) => ecology::targets(args),
         Command::Soil(cmd) => soil::run(cmd),
+        Command::Serve(args) => serve::serve(args),
+        Command::Users(cmd) => serve::users(cmd),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

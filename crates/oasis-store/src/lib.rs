@@ -23,12 +23,18 @@ mod ingest;
 mod query;
 mod registry;
 mod schema;
+mod users;
+#[cfg(feature = "postgres")]
+mod users_pg;
 
 use std::path::{Path, PathBuf};
 
 pub use days::{civil_from_days, days_from_civil, DayColumns, MeterDay};
 pub use ingest::{IngestCounts, IngestSession, IngestSettings};
 pub use query::{ExportCounts, IngestRecord, Reading, StoredFlag};
+pub use users::{StoredSession, StoredUser, UserDb, UserStore, WriteLogEntry};
+#[cfg(feature = "postgres")]
+pub use users_pg::PgUserDb;
 pub use registry::{DistrictMeter, MeterRole, StoredDistrict, StoredMeter, REGISTER_COLUMNS};
 
 /// Key of the Parquet key-value metadata that `export_parquet` writes: the values are in canonical
@@ -56,6 +62,8 @@ pub enum StoreError {
     UnknownMeter(String),
     #[error("value {0} is outside what the store keeps (±9.2e12 in canonical units)")]
     ValueRange(f64),
+    #[error("PostgreSQL: {0}")]
+    Postgres(String),
 }
 
 impl StoreError {

@@ -1,0 +1,439 @@
+//! Water rights and prices: tariffs (admins replace them), bills with the clerk's lines, plan vs
+//! actual (quota) reports and the dual-control report, from the files in `pricing/`.
+//!
+//! The CSV loaders are `oasis bill`'s and `oasis quota`'s (same messages naming file, line and
+//! field); the rules are `oasis-tariff`'s.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::HeaderMap;
+use oasis_tariff::billing::{self, Customer, WaterPlan};
+use oasis_tariff::dual_control::{self, DualControlInput};
+use oasis_tariff::meter::{MeterHistory, Reading, ReadingEvent};
+use oasis_tariff::period::Period;
+use oasis_tariff::quota::{self, AnnualPlan, PlanBasis, PlanItem, PlanVsActual, QuotaEntry, QuotaRegister};
+use oasis_tariff::tariff::{Tariff, TariffSchedule};
+use oasis_tariff::{Decimal, NaiveDate};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::auth::{self, Role};
+use crate::error::{ApiError, ApiResult};
+use crate::state::{Shared, loaded, valid_id, write_atomic};
+
+// ---------------------------------------------------------------------------------------------
+// CSV helpers: every error names the file, the line and the field.
+
+struct Row {
+    file: String,
+    line: u64,
+    fields: BTreeMap<String, String>,
+}
+
+impl Row {
+    fn at(&self) -> String {
+        format!("{} line {}", self.file, self.line)
+    }
+    fn text(&self, name: &str) -> &str {
+        self.fields.get(name).map(|s| s.trim()).unwrap_or("")
+    }
+    fn required(&self, name: &str) -> anyhow::Result<&str> {
+        let v = self.text(name);
+        if v.is_empty() {
+            bail!("{}: field '{name}' is empty", self.at());
+        }
+        Ok(v)
+    }
+    fn decimal(&self, name: &str) -> anyhow::Result<Option<Decimal>> {
+        let v = self.text(name);
+        if v.is_empty() {
+            return Ok(None);
+        }
+        Decimal::from_str(v)
+            .or_else(|_| Decimal::from_scientific(v))
+            .map(Some)
+            .map_err(|_| anyhow::anyhow!("{}: field '{name}' = '{v}' is not a number", self.at()))
+    }
+    fn required_decimal(&self, name: &str) -> anyhow::Result<Decimal> {
+        self.decimal(name)?.ok_or_else(|| anyhow::anyhow!("{}: field '{name}' is empty", self.at()))
+    }
+}
+
+fn read_csv(path: &Path, required: &[&str]) -> anyhow::Result<Vec<Row>> {
+    let file = path.display().to_string();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .comment(Some(b'#'))
+        .from_path(path)
+        .with_context(|| format!("cannot read {file}"))?;
+    let headers: Vec<String> = reader.headers().with_context(|| format!("{file}: no header row"))?.iter().map(String::from).collect();
+    for r in required {
+        if !headers.iter().any(|h| h == r) {
+            bail!("{file}: missing column '{r}' (columns are: {})", headers.join(","));
+        }
+    }
+    let mut rows = Vec::new();
+    for rec in reader.records() {
+        let rec = rec.with_context(|| format!("{file}: malformed CSV"))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let fields = headers.iter().cloned().zip(rec.iter().map(String::from)).collect();
+        rows.push(Row { file: file.clone(), line, fields });
+    }
+    Ok(rows)
+}
+
+fn parse_bool(row: &Row, name: &str) -> anyhow::Result<bool> {
+    match row.text(name).to_ascii_lowercase().as_str() {
+        "" | "no" | "false" | "0" | "n" => Ok(false),
+        "yes" | "true" | "1" | "y" => Ok(true),
+        other => bail!("{}: field '{name}' = '{other}' is not yes/no", row.at()),
+    }
+}
+
+/// A customer record plus the fields only reports need.
+struct CustomerRow {
+    customer: Customer,
+    sector: String,
+    district: String,
+}
+
+fn load_customers(path: &Path) -> anyhow::Result<Vec<CustomerRow>> {
+    let rows = read_csv(path, &["customer", "class"])?;
+    let mut out: Vec<CustomerRow> = Vec::new();
+    for r in rows {
+        let id = r.required("customer")?.to_string();
+        if out.iter().any(|c| c.customer.id == id) {
+            bail!("{}: customer {id} appears twice", r.at());
+        }
+        let persons = match r.text("persons") {
+            "" => None,
+            p => Some(p.parse::<u32>().map_err(|_| anyhow::anyhow!("{}: field 'persons' = '{p}' is not a whole number", r.at()))?),
+        };
+        out.push(CustomerRow {
+            customer: Customer {
+                id,
+                name: r.text("name").to_string(),
+                class: r.text("class").to_string(),
+                persons,
+                restricted: parse_bool(&r, "restricted")?,
+                register_capacity_m3: r.decimal("register_capacity_m3")?,
+                record: r.at(),
+            },
+            sector: r.text("sector").to_string(),
+            district: r.text("district").to_string(),
+        });
+    }
+    Ok(out)
+}
+
+fn load_readings(path: &Path) -> anyhow::Result<BTreeMap<String, Vec<Reading>>> {
+    let rows = read_csv(path, &["customer", "date", "reading_m3"])?;
+    let mut out: BTreeMap<String, Vec<Reading>> = BTreeMap::new();
+    for r in rows {
+        let date_text = r.required("date")?;
+        let date = NaiveDate::from_str(date_text)
+            .map_err(|_| anyhow::anyhow!("{}: field 'date' = '{date_text}' is not a date like 2025-03-20", r.at()))?;
+        let event = match r.text("event").to_ascii_lowercase().as_str() {
+            "" | "regular" | "read" => ReadingEvent::Regular,
+            "removed" => ReadingEvent::Removed,
+            "installed" => ReadingEvent::Installed,
+            other => bail!("{}: field 'event' = '{other}' must be empty, removed or installed", r.at()),
+        };
+        out.entry(r.required("customer")?.to_string()).or_default().push(Reading {
+            date,
+            register_m3: r.required_decimal("reading_m3")?,
+            event,
+            record: r.at(),
+        });
+    }
+    Ok(out)
+}
+
+fn load_register(path: &Path) -> anyhow::Result<QuotaRegister> {
+    let rows = read_csv(path, &["code", "value_m3_per_unit"])?;
+    let mut entries = Vec::new();
+    for r in rows {
+        entries.push(QuotaEntry {
+            code: r.required("code")?.to_string(),
+            sector: r.text("sector").to_string(),
+            industry_code: r.text("industry_code").to_string(),
+            product: r.text("product").to_string(),
+            unit: r.text("unit").to_string(),
+            tier: r.text("tier").to_string(),
+            value_m3_per_unit: r.required_decimal("value_m3_per_unit")?,
+            record: r.at(),
+        });
+    }
+    QuotaRegister::new(entries).map_err(|errs| {
+        anyhow::anyhow!("quota register {}:\n  {}", path.display(), errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n  "))
+    })
+}
+
+fn load_plan_items(path: &Path) -> anyhow::Result<Vec<PlanItem>> {
+    let rows = read_csv(path, &["customer", "quota_code", "planned_output", "direct_plan_m3"])?;
+    let mut items = Vec::new();
+    for r in rows {
+        let customer = r.required("customer")?.to_string();
+        let basis = match (r.text("quota_code"), r.decimal("planned_output")?, r.decimal("direct_plan_m3")?) {
+            (code, Some(output), None) if !code.is_empty() => PlanBasis::Quota { code: code.to_string(), planned_output: output },
+            ("", None, Some(v)) => PlanBasis::Direct { volume_m3: v },
+            _ => bail!("{}: give either quota_code with planned_output, or direct_plan_m3", r.at()),
+        };
+        items.push(PlanItem { customer, basis, record: r.at() });
+    }
+    Ok(items)
+}
+
+fn load_split(path: Option<&Path>, year: i32) -> anyhow::Result<[Decimal; 12]> {
+    let mut weights = [Decimal::ZERO; 12];
+    let Some(path) = path else {
+        // Default: in proportion to the days of each month.
+        for (i, w) in weights.iter_mut().enumerate() {
+            let m = i as u32 + 1;
+            let p = Period::Month { year, month: m };
+            *w = Decimal::from((p.end_exclusive() - p.start()).num_days());
+        }
+        return Ok(weights);
+    };
+    let rows = read_csv(path, &["month", "weight"])?;
+    let mut seen = [false; 12];
+    for r in rows {
+        let m: usize = r.required("month")?.parse().ok().filter(|m| (1..=12).contains(m)).ok_or_else(|| anyhow::anyhow!("{}: field 'month' must be 1–12", r.at()))?;
+        if seen[m - 1] {
+            bail!("{}: month {m} appears twice", r.at());
+        }
+        seen[m - 1] = true;
+        weights[m - 1] = r.required_decimal("weight")?;
+    }
+    if let Some(m) = seen.iter().position(|s| !s) {
+        bail!("{}: no weight for month {}", path.display(), m + 1);
+    }
+    Ok(weights)
+}
+
+#[allow(dead_code)]
+struct Plans {
+    annual: BTreeMap<String, AnnualPlan>,
+    water: BTreeMap<String, WaterPlan>,
+    errors: Vec<String>,
+}
+
+fn load_plans(register: &Path, plans: &Path, split: Option<&Path>, year: i32) -> anyhow::Result<Plans> {
+    let register = load_register(register)?;
+    let items = load_plan_items(plans)?;
+    let weights = load_split(split, year)?;
+    let (annual, errs) = quota::annual_plans(&register, &items);
+    let mut water = BTreeMap::new();
+    for (c, p) in &annual {
+        water.insert(c.clone(), quota::water_plan(p, &weights)?);
+    }
+    Ok(Plans { annual, water, errors: errs.iter().map(|e| e.to_string()).collect() })
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the routes serve
+
+/// The pricing files of the data directory, read.
+pub struct PricingData {
+    dir: std::path::PathBuf,
+    pub tariffs: Vec<(String, Tariff, Vec<String>)>,
+    pub schedule: TariffSchedule,
+    customers: Vec<CustomerRow>,
+    readings: BTreeMap<String, Vec<Reading>>,
+}
+
+fn load_tariff_text(text: &str) -> anyhow::Result<(Tariff, Vec<oasis_tariff::tariff::Finding>)> {
+    Ok(Tariff::from_toml_str(text)?)
+}
+
+impl PricingData {
+    pub fn load(dir: &Path) -> Result<PricingData, String> {
+        Self::read(&dir.join("pricing")).map_err(|e| format!("{e:#}"))
+    }
+
+    fn read(dir: &Path) -> anyhow::Result<PricingData> {
+        let mut tariffs = Vec::new();
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().map(String::from))
+            .filter(|n| n.starts_with("tariff-") && n.ends_with(".toml"))
+            .collect();
+        names.sort();
+        for n in names {
+            let text = std::fs::read_to_string(dir.join(&n)).with_context(|| format!("cannot read pricing/{n}"))?;
+            let (t, warnings) = load_tariff_text(&text).with_context(|| format!("tariff pricing/{n}"))?;
+            tariffs.push((n, t, warnings.iter().map(|w| w.to_string()).collect()));
+        }
+        let schedule = TariffSchedule::new(tariffs.iter().map(|t| t.1.clone()).collect())?;
+        Ok(PricingData {
+            customers: load_customers(&dir.join("customers.csv"))?,
+            readings: load_readings(&dir.join("readings.csv"))?,
+            dir: dir.to_path_buf(),
+            tariffs,
+            schedule,
+        })
+    }
+
+    fn plans(&self, year: i32) -> anyhow::Result<Plans> {
+        let split = self.dir.join("plan-split.csv");
+        load_plans(&self.dir.join("quota-register.csv"), &self.dir.join("plans.csv"), split.exists().then_some(split.as_path()), year)
+    }
+}
+
+fn pricing(state: &Shared) -> ApiResult<Arc<PricingData>> {
+    loaded(&state.pricing, "pricing")
+}
+
+fn dp(d: Decimal, places: u32) -> String {
+    format!("{:.*}", places as usize, d.round_dp(places))
+}
+
+fn num(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// A price with at least two decimals (3.10, 1.55, 0.525), as on a price notice.
+fn price(d: Decimal) -> String {
+    let d = d.normalize();
+    if d.scale() < 2 { dp(d, 2) } else { d.to_string() }
+}
+
+pub async fn tariffs(State(state): State<Shared>, headers: HeaderMap) -> ApiResult<Json<Value>> {
+    auth::read(&state, &headers)?;
+    let p = pricing(&state)?;
+    Ok(Json(json!(p
+        .tariffs
+        .iter()
+        .map(|(file, t, warnings)| json!({
+            "file": file, "code": t.code, "name": t.name, "valid_from": t.valid_from.to_string(),
+            "valid_until": t.valid_until.map(|d| d.to_string()), "source": t.source,
+            "classes": t.classes.keys().collect::<Vec<_>>(), "residential": t.residential.is_some(), "warnings": warnings,
+        }))
+        .collect::<Vec<_>>())))
+}
+
+/// `PUT /api/tariffs/{name}` (admin): adds or replaces `pricing/tariff-{name}.toml`. The file is
+/// checked alone and with the others (overlapping versions); a bad one is refused with every
+/// problem by field.
+pub async fn put_tariff(State(state): State<Shared>, headers: HeaderMap, UrlPath(name): UrlPath<String>, body: Bytes) -> ApiResult<Json<Value>> {
+    auth::write(&state, &headers, Role::Admin)?;
+    if !valid_id(&name) {
+        return Err(ApiError::bad_request(format!("tariff name '{name}': use 1 to 64 of a-z, 0-9, '-' and '_'")));
+    }
+    let text = std::str::from_utf8(&body).map_err(|_| ApiError::invalid("bad_toml", "the tariff is not UTF-8 text"))?;
+    let (t, warnings) = load_tariff_text(text).map_err(|e| ApiError::invalid("bad_tariff", format!("tariff {name}: {e:#}")))?;
+    let file = format!("tariff-{name}.toml");
+    let dir = state.path(&["pricing"]);
+    let p = pricing(&state)?;
+    let mut versions: Vec<Tariff> = p.tariffs.iter().filter(|x| x.0 != file).map(|x| x.1.clone()).collect();
+    versions.push(t.clone());
+    TariffSchedule::new(versions).map_err(|e| ApiError::invalid("bad_tariff", format!("tariff {name}: {e}")))?;
+    write_atomic(&dir.join(&file), &body)?;
+    let fresh = PricingData::load(&state.data_dir).map_err(|e| ApiError::invalid("bad_tariff", e))?;
+    *state.pricing.write().unwrap_or_else(|e| e.into_inner()) = Ok(Arc::new(fresh));
+    Ok(Json(json!({"file": file, "code": t.code, "warnings": warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>()})))
+}
+
+#[derive(Deserialize)]
+pub struct PeriodQuery {
+    pub period: Option<String>,
+}
+
+fn period(q: Option<String>, default: &str) -> ApiResult<Period> {
+    let s = q.unwrap_or_else(|| default.to_string());
+    s.parse().map_err(|e: oasis_tariff::period::PeriodParseError| ApiError::bad_request(format!("period '{s}': {e}")))
+}
+
+/// `GET /api/bills?period=2025-03`: every customer's bill with its lines; held-back customers
+/// with the reason.
+pub async fn bills(State(state): State<Shared>, headers: HeaderMap, Query(q): Query<PeriodQuery>) -> ApiResult<Json<Value>> {
+    auth::read(&state, &headers)?;
+    let p = pricing(&state)?;
+    let period = period(q.period, "2025-03")?;
+    let plans = p.plans(period.year()).map_err(|e| ApiError::invalid("bad_plans", format!("{e:#}")))?;
+    let list: Vec<Customer> = p.customers.iter().map(|c| c.customer.clone()).collect();
+    let run = billing::bill_customers(&list, &p.readings, &p.schedule, &plans.water, period);
+    let grand: Decimal = run.bills.iter().map(|b| b.total).sum();
+    Ok(Json(json!({
+        "period": period.to_string(),
+        "bills": run.bills.iter().map(|b| json!({
+            "customer": b.customer, "from": b.from.to_string(), "to": b.to.to_string(), "volume_m3": num(b.volume_m3),
+            "tariffs": b.tariffs, "total": dp(b.total, 2), "notes": b.notes,
+            "lines": b.lines.iter().map(|l| json!({"component": l.component, "band": l.band, "volume_m3": num(l.volume_m3), "unit_price": price(l.unit_price), "amount": dp(l.amount, 2)})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "total": dp(grand, 2),
+        "held": run.held.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+        "plan_problems": plans.errors,
+    })))
+}
+
+fn pva(r: &PlanVsActual) -> Value {
+    json!({"key": r.key, "plan_m3": dp(r.plan_m3, 2), "actual_m3": dp(r.actual_m3, 2), "over_plan_m3": dp(r.over_m3(), 2), "percent_of_plan": r.percent_of_plan().map(|p| format!("{p:.1}"))})
+}
+
+/// `GET /api/quota/report?period=2025-Q1`: plan vs actual by user, sector and district.
+pub async fn quota_report(State(state): State<Shared>, headers: HeaderMap, Query(q): Query<PeriodQuery>) -> ApiResult<Json<Value>> {
+    auth::read(&state, &headers)?;
+    let p = pricing(&state)?;
+    let period = period(q.period, "2025-Q1")?;
+    let plans = p.plans(period.year()).map_err(|e| ApiError::invalid("bad_plans", format!("{e:#}")))?;
+    let mut rows: Vec<(String, String, PlanVsActual)> = Vec::new();
+    let mut held = Vec::new();
+    let mut without_plan = Vec::new();
+    for c in &p.customers {
+        let Some(plan) = plans.water.get(&c.customer.id) else {
+            without_plan.push(c.customer.id.clone());
+            continue;
+        };
+        let meter = MeterHistory::new(p.readings.get(&c.customer.id).cloned().unwrap_or_default(), c.customer.register_capacity_m3);
+        match meter.period_usage(period) {
+            Ok(u) => rows.push((c.sector.clone(), c.district.clone(), PlanVsActual { key: c.customer.id.clone(), plan_m3: plan.for_period(period), actual_m3: u.volume_m3 })),
+            Err(e) => held.push(format!("customer {}: {e}", c.customer.id)),
+        }
+    }
+    let by_sector = quota::group_totals(rows.iter().map(|r| (r.0.as_str(), &r.2)));
+    let by_district = quota::group_totals(rows.iter().map(|r| (r.1.as_str(), &r.2)));
+    Ok(Json(json!({
+        "period": period.to_string(),
+        "by_user": rows.iter().map(|r| pva(&r.2)).collect::<Vec<_>>(),
+        "by_sector": by_sector.iter().map(pva).collect::<Vec<_>>(),
+        "by_district": by_district.iter().map(pva).collect::<Vec<_>>(),
+        "without_plan": without_plan,
+        "held": held,
+        "plan_problems": plans.errors,
+    })))
+}
+
+/// `GET /api/dual-control`: total use vs the caps, by sector and source, and the intensities.
+pub async fn dual_control(State(state): State<Shared>, headers: HeaderMap) -> ApiResult<Json<Value>> {
+    auth::read(&state, &headers)?;
+    Ok(Json(dual_control_json(&state.data_dir)?))
+}
+
+pub fn dual_control_json(data_dir: &Path) -> ApiResult<Value> {
+    let path = data_dir.join("pricing").join("dual-control.toml");
+    let text = std::fs::read_to_string(&path).map_err(|_| ApiError::not_found("no pricing/dual-control.toml"))?;
+    let input = DualControlInput::from_toml_str(&text).map_err(|e| ApiError::invalid("bad_dual_control", format!("pricing/dual-control.toml: {e}")))?;
+    let r = dual_control::report(&input);
+    let ground = r.by_source.get(&dual_control::Source::Ground).copied().unwrap_or_default();
+    let intensity = |i: &dual_control::Intensity| json!({"base": dp(i.base_m3_per_10k_yuan, 2), "comparable": dp(i.comparable_m3_per_10k_yuan, 2), "decline_pct": dp(i.decline_pct, 2), "target_pct": i.target_decline_pct.map(|d| d.to_string()), "met": i.meets_target()});
+    Ok(json!({
+        "region": input.region, "year": input.year, "base_year": input.base_year,
+        "total_m3": dp(r.total_m3, 0), "total_cap_m3": input.targets.total_use_cap_m3.map(|d| dp(d, 0)),
+        "groundwater_m3": dp(ground, 0), "groundwater_cap_m3": input.targets.groundwater_cap_m3.map(|d| dp(d, 0)),
+        "by_sector": r.by_sector.iter().map(|(s, v)| (format!("{s:?}").to_lowercase(), json!(dp(*v, 0)))).collect::<serde_json::Map<_, _>>(),
+        "by_source": r.by_source.iter().map(|(s, v)| (format!("{s:?}").to_lowercase(), json!(dp(*v, 0)))).collect::<serde_json::Map<_, _>>(),
+        "gdp_intensity": intensity(&r.gdp_intensity),
+        "industry_intensity": intensity(&r.industry_intensity),
+        "irrigation_eta": r.irrigation.region.map(|e| dp(e, 4)),
+        "irrigation_eta_min": input.targets.irrigation_efficiency_min.map(|d| d.to_string()),
+    }))
+}

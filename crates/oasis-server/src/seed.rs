@@ -1,0 +1,45 @@
+//! The demonstration city, written into an empty data directory on the first `oasis serve`: the
+//! demo network, a districted synthetic city with meter readings (`oasis-citysim`), the air and
+//! water samples and the pricing samples. Every file is inside the binary, so a fresh machine
+//! needs nothing else.
+
+use std::path::Path;
+
+/// (path in the data directory, contents)
+const FILES: &[(&str, &str)] = &[
+    ("networks/demo.inp", include_str!("../../../examples/jinchang-demo.inp")),
+    ("air/hourly.csv", include_str!("../../../samples/air/jinchang_hourly.csv")),
+    ("water/samples.csv", include_str!("../../../samples/water/jinchang_sections.csv")),
+    ("pricing/tariff-2024.toml", include_str!("../../../samples/pricing/tariff-2024.toml")),
+    ("pricing/tariff-2025-07.toml", include_str!("../../../samples/pricing/tariff-2025-07.toml")),
+    ("pricing/customers.csv", include_str!("../../../samples/pricing/customers.csv")),
+    ("pricing/readings.csv", include_str!("../../../samples/pricing/readings.csv")),
+    ("pricing/quota-register.csv", include_str!("../../../samples/pricing/quota-register.csv")),
+    ("pricing/plans.csv", include_str!("../../../samples/pricing/plans.csv")),
+    ("pricing/plan-split.csv", include_str!("../../../samples/pricing/plan-split.csv")),
+    ("pricing/dual-control.toml", include_str!("../../../samples/pricing/dual-control-2025.toml")),
+    ("pricing/farms.csv", include_str!("../../../samples/pricing/farms.csv")),
+    ("ecology/targets.csv", include_str!("../../../samples/ecology/targets.csv")),
+    ("ecology/greening-projects.csv", include_str!("../../../samples/ecology/greening-projects.csv")),
+];
+
+/// Days of meter readings in the demonstration city (`OASIS_DEMO_DAYS` overrides, for tests).
+pub fn demo_days() -> u32 {
+    std::env::var("OASIS_DEMO_DAYS").ok().and_then(|v| v.parse().ok()).filter(|d| (1..=366).contains(d)).unwrap_or(14)
+}
+
+/// Seeds `dir` unless it already holds a seeded or user data set (`networks/` exists).
+pub fn seed_if_empty(dir: &Path) -> anyhow::Result<bool> {
+    if dir.join("networks").exists() {
+        return Ok(false);
+    }
+    for (name, text) in FILES {
+        let p = dir.join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&p, text)?;
+    }
+    crate::districts::seed_city(dir, demo_days())?;
+    Ok(true)
+}
