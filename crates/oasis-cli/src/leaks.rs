@@ -111,6 +111,15 @@ pub struct EvaluateArgs {
     /// Write every alarm with its outcome here.
     #[arg(long)]
     alarms_out: Option<PathBuf>,
+    /// Study only: override the detector's threshold floor.
+    #[arg(long, hide = true)]
+    threshold_floor: Option<f64>,
+    /// Study only: override the detector's threshold factor.
+    #[arg(long, hide = true)]
+    threshold_factor: Option<f64>,
+    /// Study only: override the hours above the threshold before an alarm.
+    #[arg(long, hide = true)]
+    persist_h: Option<f64>,
 }
 
 pub fn run(cmd: LeaksCommand) -> anyhow::Result<()> {
@@ -169,20 +178,19 @@ fn load_scada(path: &Path, net: &Network) -> anyhow::Result<Scada> {
     Ok(scada)
 }
 
-fn run_method(net: &Network, scada: &Scada, train_until: i64, method: Method, threads: usize, twin: Option<&Twin>) -> anyhow::Result<Vec<Alarm>> {
+fn run_method(net: &Network, scada: &Scada, train_until: i64, method: Method, settings: &DetectSettings, twin: Option<&Twin>) -> anyhow::Result<Vec<Alarm>> {
     Ok(match method {
         Method::Twin => {
-            let settings = DetectSettings { threads, ..Default::default() };
             let step = scada.step_min().unwrap_or(5);
             let built;
             let twin = match twin {
                 Some(t) => t,
                 None => {
-                    built = Twin::build(net, scada, step, &settings)?;
+                    built = Twin::build(net, scada, step, settings)?;
                     &built
                 }
             };
-            detect::detect(net, twin, scada, train_until, &settings)?.0
+            detect::detect(net, twin, scada, train_until, settings)?.0
         }
         Method::Inflow => baseline::detect(net, scada, train_until, Location::Inlet, &BaselineSettings::default())?,
         Method::Pressure => baseline::detect(net, scada, train_until, Location::Pressure, &BaselineSettings::default())?,
@@ -212,7 +220,8 @@ fn detect_cmd(a: DetectArgs) -> anyhow::Result<()> {
     let scada = load_scada(&a.scada, &net)?;
     eprintln!("read {} rows x {} columns in {:.1} s", scada.values.len(), scada.columns.len(), t0.elapsed().as_secs_f64());
     let t1 = Instant::now();
-    let alarms = run_method(&net, &scada, train_until, a.method, a.threads, None)?;
+    let settings = DetectSettings { threads: a.threads, ..Default::default() };
+    let alarms = run_method(&net, &scada, train_until, a.method, &settings, None)?;
     eprintln!("{} alarms in {:.1} s", alarms.len(), t1.elapsed().as_secs_f64());
     write_text(&a.output, &alarms_csv(&alarms))
 }
@@ -343,6 +352,9 @@ fn evaluate_cmd(a: EvaluateArgs) -> anyhow::Result<()> {
         Some(p) => load_sensors(p)?,
         None => SensorSpec::automatic(&net),
     };
+    if a.scenarios == 0 {
+        bail!("--scenarios must be at least 1");
+    }
     let info = NetInfo::new(&net);
     eprintln!(
         "{} sensors ({} pressure), {} scenarios, seeds {}..{}",
@@ -375,7 +387,16 @@ fn evaluate_cmd(a: EvaluateArgs) -> anyhow::Result<()> {
     eprintln!("simulated {} data sets ({} rows each) in {:.1} s", sets.len(), sets[0].scada.values.len(), sim_s);
 
     let t_twin = Instant::now();
-    let settings = DetectSettings { threads: a.threads, ..Default::default() };
+    let mut settings = DetectSettings { threads: a.threads, ..Default::default() };
+    if let Some(v) = a.threshold_floor {
+        settings.threshold_floor = v;
+    }
+    if let Some(v) = a.threshold_factor {
+        settings.threshold_factor = v;
+    }
+    if let Some(h) = a.persist_h {
+        settings.persist = (h * 60.0 / sets[0].scada.step_min().unwrap_or(5) as f64).round() as usize;
+    }
     let twin = Twin::build(&net, &sets[0].scada, sets[0].scada.step_min().unwrap_or(5), &settings)?;
     let twin_s = t_twin.elapsed().as_secs_f64();
     eprintln!("twin: nominal cycle and {} leak signatures in {:.1} s", twin.candidates.len(), twin_s);
@@ -387,7 +408,7 @@ fn evaluate_cmd(a: EvaluateArgs) -> anyhow::Result<()> {
         let truth = truth_of(ds);
         for (m, method) in [Method::Twin, Method::Inflow, Method::Pressure].into_iter().enumerate() {
             let t = Instant::now();
-            let alarms = run_method(&net, &ds.scada, ds.train_until_min, method, a.threads, Some(&twin))?;
+            let alarms = run_method(&net, &ds.scada, ds.train_until_min, method, &settings, Some(&twin))?;
             if m == 0 {
                 detect_s += t.elapsed().as_secs_f64();
             }

@@ -102,6 +102,9 @@ pub fn detect(net: &Network, scada: &Scada, train_until_min: i64, how: Location,
     let flow_m = moving_means(scada, &inlets, set.window_min, step);
     let pres_m = moving_means(scada, &pressures, set.window_min, step);
     let total = |m: &Vec<f64>| m.iter().sum::<f64>();
+    if flow_m[..train_rows].iter().flatten().count() < 2 {
+        return Err(LeakError::Invalid("the training period is shorter than the averaging window".into()));
+    }
     let (mut reference, sd) = mean_sd(flow_m[..train_rows].iter().flatten().map(total));
     let train_max = flow_m[..train_rows].iter().flatten().map(|m| ((total(m) - reference) / sd).abs()).fold(0.0, f64::max);
     let threshold = (set.threshold_factor * train_max).max(set.threshold_floor);
@@ -132,7 +135,15 @@ pub fn detect(net: &Network, scada: &Scada, train_until_min: i64, how: Location,
             let pipe = match how {
                 Location::Inlet => {
                     let k = (0..inlets.len()).max_by(|&a, &b| (m[a] - inlet_now[a]).total_cmp(&(m[b] - inlet_now[b]))).unwrap_or(0);
-                    info.link_index.get(&cols[inlets[k].0].target).copied()
+                    // An inlet pump or valve is no pipe: name the first pipe after it.
+                    info.link_index.get(&cols[inlets[k].0].target).copied().and_then(|l| {
+                        if info.is_pipe(l) {
+                            return Some(l);
+                        }
+                        let (a, b) = info.ends[l];
+                        let inner = if is_res(a) { b } else { a };
+                        info.node_pipes.get(inner).and_then(|p| p.first().copied())
+                    })
                 }
                 Location::Pressure => {
                     let Some(p) = &pres_m[r] else { continue };

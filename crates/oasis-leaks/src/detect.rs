@@ -12,14 +12,17 @@
 //!    passed through the fitted model (a leak also raises the measured inflow, which the
 //!    model reads as demand), is the residual pattern that a leak there would leave.
 //! 4. **Detection.** Residuals are averaged over the last 24 h (which removes what is left of
-//!    the daily cycle and the sensor noise) and normalised by their training spread. For
+//!    the daily cycle and the sensor noise) and whitened with their (shrunk) training
+//!    covariance, as are the signatures. For
 //!    each candidate, the matched-filter statistic `aᵀz/|a|` is the evidence for a leak
 //!    there; an alarm is raised when the best one stays above the threshold for `persist`
-//!    rows. The threshold is a multiple of the largest value seen on the training rows.
+//!    rows (24 h). The threshold is a multiple of the largest value seen on the training rows,
+//!    at least 5 (whitened units).
 //! 5. **Known leaks and repairs.** Each alarmed leak's flow is re-estimated every row
 //!    (least squares on the known signatures) and its part of the residual removed before
-//!    looking for the next leak; a leak whose estimate falls to a quarter of its peak for a
-//!    day is taken as repaired and dropped.
+//!    looking for the next leak; a day after an alarm, what the known leaks leave unexplained
+//!    becomes the new zero (until a repair); a leak whose estimate falls to a quarter of its
+//!    peak for a day is taken as repaired and dropped.
 //!
 //! Every step reads rows in time order only, so the alarms up to a time depend only on the
 //! rows up to it.
@@ -48,6 +51,8 @@ pub struct DetectSettings {
     pub persist: usize,
     /// Times of day (h) at which signatures are simulated.
     pub signature_hours: Vec<f64>,
+    /// Take what the known leaks leave unexplained a window after an alarm as the new zero.
+    pub absorb_misfit: bool,
     /// Candidates listed with an alarm.
     pub candidates: usize,
     pub threads: usize,
@@ -58,10 +63,13 @@ impl Default for DetectSettings {
         DetectSettings {
             window_min: 24 * 60,
             threshold_factor: 1.5,
-            threshold_floor: 3.0,
-            shrinkage: 0.2,
-            persist: 144,
+            // The statistic is in whitened units: 5 is a 5-sigma departure along the best
+            // candidate's direction, a floor for when the training period is short.
+            threshold_floor: 5.0,
+            shrinkage: 0.1,
+            persist: 288,
             signature_hours: vec![3.0, 9.0, 15.0, 21.0],
+            absorb_misfit: true,
             candidates: 5,
             threads: 2,
         }
@@ -215,6 +223,9 @@ pub fn detect(
     settings: &DetectSettings,
 ) -> Result<(Vec<Alarm>, Trace), LeakError> {
     let cols = &scada.columns;
+    if twin.cycle.len() != cols.len() || twin.signature.first().is_some_and(|s| s.len() != cols.len()) {
+        return Err(LeakError::Invalid("the twin was built for other SCADA columns".into()));
+    }
     let of = |k: SensorKind| (0..cols.len()).filter(|&c| cols[c].kind == k).collect::<Vec<_>>();
     let (pressure, flows, levels, amr) = (of(SensorKind::Pressure), of(SensorKind::Flow), of(SensorKind::Level), of(SensorKind::Demand));
     if pressure.is_empty() {
@@ -386,6 +397,11 @@ pub fn detect(
     // After an alarm the averaging window still mixes the time before and after the leak:
     // no new alarm until it has renewed.
     let mut quiet_until = i64::MIN;
+    // What the known leaks leave unexplained once the window has renewed after an alarm (a
+    // signature is never exact) becomes the new zero; without it the misfit of one large
+    // leak raises an alarm a day, each far from the last.
+    let mut offset: Option<Vec<f64>> = None;
+    let mut offset_due = false;
     for r in train_rows..n {
         let t = scada.times_min[r];
         let Some(m) = &means[r] else {
@@ -423,7 +439,21 @@ pub fn detect(
                     kn.low_since = None;
                 }
             }
+            let before = known.len();
             known.retain(|kn| kn.low_since.is_none_or(|s| t - s < 1440));
+            if known.len() < before {
+                // A repair: the misfit left with it.
+                offset = None;
+            }
+        }
+        if settings.absorb_misfit && offset_due && t >= quiet_until {
+            offset = Some(z.clone());
+            offset_due = false;
+        }
+        if let Some(o) = &offset {
+            for (zi, oi) in z.iter_mut().zip(o) {
+                *zi -= oi;
+            }
         }
         let (j, s) = best(&z);
         trace.statistic[r] = s;
@@ -437,6 +467,7 @@ pub fn detect(
         }
         if above >= settings.persist && j != usize::MAX && t >= quiet_until {
             quiet_until = t + settings.window_min;
+            offset_due = true;
             above = 0;
             let q = sig_z[j].iter().zip(&z).map(|(x, y)| x * y).sum::<f64>() / (norms[j] * norms[j]);
             known.push(Known { cand: j, q, peak: q, low_since: None });

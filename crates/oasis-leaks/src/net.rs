@@ -17,7 +17,6 @@ pub struct Units {
 }
 
 const M_PER_FT: f64 = 0.3048;
-const M3H_PER_CFS: f64 = 0.028316846592 * 3600.0;
 
 impl Units {
     pub fn of(net: &Network) -> Units {
@@ -25,7 +24,8 @@ impl Units {
         Units {
             pressure_to_m: M_PER_FT / uf.pressure,
             head_to_m: M_PER_FT / uf.head,
-            flow_to_m3h: M3H_PER_CFS / uf.flow,
+            // EPANET's own CMH factor, so a CMH network converts by exactly 1.
+            flow_to_m3h: oasis_network::units::FlowUnits::Cmh.per_cfs() / uf.flow,
             length_to_m: M_PER_FT / uf.length,
         }
     }

@@ -112,6 +112,20 @@ pub struct SimulateOptions {
     pub flow_rel: f64,
     pub level_sigma_m: f64,
     pub amr_rel: f64,
+    /// Leaks to place instead of random ones (when not empty).
+    pub planned: Vec<PlannedLeak>,
+}
+
+/// A leak chosen by the user rather than drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedLeak {
+    pub pipe_id: String,
+    pub start_min: i64,
+    /// End of growth (= start for an abrupt leak).
+    pub full_min: i64,
+    pub repair_min: Option<i64>,
+    /// Flow at full size and nominal pressure, m³/h.
+    pub size_m3h: f64,
 }
 
 impl Default for SimulateOptions {
@@ -137,6 +151,7 @@ impl Default for SimulateOptions {
             flow_rel: 0.005,
             level_sigma_m: 0.005,
             amr_rel: 0.02,
+            planned: Vec::new(),
         }
     }
 }
@@ -259,7 +274,25 @@ pub fn simulate(
     let pipes: Vec<usize> = (0..net.links.len()).filter(|&l| info.is_pipe(l)).collect();
     let mut leaks: Vec<LeakTruth> = Vec::new();
     let mut used_nodes = Vec::new();
-    let mut month_start = train_end;
+    for pl in &opts.planned {
+        let pipe = info.link_index.get(&pl.pipe_id).copied().filter(|&l| info.is_pipe(l));
+        let node = pipe.and_then(|l| info.leak_node(net, l));
+        let (Some(_), Some(node)) = (pipe, node) else {
+            return Err(LeakError::Invalid(format!("planned leak: `{}` is not a pipe with a junction end", pl.pipe_id)));
+        };
+        let p = nominal.nodes[node].pressure.max(1e-3);
+        leaks.push(LeakTruth {
+            pipe_id: pl.pipe_id.clone(),
+            node_id: net.nodes[node].id.clone(),
+            kind: if pl.full_min > pl.start_min { LeakKind::Incipient } else { LeakKind::Abrupt },
+            start_min: pl.start_min,
+            full_min: pl.full_min.max(pl.start_min),
+            repair_min: pl.repair_min,
+            size_m3h: pl.size_m3h,
+            coefficient: pl.size_m3h / u.flow_to_m3h / p.powf(exponent),
+        });
+    }
+    let mut month_start = if opts.planned.is_empty() { train_end } else { end };
     while month_start < end && !pipes.is_empty() {
         let month_end = (month_start + 30 * 1440).min(end);
         let n = rng.int(0, opts.max_leaks_per_month);
