@@ -73,7 +73,10 @@ pub fn header_columns<'a>(file: &str, headers: &csv::StringRecord, required: &[&
     Ok(col)
 }
 
-fn read_hourly(file: &str, bytes: &[u8]) -> Result<(Vec<HourRow>, BTreeMap<String, BTreeMap<HourStamp, usize>>), String> {
+/// station → hour → index into the rows.
+type HourIndex = BTreeMap<String, BTreeMap<HourStamp, usize>>;
+
+fn read_hourly(file: &str, bytes: &[u8]) -> Result<(Vec<HourRow>, HourIndex), String> {
     let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(bytes);
     let headers = rdr.headers().map_err(|e| format!("{file}: cannot read the header line: {e}"))?.clone();
     let col = header_columns(file, &headers, &REQUIRED, &OPTIONAL)?;

@@ -27,6 +27,9 @@ use crate::state::Shared;
 
 pub const SESSION_COOKIE: &str = "oasis_session";
 pub const SESSION_SECONDS: i64 = 12 * 3600;
+/// Failed logins of one user name allowed per window before the name is locked for the rest of it.
+pub const LOGIN_ATTEMPTS: u32 = 5;
+pub const LOGIN_WINDOW: std::time::Duration = std::time::Duration::from_secs(300);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
@@ -180,6 +183,16 @@ pub struct LoginBody {
 
 pub async fn login(State(state): State<Shared>, body: Result<Json<LoginBody>, axum::extract::rejection::JsonRejection>) -> ApiResult<Response> {
     let Json(body) = body.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    {
+        let mut failures = state.login_failures.lock().unwrap_or_else(|e| e.into_inner());
+        failures.retain(|_, (_, since)| since.elapsed() < LOGIN_WINDOW);
+        if let Some((n, since)) = failures.get(&body.name)
+            && *n >= LOGIN_ATTEMPTS
+        {
+            let wait = LOGIN_WINDOW.saturating_sub(since.elapsed()).as_secs() + 1;
+            return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_logins", format!("{n} failed logins for '{}': try again in {wait} s", body.name)));
+        }
+    }
     let st = state.clone();
     let name = body.name.clone();
     // Argon2 takes tens of milliseconds: off the async threads.
@@ -190,8 +203,12 @@ pub async fn login(State(state): State<Shared>, body: Result<Json<LoginBody>, ax
     .await
     .map_err(ApiError::internal)??;
     let Some(role) = user else {
+        let mut failures = state.login_failures.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = failures.entry(name).or_insert((0, std::time::Instant::now()));
+        entry.0 += 1;
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_login", "unknown user or wrong password"));
     };
+    state.login_failures.lock().unwrap_or_else(|e| e.into_inner()).remove(&name);
     let token = random_hex();
     let csrf = random_hex();
     let now = crate::now_unix();

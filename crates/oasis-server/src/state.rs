@@ -38,6 +38,8 @@ pub struct AppState {
     pub districts: Loaded<districts::DistrictData>,
     /// One meter ingest at a time.
     pub ingest_lock: Mutex<()>,
+    /// Failed logins per user name: (count, first failure) — see `auth::login`.
+    pub login_failures: Mutex<HashMap<String, (u32, std::time::Instant)>>,
 }
 
 impl AppState {
@@ -61,6 +63,7 @@ impl AppState {
             pricing: RwLock::new(pricing::PricingData::load(dir).map(Arc::new)),
             districts: RwLock::new(districts::DistrictData::load(dir).map(Arc::new)),
             ingest_lock: Mutex::new(()),
+            login_failures: Mutex::new(HashMap::new()),
         };
         networks::load_all(&state)?;
         Ok(state)

@@ -124,6 +124,16 @@ async fn auth_users_and_write_log() {
     // Bad login, bad JSON.
     assert_eq!(c.login("ada", "wrong").await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(c.send("POST", "/api/login", None, "application/json", "{nope").await.status, StatusCode::BAD_REQUEST);
+    // Guessing is slowed down: after 5 failures a name is locked for a while, even with the right password.
+    for _ in 0..5 {
+        assert_eq!(c.login("vera", "guess").await.status, StatusCode::UNAUTHORIZED);
+    }
+    let locked = c.login("vera", "password-123").await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "{}", locked.json);
+    assert_eq!(locked.json["error"], "too_many_logins");
+    // Other names are not locked, and vera's session made before still works.
+    assert_eq!(c.login("otto", "password-123").await.status, StatusCode::OK);
+    assert_eq!(c.get("/api/me", Some(&viewer)).await.json["user"], "vera");
     // me
     let r = c.get("/api/me", Some(&operator)).await;
     assert_eq!(r.json["role"], "operator");

@@ -166,32 +166,6 @@ impl UserDb {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn users_sessions_and_log() {
-        let dir = std::env::temp_dir().join(format!("oasis-users-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let mut db = UserDb::open(&dir).unwrap();
-        assert!(db.upsert_user("ada", "admin", "h1", 1).unwrap());
-        assert!(!db.upsert_user("ada", "operator", "h2", 2).unwrap());
-        assert_eq!(db.user("ada").unwrap().unwrap().role, "operator");
-        db.add_session("t", "ada", "c", 10, 20).unwrap();
-        assert_eq!(db.session("t", 15).unwrap().unwrap().csrf, "c");
-        assert!(db.session("t", 25).unwrap().is_none());
-        db.log_write(11, "ada", "POST", "/api/x", 200, "").unwrap();
-        assert_eq!(db.write_log(10).unwrap().len(), 1);
-        assert!(db.delete_user("ada").unwrap());
-        assert!(db.session("t", 15).unwrap().is_none());
-        drop(db);
-        // Reopening does not re-run the migration.
-        UserDb::open(&dir).unwrap();
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-}
-
 /// Where the users live: `users.sqlite` in the data directory, or PostgreSQL (feature
 /// `postgres`). The same calls on both.
 pub enum UserStore {
@@ -237,5 +211,31 @@ impl UserStore {
     }
     pub fn write_log(&self, limit: u32) -> Result<Vec<WriteLogEntry>, StoreError> {
         delegate!(self, db => db.write_log(limit))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn users_sessions_and_log() {
+        let dir = std::env::temp_dir().join(format!("oasis-users-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut db = UserDb::open(&dir).unwrap();
+        assert!(db.upsert_user("ada", "admin", "h1", 1).unwrap());
+        assert!(!db.upsert_user("ada", "operator", "h2", 2).unwrap());
+        assert_eq!(db.user("ada").unwrap().unwrap().role, "operator");
+        db.add_session("t", "ada", "c", 10, 20).unwrap();
+        assert_eq!(db.session("t", 15).unwrap().unwrap().csrf, "c");
+        assert!(db.session("t", 25).unwrap().is_none());
+        db.log_write(11, "ada", "POST", "/api/x", 200, "").unwrap();
+        assert_eq!(db.write_log(10).unwrap().len(), 1);
+        assert!(db.delete_user("ada").unwrap());
+        assert!(db.session("t", 15).unwrap().is_none());
+        drop(db);
+        // Reopening does not re-run the migration.
+        UserDb::open(&dir).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
