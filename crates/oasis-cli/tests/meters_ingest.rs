@@ -296,10 +296,7 @@ fn committed_files(db: &Path) -> Vec<String> {
         .partitions()
         .unwrap()
         .into_iter()
-        .map(|(day, file, _)| {
-            let (y, m, d) = oasis_store::civil_from_days(day as i64);
-            format!("day={y:04}-{m:02}-{d:02}/{file}")
-        })
+        .map(|(day, file, _)| format!("{}/{file}", oasis_store::day_dir_name(day)))
         .collect();
     v.sort();
     v

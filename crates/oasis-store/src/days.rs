@@ -203,37 +203,15 @@ pub fn read_day(path: &Path, groups: Option<&[u32]>) -> Result<DayColumns, Store
 
 /// `day=YYYY-MM-DD` for a day number (days since 1970-01-01 in the store's clock).
 pub fn day_dir_name(day: i32) -> String {
-    let (y, m, d) = civil_from_days(day as i64);
-    format!("day={y:04}-{m:02}-{d:02}")
+    let date = chrono::DateTime::from_timestamp(day as i64 * 86_400, 0).map(|t| t.date_naive());
+    match date {
+        Some(d) => format!("day={}", d.format("%Y-%m-%d")),
+        None => format!("day=@{day}"),
+    }
 }
 
 pub fn day_path(root: &Path, day: i32, file: &str) -> PathBuf {
     root.join("readings").join(day_dir_name(day)).join(file)
-}
-
-/// Proleptic Gregorian date of a day count since 1970-01-01 (Hinnant's civil calendar method).
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// Day count since 1970-01-01 of a proleptic Gregorian date.
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m as i64 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
@@ -241,15 +219,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn calendar_round_trips_and_knows_leap_days() {
-        for z in -800_000..800_000 {
-            let (y, m, d) = civil_from_days(z);
-            assert_eq!(days_from_civil(y, m, d), z);
-        }
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(days_from_civil(2024, 3, 1) - days_from_civil(2024, 2, 28), 2);
-        assert_eq!(days_from_civil(2100, 3, 1) - days_from_civil(2100, 2, 28), 1);
-        assert_eq!(days_from_civil(2000, 3, 1) - days_from_civil(2000, 2, 28), 2);
+    fn day_directories_are_named_by_their_date() {
+        assert_eq!(day_dir_name(0), "day=1970-01-01");
+        assert_eq!(day_dir_name(19_782), "day=2024-02-29");
+        assert_eq!(day_dir_name(19_783), "day=2024-03-01");
+        assert_eq!(day_dir_name(-1), "day=1969-12-31");
     }
 
     #[test]

@@ -29,7 +29,7 @@ mod users_pg;
 
 use std::path::{Path, PathBuf};
 
-pub use days::{civil_from_days, days_from_civil, DayColumns, MeterDay};
+pub use days::{day_dir_name, DayColumns, MeterDay};
 pub use ingest::{IngestCounts, IngestSession, IngestSettings};
 pub use query::{ExportCounts, IngestRecord, Reading, StoredFlag};
 pub use users::{StoredSession, StoredUser, UserDb, UserStore, WriteLogEntry};

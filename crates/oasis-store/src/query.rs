@@ -281,18 +281,4 @@ impl Store {
         })?;
         Ok(counts)
     }
-
-    /// Bytes on disk: the registry (with its WAL) and the reading files.
-    pub fn size_bytes(&self) -> Result<(u64, u64), StoreError> {
-        let mut registry = 0;
-        for name in ["registry.sqlite", "registry.sqlite-wal"] {
-            registry += std::fs::metadata(self.dir.join(name)).map(|m| m.len()).unwrap_or(0);
-        }
-        let mut readings = 0;
-        for (day, file, _) in self.partitions()? {
-            let p = days::day_path(&self.dir, day, &file);
-            readings += std::fs::metadata(&p).map_err(|e| StoreError::io(&p, e))?.len();
-        }
-        Ok((registry, readings))
-    }
 }
