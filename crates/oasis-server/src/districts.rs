@@ -182,8 +182,10 @@ fn outlines(dir: &Path, store: &Store) -> Vec<Value> {
 }
 
 fn day_text(store: &Store, t_s: i64) -> String {
-    let (y, m, d) = oasis_store::civil_from_days(store.day_of(t_s) as i64);
-    format!("{y:04}-{m:02}-{d:02}")
+    match oasis_metering::time::local_day(t_s, store.utc_offset_s()) {
+        Some((_, date)) => date.to_string(),
+        None => format!("@{t_s}"),
+    }
 }
 
 fn balance_json(b: &DistrictBalance) -> Value {
