@@ -169,3 +169,30 @@ fn soil_without_ph_and_overlapping_projects_are_named() {
         "{err}"
     );
 }
+
+/// The board's NRW comes from district metering: the balance of the sample metered city, made by
+/// the same commands a user runs (samples/metering), read by `oasis targets --balance-csv`.
+#[test]
+fn targets_board_takes_nrw_from_the_metering_sample() {
+    let dir = std::env::temp_dir().join(format!("oasis-ecology-nrw-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = dir.join("db");
+    let db = db.to_str().unwrap();
+    let csv = dir.join("balance.csv");
+    for args in [
+        vec!["meters", "register", "--db", db, "samples/metering/meters.csv"],
+        vec!["meters", "ingest", "--db", db, "--no-checks", "samples/metering/readings.csv.gz"],
+        vec!["districts", "build", "--db", db, "--network", "samples/metering/network.inp"],
+        vec!["balance", "--db", db, "--from", "2026-03-03", "--to", "2026-03-29", "--level", "0", "--csv", csv.to_str().unwrap()],
+    ] {
+        let (ok, _, err) = oasis(&args);
+        assert!(ok, "oasis {args:?}: {err}");
+    }
+    let (ok, out, err) = oasis(&["targets", "--balance-csv", csv.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    // The city's NRW over 2026-03-03…29 (the level-0 row) against the 9 % cap: not met.
+    let nrw = line(&out, "供水管网漏损率");
+    assert!(nrw.contains("2026") && nrw.contains("NO") && nrw.contains("oasis-metering balance"), "{out}");
+    assert!(out.contains("8 of 12 targets met, 0 without an actual"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
