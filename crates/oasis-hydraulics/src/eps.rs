@@ -14,9 +14,10 @@ use crate::rules::RuleSet;
 use crate::setup::*;
 use crate::{ActionCause, HydraulicsError, LinkAction, PumpEnergy, RunResults, Snapshot, State};
 
-/// EPANET's time settings after its own adjustments (seconds).
+/// EPANET's time settings after its own adjustments (seconds), as its
+/// toolkit reports them once a file is open.
 #[derive(Debug, Clone)]
-pub(crate) struct Clock {
+pub struct Clock {
     pub duration: i64,
     pub hydraulic_step: i64,
     pub pattern_step: i64,
@@ -28,7 +29,7 @@ pub(crate) struct Clock {
 }
 
 impl Clock {
-    fn new(net: &Network) -> Clock {
+    pub fn new(net: &Network) -> Clock {
         let t = &net.times;
         let given = |k: &str| t.given.iter().any(|g| g == k);
         let pattern_step = if t.pattern_step_s <= 0 { 3600 } else { t.pattern_step_s };
@@ -59,6 +60,17 @@ impl Clock {
             rule_step,
             start_clock: t.start_clocktime_s,
         }
+    }
+
+    /// The water quality step: `[TIMES] QUALITY TIMESTEP`, by default a
+    /// tenth of the hydraulic step, never longer than it.
+    pub fn quality_step(&self, net: &Network) -> i64 {
+        let given = net.times.given.iter().any(|g| g == "QUALITY TIMESTEP");
+        let mut qstep = if given { net.times.quality_step_s } else { 0 };
+        if qstep == 0 {
+            qstep = self.hydraulic_step / 10;
+        }
+        qstep.min(self.hydraulic_step).max(1)
     }
 }
 
@@ -363,7 +375,7 @@ impl<'a> Simulation<'a> {
 
     /// The current hydraulics as EPANET saves them for quality routing:
     /// single precision, closed links carrying no flow.
-    pub(crate) fn saved_hydraulics(&self) -> crate::quality::SavedHydraulics {
+    pub fn saved_hydraulics(&self) -> crate::quality::SavedHydraulics {
         let f32 = |x: f64| x as f32 as f64;
         crate::quality::SavedHydraulics {
             time_s: self.htime,
@@ -378,6 +390,34 @@ impl<'a> Simulation<'a> {
                 .collect(),
             status: self.s.status.clone(),
         }
+    }
+
+    /// The current time (EPANET's `EN_HTIME`).
+    pub fn time_s(&self) -> i64 {
+        self.htime
+    }
+
+    /// Whether the run was halted (unbalanced with `UNBALANCED STOP`).
+    pub fn halted(&self) -> bool {
+        self.halt
+    }
+
+    /// Opens or closes link `k` from now on, as EPANET's `EN_setlinkvalue`
+    /// with `EN_STATUS` does while its solver is open.
+    pub fn set_link_status(&mut self, k: usize, open: bool) {
+        crate::set_link_status(&self.m, &mut self.s, k, open);
+    }
+
+    /// Sets pump `k`'s speed or valve `k`'s setting (file units) from now on,
+    /// as `EN_setlinkvalue` with `EN_SETTING` does while the solver is open.
+    pub fn set_link_setting(&mut self, k: usize, value: f64) {
+        let u = &self.m.ucf;
+        let internal = match self.m.links[k].kind {
+            LinkType::Prv | LinkType::Psv | LinkType::Pbv => value / u.pressure,
+            LinkType::Fcv => value / u.flow,
+            _ => value,
+        };
+        crate::set_link_setting(&self.m, &mut self.s, k, internal);
     }
 
     /// The control and rule actions taken so far.

@@ -14,8 +14,13 @@ mod coefficients;
 mod energy;
 mod eps;
 
-pub use eps::{Simulation, SolverStructure};
-pub use quality::{Constituent, MassBalance, QualityResults, QualitySnapshot, ReactionTotals, simulate, water_quality};
+pub use eps::{Clock, Simulation, SolverStructure};
+pub use setup::{tank_volume_at, tank_volumes};
+pub use quality::{
+    Constituent, MassBalance, QualityResults, QualityRouter, QualitySnapshot, ReactionTotals, SavedHydraulics, simulate,
+    water_quality,
+    water_quality_from,
+};
 mod gga;
 mod linear;
 #[doc(hidden)]

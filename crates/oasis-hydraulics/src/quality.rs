@@ -83,14 +83,28 @@ pub struct QualityResults {
 }
 
 /// Hydraulic results of one period as EPANET saves them for quality
-/// routing (single precision, internal units).
+/// routing (single precision, internal units): a record of its hydraulics file.
 #[derive(Debug, Clone)]
-pub(crate) struct SavedHydraulics {
-    pub time_s: i64,
-    pub step_s: i64,
-    pub demand: Vec<f64>,
-    pub flow: Vec<f64>,
-    pub status: Vec<Status>,
+pub struct SavedHydraulics {
+    pub(crate) time_s: i64,
+    /// The step that follows this period (0 for the last).
+    pub(crate) step_s: i64,
+    pub(crate) demand: Vec<f64>,
+    pub(crate) flow: Vec<f64>,
+    pub(crate) status: Vec<Status>,
+}
+
+impl SavedHydraulics {
+    pub fn time_s(&self) -> i64 {
+        self.time_s
+    }
+    pub fn step_s(&self) -> i64 {
+        self.step_s
+    }
+    /// Records the length of the step taken after this period.
+    pub fn set_step_s(&mut self, step_s: i64) {
+        self.step_s = step_s;
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -143,22 +157,116 @@ pub fn simulate(
         saved.push(h);
         Ok(step)
     })?;
-    let mut engine = Engine::new(net, &sim)?;
+    let quality = route(net, &sim, &saved)?;
+    Ok((sim.finish(periods), quality))
+}
+
+/// Water quality over hydraulics saved earlier, step by step, with
+/// [`Simulation::saved_hydraulics`] (what EPANET's `EN_solveQ` does with its
+/// hydraulics file): the same results as [`simulate`] without solving the
+/// hydraulics again.
+pub fn water_quality_from(net: &Network, saved: &[SavedHydraulics]) -> Result<QualityResults, HydraulicsError> {
+    let sim = Simulation::new(net)?;
+    route(net, &sim, saved)
+}
+
+/// Water quality over saved hydraulics, stepped by the caller as EPANET's
+/// toolkit steps it: [`run`](QualityRouter::run) (`EN_runQ`),
+/// [`next`](QualityRouter::next) (`EN_nextQ`, to the next hydraulic time)
+/// and [`step`](QualityRouter::step) (`EN_stepQ`, one quality step).
+pub struct QualityRouter<'a> {
+    engine: Engine<'a>,
+    saved: &'a [SavedHydraulics],
+    /// How many saved periods have been loaded.
+    loaded: usize,
+}
+
+impl<'a> QualityRouter<'a> {
+    /// `sim` is a fresh simulation of `net` (its model and clock are used).
+    pub fn new(net: &Network, sim: &'a Simulation, saved: &'a [SavedHydraulics]) -> Result<QualityRouter<'a>, HydraulicsError> {
+        Ok(QualityRouter { engine: Engine::new(net, sim)?, saved, loaded: 0 })
+    }
+
+    /// EPANET's `runqual`: once quality has caught up with the hydraulics,
+    /// the next saved period is loaded. Returns the current quality time.
+    pub fn run(&mut self) -> i64 {
+        if self.engine.qtime == self.engine.htime
+            && let Some(h) = self.saved.get(self.loaded)
+        {
+            self.engine.run(h);
+            self.loaded += 1;
+        }
+        self.engine.qtime
+    }
+
+    /// The index of the saved period whose hydraulics are in use.
+    pub fn period(&self) -> usize {
+        self.loaded.saturating_sub(1)
+    }
+
+    /// EPANET's `nextqual`: routes up to the next hydraulic time; returns the
+    /// step taken (0 at the end).
+    pub fn next(&mut self) -> i64 {
+        let before = self.engine.qtime;
+        self.engine.next();
+        self.engine.qtime - before
+    }
+
+    /// EPANET's `stepqual`: routes one quality step, loading the next
+    /// hydraulics when it crosses a hydraulic time; returns the time left.
+    pub fn step(&mut self) -> i64 {
+        let mut left = self.engine.qstep;
+        while left > 0 {
+            let hstep = self.engine.htime - self.engine.qtime;
+            let mut dt = left;
+            if hstep < dt {
+                dt = hstep;
+                if self.engine.kind != Constituent::None {
+                    self.engine.transport(dt);
+                }
+                self.engine.qtime += dt;
+                if self.saved.get(self.loaded).is_none() {
+                    break;
+                }
+                self.run();
+            } else {
+                if self.engine.kind != Constituent::None {
+                    self.engine.transport(dt);
+                }
+                self.engine.qtime += dt;
+            }
+            left -= dt;
+        }
+        self.engine.duration - self.engine.qtime
+    }
+
+    /// Quality at the current time.
+    pub fn snapshot(&self) -> QualitySnapshot {
+        self.engine.snapshot(self.engine.qtime)
+    }
+
+    /// The mass balance so far.
+    pub fn mass_balance(&mut self) -> MassBalance {
+        self.engine.update_mass_balance();
+        self.engine.balance
+    }
+}
+
+fn route(net: &Network, sim: &Simulation, saved: &[SavedHydraulics]) -> Result<QualityResults, HydraulicsError> {
+    let mut engine = Engine::new(net, sim)?;
     let mut steps = Vec::with_capacity(saved.len());
-    for h in &saved {
+    for h in saved {
         engine.run(h);
         steps.push(engine.snapshot(h.time_s));
         engine.next();
     }
     engine.update_mass_balance();
-    let quality = QualityResults {
+    Ok(QualityResults {
         constituent: engine.kind,
         steps,
         mass_balance: engine.balance,
         reaction_totals: engine.totals,
-    };
-    drop(engine);
-    Ok((sim.finish(periods), quality))
+    })
 }
 
 struct Engine<'a> {
@@ -381,15 +489,7 @@ impl<'a> Engine<'a> {
             list.reverse();
         }
 
-        let t = &net.times;
-        let given = |k: &str| t.given.iter().any(|g| g == k);
-        // As EPANET: a tenth of the hydraulic step (after that is cut to the
-        // pattern and report steps) unless given, and never longer than it.
-        let mut qstep = if given("QUALITY TIMESTEP") { t.quality_step_s } else { 0 };
-        if qstep == 0 {
-            qstep = sim.clock.hydraulic_step / 10;
-        }
-        qstep = qstep.min(sim.clock.hydraulic_step).max(1);
+        let qstep = sim.clock.quality_step(net);
         // Like viscosity: a value above 1e-4 is relative to chlorine, a smaller
         // one is in ft²/s (m²/s in SI files).
         let diffus = if o.diffusivity > 1e-4 {

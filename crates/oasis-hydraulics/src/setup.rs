@@ -390,31 +390,8 @@ impl Model {
                     volume_curve: None,
                 }),
                 NodeKind::Tank(t) => {
-                    // Volumes as EPANET computes them: in file units from the
-                    // nominal diameter (or the volume curve), then converted.
+                    let (vmin, v0, vmax, diameter) = tank_volumes(net, t);
                     let volume_curve = t.volume_curve.as_deref().and_then(|c| net.curve(c)).map(|c| c.points.clone());
-                    let (vmin, v0, vmax, diameter) = match &volume_curve {
-                        Some(p) if t.diameter != 0.0 => {
-                            let n = p.len() - 1;
-                            let slope = (p[n].1 - p[0].1) / (p[n].0 - p[0].0);
-                            (
-                                interpolate(p, t.min_level),
-                                interpolate(p, t.initial_level),
-                                interpolate(p, t.max_level),
-                                (4.0 * slope / std::f64::consts::PI).sqrt(),
-                            )
-                        }
-                        _ => {
-                            let area = std::f64::consts::PI * (t.diameter * t.diameter) / 4.0;
-                            let vmin = if t.min_volume > 0.0 { t.min_volume } else { area * t.min_level };
-                            (
-                                vmin,
-                                vmin + area * (t.initial_level - t.min_level),
-                                vmin + area * (t.max_level - t.min_level),
-                                t.diameter,
-                            )
-                        }
-                    };
                     let d = diameter / ucf.elevation;
                     fixed.push(FixedNode {
                         node: i,
@@ -711,6 +688,41 @@ impl Model {
                 self.elevation[t.node] + depth_user / self.ucf.head
             }
             None => t.hmin + (v - t.vmin) / t.area,
+        }
+    }
+}
+
+/// A tank's minimum, initial and maximum volume and its nominal diameter, in
+/// file units, as EPANET computes them: from the diameter, or from the volume
+/// curve (whose end points then give the diameter).
+pub fn tank_volumes(net: &Network, t: &oasis_network::Tank) -> (f64, f64, f64, f64) {
+    let volume_curve = t.volume_curve.as_deref().and_then(|c| net.curve(c)).map(|c| &c.points);
+    match volume_curve {
+        Some(p) if t.diameter != 0.0 && !p.is_empty() => {
+            let n = p.len() - 1;
+            let slope = (p[n].1 - p[0].1) / (p[n].0 - p[0].0);
+            (
+                interpolate(p, t.min_level),
+                interpolate(p, t.initial_level),
+                interpolate(p, t.max_level),
+                (4.0 * slope / std::f64::consts::PI).sqrt(),
+            )
+        }
+        _ => {
+            let area = std::f64::consts::PI * (t.diameter * t.diameter) / 4.0;
+            let vmin = if t.min_volume > 0.0 { t.min_volume } else { area * t.min_level };
+            (vmin, vmin + area * (t.initial_level - t.min_level), vmin + area * (t.max_level - t.min_level), t.diameter)
+        }
+    }
+}
+
+/// A tank's volume (file units) when its water stands at `level` above its bottom.
+pub fn tank_volume_at(net: &Network, t: &oasis_network::Tank, level: f64) -> f64 {
+    match t.volume_curve.as_deref().and_then(|c| net.curve(c)) {
+        Some(c) if !c.points.is_empty() => interpolate(&c.points, level),
+        _ => {
+            let (vmin, _, _, d) = tank_volumes(net, t);
+            vmin + std::f64::consts::PI * (d * d) / 4.0 * (level - t.min_level)
         }
     }
 }

@@ -1,0 +1,262 @@
+//! Time patterns and data curves.
+
+use oasis_network::{Curve, LinkKind, NodeKind, Pattern};
+
+use crate::network::valid_id;
+use crate::project::{Project, Result};
+
+impl Project {
+    pub(crate) fn pattern_at(&self, index: i32) -> Result<usize> {
+        self.check_open()?;
+        usize::try_from(index - 1).ok().filter(|&i| i < self.net.patterns.len()).ok_or(205)
+    }
+
+    pub(crate) fn curve_at(&self, index: i32) -> Result<usize> {
+        self.check_open()?;
+        usize::try_from(index - 1).ok().filter(|&i| i < self.net.curves.len()).ok_or(206)
+    }
+
+    pub fn add_pattern(&mut self, id: &str) -> Result<()> {
+        self.check_open()?;
+        if !valid_id(id) {
+            return Err(252);
+        }
+        if self.net.pattern(id).is_some() {
+            return Err(215);
+        }
+        self.net.patterns.push(Pattern { id: id.to_string(), factors: vec![1.0] });
+        Ok(())
+    }
+
+    /// `EN_deletepattern`: whatever used the pattern uses none.
+    pub fn delete_pattern(&mut self, index: i32) -> Result<()> {
+        let i = self.pattern_at(index)?;
+        let id = self.net.patterns.remove(i).id;
+        let clear = |p: &mut Option<String>| {
+            if p.as_deref() == Some(id.as_str()) {
+                *p = None;
+            }
+        };
+        for n in &mut self.net.nodes {
+            match &mut n.kind {
+                NodeKind::Junction(j) => j.demands.iter_mut().for_each(|d| clear(&mut d.pattern)),
+                NodeKind::Reservoir(r) => clear(&mut r.pattern),
+                NodeKind::Tank(_) => {}
+            }
+        }
+        for l in &mut self.net.links {
+            if let LinkKind::Pump(p) = &mut l.kind {
+                clear(&mut p.pattern);
+            }
+        }
+        self.net.sources.iter_mut().for_each(|s| clear(&mut s.pattern));
+        clear(&mut self.net.options.pattern);
+        self.net.energy.lines.retain(|l| l.last() != Some(&id));
+        Ok(())
+    }
+
+    pub fn pattern_index_of(&self, id: &str) -> Result<i32> {
+        self.check_open()?;
+        self.net.patterns.iter().position(|p| p.id == id).map(|i| i as i32 + 1).ok_or(205)
+    }
+
+    pub fn set_pattern_id(&mut self, index: i32, id: &str) -> Result<()> {
+        let i = self.pattern_at(index)?;
+        if !valid_id(id) {
+            return Err(252);
+        }
+        if self.net.pattern(id).is_some() {
+            return Err(215);
+        }
+        let old = std::mem::replace(&mut self.net.patterns[i].id, id.to_string());
+        let rename = |p: &mut Option<String>| {
+            if p.as_deref() == Some(old.as_str()) {
+                *p = Some(id.to_string());
+            }
+        };
+        for n in &mut self.net.nodes {
+            match &mut n.kind {
+                NodeKind::Junction(j) => j.demands.iter_mut().for_each(|d| rename(&mut d.pattern)),
+                NodeKind::Reservoir(r) => rename(&mut r.pattern),
+                NodeKind::Tank(_) => {}
+            }
+        }
+        for l in &mut self.net.links {
+            if let LinkKind::Pump(p) = &mut l.kind {
+                rename(&mut p.pattern);
+            }
+        }
+        self.net.sources.iter_mut().for_each(|s| rename(&mut s.pattern));
+        rename(&mut self.net.options.pattern);
+        Ok(())
+    }
+
+    pub fn pattern_value(&self, index: i32, period: i32) -> Result<f64> {
+        let f = &self.net.patterns[self.pattern_at(index)?].factors;
+        usize::try_from(period - 1).ok().and_then(|p| f.get(p)).copied().ok_or(251)
+    }
+
+    pub fn set_pattern_value(&mut self, index: i32, period: i32, value: f64) -> Result<()> {
+        let i = self.pattern_at(index)?;
+        let f = &mut self.net.patterns[i].factors;
+        *usize::try_from(period - 1).ok().and_then(|p| f.get_mut(p)).ok_or(251)? = value;
+        Ok(())
+    }
+
+    pub fn set_pattern(&mut self, index: i32, values: &[f64]) -> Result<()> {
+        let i = self.pattern_at(index)?;
+        if values.is_empty() {
+            return Err(202);
+        }
+        self.net.patterns[i].factors = values.to_vec();
+        Ok(())
+    }
+
+    pub fn average_pattern_value(&self, index: i32) -> Result<f64> {
+        let f = &self.net.patterns[self.pattern_at(index)?].factors;
+        Ok(f.iter().sum::<f64>() / f.len().max(1) as f64)
+    }
+
+    pub fn add_curve(&mut self, id: &str) -> Result<()> {
+        self.check_open()?;
+        if !valid_id(id) {
+            return Err(252);
+        }
+        if self.net.curve(id).is_some() {
+            return Err(215);
+        }
+        self.net.curves.push(Curve { id: id.to_string(), points: vec![(1.0, 1.0)] });
+        Ok(())
+    }
+
+    /// `EN_deletecurve`: refused (error 261 in EPANET's sense) while a pump,
+    /// tank or valve still uses it would leave the model invalid, so users lose it.
+    pub fn delete_curve(&mut self, index: i32) -> Result<()> {
+        let i = self.curve_at(index)?;
+        let id = self.net.curves.remove(i).id;
+        let clear = |c: &mut Option<String>| {
+            if c.as_deref() == Some(id.as_str()) {
+                *c = None;
+            }
+        };
+        for n in &mut self.net.nodes {
+            if let NodeKind::Tank(t) = &mut n.kind {
+                clear(&mut t.volume_curve);
+            }
+        }
+        for l in &mut self.net.links {
+            match &mut l.kind {
+                LinkKind::Pump(p) => clear(&mut p.head_curve),
+                LinkKind::Valve(v) => clear(&mut v.curve),
+                LinkKind::Pipe(_) => {}
+            }
+        }
+        self.net.energy.lines.retain(|l| l.last() != Some(&id));
+        Ok(())
+    }
+
+    pub fn curve_index_of(&self, id: &str) -> Result<i32> {
+        self.check_open()?;
+        self.net.curves.iter().position(|c| c.id == id).map(|i| i as i32 + 1).ok_or(206)
+    }
+
+    pub fn set_curve_id(&mut self, index: i32, id: &str) -> Result<()> {
+        let i = self.curve_at(index)?;
+        if !valid_id(id) {
+            return Err(252);
+        }
+        if self.net.curve(id).is_some() {
+            return Err(215);
+        }
+        let old = std::mem::replace(&mut self.net.curves[i].id, id.to_string());
+        let rename = |c: &mut Option<String>| {
+            if c.as_deref() == Some(old.as_str()) {
+                *c = Some(id.to_string());
+            }
+        };
+        for n in &mut self.net.nodes {
+            if let NodeKind::Tank(t) = &mut n.kind {
+                rename(&mut t.volume_curve);
+            }
+        }
+        for l in &mut self.net.links {
+            match &mut l.kind {
+                LinkKind::Pump(p) => rename(&mut p.head_curve),
+                LinkKind::Valve(v) => rename(&mut v.curve),
+                LinkKind::Pipe(_) => {}
+            }
+        }
+        for line in &mut self.net.energy.lines {
+            if line.last() == Some(&old) {
+                *line.last_mut().expect("not empty") = id.to_string();
+            }
+        }
+        Ok(())
+    }
+
+    /// `EN_getcurvetype`: what the curve is used for (generic if nothing).
+    pub fn curve_type(&self, index: i32) -> Result<i32> {
+        let id = self.net.curves[self.curve_at(index)?].id.as_str();
+        let is = |c: &Option<String>| c.as_deref() == Some(id);
+        if self.net.nodes.iter().any(|n| matches!(&n.kind, NodeKind::Tank(t) if is(&t.volume_curve))) {
+            return Ok(0);
+        }
+        for l in &self.net.links {
+            match &l.kind {
+                LinkKind::Pump(p) if is(&p.head_curve) => return Ok(1),
+                LinkKind::Valve(v) if is(&v.curve) => return Ok(3),
+                _ => {}
+            }
+        }
+        let efficiency = self.net.energy.lines.iter().any(|l| {
+            l.len() >= 4 && oasis_network::inp::read::kw(&l[2], "EFFI") && l[3] == id
+        });
+        Ok(if efficiency { 2 } else { 4 })
+    }
+
+    pub fn curve_points(&self, index: i32) -> Result<&[(f64, f64)]> {
+        Ok(&self.net.curves[self.curve_at(index)?].points)
+    }
+
+    pub fn set_curve_value(&mut self, index: i32, point: i32, x: f64, y: f64) -> Result<()> {
+        let i = self.curve_at(index)?;
+        let points = &mut self.net.curves[i].points;
+        let p = usize::try_from(point - 1).ok().filter(|&p| p <= points.len()).ok_or(251)?;
+        if p == points.len() {
+            points.push((x, y));
+        } else {
+            points[p] = (x, y);
+        }
+        if points.windows(2).any(|w| w[1].0 <= w[0].0) {
+            return Err(230);
+        }
+        Ok(())
+    }
+
+    pub fn set_curve(&mut self, index: i32, points: Vec<(f64, f64)>) -> Result<()> {
+        let i = self.curve_at(index)?;
+        if points.is_empty() {
+            return Err(202);
+        }
+        if points.windows(2).any(|w| w[1].0 <= w[0].0) {
+            return Err(230);
+        }
+        self.net.curves[i].points = points;
+        Ok(())
+    }
+
+    /// `EN_getpumptype`: constant power, power function (one or three
+    /// points), custom curve, or none.
+    pub fn pump_type(&self, index: i32) -> Result<i32> {
+        let k = self.link(index)?;
+        let LinkKind::Pump(p) = &self.net.links[k].kind else { return Err(216) };
+        if p.power.is_some() {
+            return Ok(0);
+        }
+        Ok(match p.head_curve.as_deref().and_then(|c| self.net.curve(c)) {
+            Some(c) if c.points.len() == 1 || c.points.len() == 3 => 1,
+            Some(_) => 2,
+            None => 3,
+        })
+    }
+}

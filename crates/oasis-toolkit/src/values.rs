@@ -1,0 +1,437 @@
+//! `EN_getnodevalue`/`EN_setnodevalue` and `EN_getlinkvalue`/`EN_setlinkvalue`:
+//! model data straight from the `Network` (kept in the file's units, which
+//! are the toolkit's), computed values from the latest solution.
+
+use oasis_network::{Demand, InitialStatus, LinkKind, NodeKind, Source, ValveKind};
+
+use crate::codes::{MIX_MODELS, SOURCE_TYPES};
+use crate::keyed::{self, Keyed};
+use crate::project::{Project, Result};
+
+/// EPANET's "no value" setting of a valve under a fixed status.
+const MISSING: f64 = 1.0e10;
+
+impl Project {
+    /// A 1-based node index checked against the model (error 203).
+    pub(crate) fn node(&self, index: i32) -> Result<usize> {
+        self.check_open()?;
+        usize::try_from(index).ok().filter(|&i| i >= 1 && i <= self.net.nodes.len()).map(|i| i - 1).ok_or(203)
+    }
+
+    /// A 1-based link index checked against the model (error 204).
+    pub(crate) fn link(&self, index: i32) -> Result<usize> {
+        self.check_open()?;
+        usize::try_from(index).ok().filter(|&i| i >= 1 && i <= self.net.links.len()).map(|i| i - 1).ok_or(204)
+    }
+
+    /// A pattern index (1-based) as the id it names; 0 is "none".
+    pub(crate) fn pattern_id(&self, index: f64) -> Result<Option<String>> {
+        let i = index.round() as i64;
+        if i == 0 {
+            return Ok(None);
+        }
+        usize::try_from(i - 1).ok().and_then(|i| self.net.patterns.get(i)).map(|p| Some(p.id.clone())).ok_or(205)
+    }
+
+    pub(crate) fn pattern_index(&self, id: Option<&str>) -> f64 {
+        id.and_then(|id| self.net.patterns.iter().position(|p| p.id == id)).map_or(0.0, |i| (i + 1) as f64)
+    }
+
+    pub(crate) fn curve_id(&self, index: f64) -> Result<Option<String>> {
+        let i = index.round() as i64;
+        if i == 0 {
+            return Ok(None);
+        }
+        usize::try_from(i - 1).ok().and_then(|i| self.net.curves.get(i)).map(|c| Some(c.id.clone())).ok_or(206)
+    }
+
+    pub(crate) fn curve_index(&self, id: Option<&str>) -> f64 {
+        id.and_then(|id| self.net.curves.iter().position(|c| c.id == id)).map_or(0.0, |i| (i + 1) as f64)
+    }
+
+    pub fn get_node_value(&self, index: i32, property: i32) -> Result<f64> {
+        let i = self.node(index)?;
+        let node = &self.net.nodes[i];
+        let tank = match &node.kind {
+            NodeKind::Tank(t) => Some(t),
+            _ => None,
+        };
+        let hyd = self.now.hyd.as_ref().map(|s| &s.nodes[i]);
+        let source = self.net.sources.iter().find(|s| s.node == node.id);
+        let reactions = Keyed::new(&self.net.reactions.lines);
+        Ok(match property {
+            0 => node.elevation,
+            1 => match &node.kind {
+                NodeKind::Junction(j) => j.demands.first().map_or(0.0, |d| d.base),
+                _ => 0.0,
+            },
+            2 => match &node.kind {
+                NodeKind::Junction(j) => self.pattern_index(j.demands.first().and_then(|d| d.pattern.as_deref())),
+                NodeKind::Reservoir(r) => self.pattern_index(r.pattern.as_deref()),
+                NodeKind::Tank(_) => 0.0,
+            },
+            3 => match &node.kind {
+                NodeKind::Junction(j) => j.emitter_coefficient,
+                _ => 0.0,
+            },
+            4 => self.net.quality.iter().rev().find(|(id, _)| *id == node.id).map_or(0.0, |&(_, c)| c),
+            5 => source.map_or(0.0, |s| s.strength),
+            6 => self.pattern_index(source.and_then(|s| s.pattern.as_deref())),
+            7 => {
+                let s = source.ok_or(240)?;
+                SOURCE_TYPES.iter().position(|t| s.kind.eq_ignore_ascii_case(t)).unwrap_or(0) as f64
+            }
+            8 => match (tank, hyd) {
+                (Some(_), Some(h)) => h.head - node.elevation,
+                (Some(t), None) => t.initial_level,
+                _ => 0.0,
+            },
+            9 => hyd.map_or(0.0, |h| h.demand),
+            10 => hyd.map_or(0.0, |h| h.head),
+            11 => hyd.map_or(0.0, |h| h.pressure),
+            12 => self.now.qual.as_ref().map_or(0.0, |q| q.nodes[i]),
+            13 => 0.0,
+            14 => tank.map_or(0.0, |t| oasis_hydraulics::tank_volumes(&self.net, t).1),
+            15 => self.mixing(&node.id).map_or(0.0, |(m, _)| m as f64),
+            16 => tank.map_or(0.0, |t| {
+                let (_, _, vmax, _) = oasis_hydraulics::tank_volumes(&self.net, t);
+                vmax * self.mixing(&node.id).map_or(1.0, |(_, f)| f)
+            }),
+            17 => tank.map_or(0.0, |t| t.diameter),
+            18 => tank.map_or(0.0, |t| oasis_hydraulics::tank_volumes(&self.net, t).0),
+            19 => tank.map_or(0.0, |t| self.curve_index(t.volume_curve.as_deref())),
+            20 => tank.map_or(0.0, |t| t.min_level),
+            21 => tank.map_or(0.0, |t| t.max_level),
+            22 => tank.map_or(0.0, |_| self.mixing(&node.id).map_or(1.0, |(_, f)| f)),
+            23 => tank.map_or(0.0, |_| {
+                reactions.value(&["TANK", &node.id]).or(reactions.value(&["GLOBAL", "BULK"])).unwrap_or(0.0)
+            }),
+            24 => tank.map_or(0.0, |t| {
+                let level = hyd.map_or(t.initial_level, |h| h.head - node.elevation);
+                oasis_hydraulics::tank_volume_at(&self.net, t, level)
+            }),
+            25 => tank.map_or(0.0, |t| oasis_hydraulics::tank_volumes(&self.net, t).2),
+            26 => tank.map_or(0.0, |t| f64::from(u8::from(t.overflow))),
+            27 => 0.0,
+            _ => return Err(251),
+        })
+    }
+
+    /// The tank's `[MIXING]` model (`EN_MixingModel`) and mixing fraction.
+    fn mixing(&self, tank: &str) -> Option<(usize, f64)> {
+        let m = self.net.mixing.iter().rev().find(|m| m.tank == tank)?;
+        let model = MIX_MODELS.iter().position(|k| m.model.eq_ignore_ascii_case(k)).unwrap_or(0);
+        Some((model, m.fraction.unwrap_or(1.0)))
+    }
+
+    pub fn set_node_value(&mut self, index: i32, property: i32, value: f64) -> Result<()> {
+        let i = self.node(index)?;
+        let id = self.net.nodes[i].id.clone();
+        let positive = |v: f64| if v >= 0.0 { Ok(v) } else { Err(209) };
+        match property {
+            0 => self.net.nodes[i].elevation = value,
+            1 => {
+                if let NodeKind::Junction(j) = &mut self.net.nodes[i].kind {
+                    match j.demands.first_mut() {
+                        Some(d) => d.base = value,
+                        None => j.demands.push(Demand { base: value, pattern: None, category: None }),
+                    }
+                }
+            }
+            2 => {
+                let pattern = self.pattern_id(value)?;
+                match &mut self.net.nodes[i].kind {
+                    NodeKind::Junction(j) => match j.demands.first_mut() {
+                        Some(d) => d.pattern = pattern,
+                        None => j.demands.push(Demand { base: 0.0, pattern, category: None }),
+                    },
+                    NodeKind::Reservoir(r) => r.pattern = pattern,
+                    NodeKind::Tank(_) => return Err(209),
+                }
+            }
+            3 => {
+                let v = positive(value)?;
+                if let NodeKind::Junction(j) = &mut self.net.nodes[i].kind {
+                    j.emitter_coefficient = v;
+                }
+            }
+            4 => {
+                self.net.quality.retain(|(n, _)| *n != id);
+                if value != 0.0 {
+                    self.net.quality.push((id, value));
+                }
+            }
+            5..=7 => {
+                let pattern = if property == 6 { Some(self.pattern_id(value)?) } else { None };
+                if property == 7 && !(0.0..=3.0).contains(&value.round()) {
+                    return Err(251);
+                }
+                let source = match self.net.sources.iter().position(|s| s.node == id) {
+                    Some(k) => &mut self.net.sources[k],
+                    None => {
+                        self.net.sources.push(Source { node: id, kind: "CONCEN".into(), strength: 0.0, pattern: None });
+                        self.net.sources.last_mut().expect("just pushed")
+                    }
+                };
+                match property {
+                    5 => source.strength = positive(value)?,
+                    6 => source.pattern = pattern.flatten(),
+                    _ => source.kind = SOURCE_TYPES[value.round() as usize].into(),
+                }
+            }
+            15 | 22 => {
+                if !matches!(self.net.nodes[i].kind, NodeKind::Tank(_)) {
+                    return Ok(());
+                }
+                let (mut model, mut fraction) = self.mixing(&id).unwrap_or((0, 1.0));
+                if property == 15 {
+                    model = usize::try_from(value.round() as i64).ok().filter(|&m| m < 4).ok_or(251)?;
+                } else {
+                    if !(0.0..=1.0).contains(&value) {
+                        return Err(209);
+                    }
+                    fraction = value;
+                }
+                self.net.mixing.retain(|m| m.tank != id);
+                self.net.mixing.push(oasis_network::Mixing {
+                    tank: id,
+                    model: MIX_MODELS[model].into(),
+                    fraction: (model == 1).then_some(fraction),
+                });
+            }
+            23 => keyed::set(&mut self.net.reactions.lines, &["TANK", &id], value),
+            8 | 17..=21 | 26 => {
+                let curve = if property == 19 { self.curve_id(value)? } else { None };
+                match &mut self.net.nodes[i].kind {
+                    NodeKind::Tank(t) => match property {
+                        8 => {
+                            if value < t.min_level || value > t.max_level {
+                                return Err(209);
+                            }
+                            t.initial_level = value;
+                        }
+                        17 => t.diameter = if value > 0.0 { value } else { return Err(209) },
+                        18 => t.min_volume = positive(value)?,
+                        19 => t.volume_curve = curve,
+                        20 => {
+                            if value > t.initial_level {
+                                return Err(209);
+                            }
+                            t.min_level = positive(value)?;
+                        }
+                        21 => {
+                            if value < t.initial_level {
+                                return Err(209);
+                            }
+                            t.max_level = value;
+                        }
+                        _ => t.overflow = value != 0.0,
+                    },
+                    // A reservoir's "level" is its head (its elevation in the model).
+                    NodeKind::Reservoir(_) if property == 8 => self.net.nodes[i].elevation = value,
+                    _ => {}
+                }
+            }
+            9..=14 | 16 | 24 | 25 | 27 => return Err(251),
+            _ => return Err(251),
+        }
+        Ok(())
+    }
+
+    pub fn get_link_value(&self, index: i32, property: i32) -> Result<f64> {
+        let k = self.link(index)?;
+        let link = &self.net.links[k];
+        let hyd = self.now.hyd.as_ref().map(|s| &s.links[k]);
+        let reactions = Keyed::new(&self.net.reactions.lines);
+        let energy = Keyed::new(&self.net.energy.lines);
+        let pump = match &link.kind {
+            LinkKind::Pump(p) => Some(p),
+            _ => None,
+        };
+        Ok(match property {
+            0 => match &link.kind {
+                LinkKind::Pipe(p) => p.diameter,
+                LinkKind::Valve(v) => v.diameter,
+                LinkKind::Pump(_) => 0.0,
+            },
+            1 => match &link.kind {
+                LinkKind::Pipe(p) => p.length,
+                _ => 0.0,
+            },
+            2 => match &link.kind {
+                LinkKind::Pipe(p) => p.roughness,
+                _ => 0.0,
+            },
+            3 => match &link.kind {
+                LinkKind::Pipe(p) => p.minor_loss,
+                LinkKind::Valve(v) => v.minor_loss,
+                LinkKind::Pump(_) => 0.0,
+            },
+            4 => f64::from(u8::from(self.initially_open(k))),
+            5 => self.initial_setting(k),
+            6 => reactions.value(&["BULK", &link.id]).or(reactions.value(&["GLOBAL", "BULK"])).unwrap_or(0.0),
+            7 => reactions.value(&["WALL", &link.id]).or(reactions.value(&["GLOBAL", "WALL"])).unwrap_or(0.0),
+            8 => hyd.map_or(0.0, |h| h.flow),
+            9 => hyd.map_or(0.0, |h| h.velocity),
+            10 => hyd.map_or(0.0, |h| h.headloss),
+            11 => hyd.map_or_else(|| f64::from(u8::from(self.initially_open(k))), |h| h.status),
+            12 => hyd.map_or_else(|| self.initial_setting(k), |h| h.setting),
+            13 => 0.0,
+            14 => self.now.qual.as_ref().map_or(0.0, |q| q.links[k]),
+            15 => self.pattern_index(pump.and_then(|p| p.pattern.as_deref())),
+            16 => hyd.map_or(3.0, |h| f64::from(h.status_code.code())),
+            17 => 0.0,
+            18 => pump.and_then(|p| p.power).unwrap_or(0.0),
+            19 => self.curve_index(pump.and_then(|p| p.head_curve.as_deref())),
+            20 => self.curve_index(energy.word(&["PUMP", &link.id, "EFFIC"])),
+            21 => energy.value(&["PUMP", &link.id, "PRICE"]).unwrap_or(0.0),
+            22 => self.pattern_index(energy.word(&["PUMP", &link.id, "PATTERN"])),
+            _ => return Err(251),
+        })
+    }
+
+    /// Whether link `k` starts open (`EN_INITSTATUS`).
+    fn initially_open(&self, k: usize) -> bool {
+        let link = &self.net.links[k];
+        match (link.initial_status, &link.kind) {
+            (Some(InitialStatus::Closed), _) => false,
+            (Some(InitialStatus::Value(v)), LinkKind::Pump(_)) => v != 0.0,
+            (_, LinkKind::Pipe(p)) => !p.closed_on_line,
+            _ => true,
+        }
+    }
+
+    /// `EN_INITSETTING`: a pipe's roughness, a pump's speed, a valve's setting.
+    fn initial_setting(&self, k: usize) -> f64 {
+        let link = &self.net.links[k];
+        match &link.kind {
+            LinkKind::Pipe(p) => p.roughness,
+            LinkKind::Pump(p) => match link.initial_status {
+                Some(InitialStatus::Value(v)) => v,
+                _ => p.speed.unwrap_or(1.0),
+            },
+            LinkKind::Valve(v) => match link.initial_status {
+                Some(InitialStatus::Value(s)) => s,
+                Some(_) if v.valve != ValveKind::Gpv => MISSING,
+                _ => v.setting,
+            },
+        }
+    }
+
+    pub fn set_link_value(&mut self, index: i32, property: i32, value: f64) -> Result<()> {
+        let k = self.link(index)?;
+        let id = self.net.links[k].id.clone();
+        let positive = |v: f64| if v > 0.0 { Ok(v) } else { Err(211) };
+        let running = self.hyd.as_mut().and_then(|h| h.run.as_mut());
+        let is_cv = matches!(&self.net.links[k].kind, LinkKind::Pipe(p) if p.check_valve);
+        match property {
+            0 => match &mut self.net.links[k].kind {
+                LinkKind::Pipe(p) => p.diameter = positive(value)?,
+                LinkKind::Valve(v) => v.diameter = positive(value)?,
+                LinkKind::Pump(_) => {}
+            },
+            1 => {
+                if let LinkKind::Pipe(p) = &mut self.net.links[k].kind {
+                    p.length = positive(value)?;
+                }
+            }
+            2 => {
+                if let LinkKind::Pipe(p) = &mut self.net.links[k].kind {
+                    p.roughness = positive(value)?;
+                }
+            }
+            3 => {
+                if value < 0.0 {
+                    return Err(211);
+                }
+                match &mut self.net.links[k].kind {
+                    LinkKind::Pipe(p) => p.minor_loss = value,
+                    LinkKind::Valve(v) => v.minor_loss = value,
+                    LinkKind::Pump(_) => {}
+                }
+            }
+            // The current status or setting while a run is open; otherwise
+            // the initial one, which the next run starts from.
+            11 | 12 if running.is_some() => {
+                let run = running.expect("checked");
+                if property == 11 {
+                    if is_cv {
+                        return Err(207);
+                    }
+                    let s = value.round();
+                    if !(0.0..=1.0).contains(&s) {
+                        return Err(211);
+                    }
+                    run.sim.set_link_status(k, s == 1.0);
+                } else if matches!(self.net.links[k].kind, LinkKind::Pipe(_)) {
+                    return self.set_link_value(index, 2, value);
+                } else {
+                    if value < 0.0 {
+                        return Err(211);
+                    }
+                    run.sim.set_link_setting(k, value);
+                }
+            }
+            4 | 11 => {
+                if is_cv {
+                    return Err(207);
+                }
+                let s = value.round();
+                if !(0.0..=1.0).contains(&s) {
+                    return Err(211);
+                }
+                let link = &mut self.net.links[k];
+                if let LinkKind::Pipe(p) = &mut link.kind {
+                    p.closed_on_line = false;
+                    p.open_on_line = false;
+                }
+                link.initial_status = Some(if s == 1.0 { InitialStatus::Open } else { InitialStatus::Closed });
+            }
+            5 | 12 => {
+                if value < 0.0 {
+                    return Err(211);
+                }
+                let link = &mut self.net.links[k];
+                match &mut link.kind {
+                    LinkKind::Pipe(p) => p.roughness = positive(value)?,
+                    LinkKind::Pump(_) => link.initial_status = Some(InitialStatus::Value(value)),
+                    LinkKind::Valve(v) => {
+                        v.setting = value;
+                        if link.initial_status.is_some() {
+                            link.initial_status = None;
+                        }
+                    }
+                }
+            }
+            6 => keyed::set(&mut self.net.reactions.lines, &["BULK", &id], value),
+            7 => keyed::set(&mut self.net.reactions.lines, &["WALL", &id], value),
+            15 => {
+                let pattern = self.pattern_id(value)?;
+                if let LinkKind::Pump(p) = &mut self.net.links[k].kind {
+                    p.pattern = pattern;
+                }
+            }
+            18 => {
+                if let LinkKind::Pump(p) = &mut self.net.links[k].kind {
+                    p.power = Some(positive(value)?);
+                    p.head_curve = None;
+                }
+            }
+            19 => {
+                let curve = self.curve_id(value)?;
+                if let LinkKind::Pump(p) = &mut self.net.links[k].kind {
+                    p.head_curve = curve;
+                    p.power = None;
+                }
+            }
+            20 | 22 => {
+                let word = if property == 20 { self.curve_id(value)? } else { self.pattern_id(value)? };
+                let key = if property == 20 { "EFFIC" } else { "PATTERN" };
+                keyed::set_word(&mut self.net.energy.lines, &["PUMP", &id, key], word.as_deref());
+            }
+            21 => keyed::set(&mut self.net.energy.lines, &["PUMP", &id, "PRICE"], value),
+            _ => return Err(251),
+        }
+        Ok(())
+    }
+}
