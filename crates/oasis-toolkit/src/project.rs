@@ -254,8 +254,10 @@ impl Project {
         Ok(step)
     }
 
+    /// `EN_closeH`: closing a solver that is not open is no error.
     pub fn close_h(&mut self) -> Result<Code> {
-        let hyd = self.hyd.take().ok_or(103)?;
+        self.check_open()?;
+        let Some(hyd) = self.hyd.take() else { return Ok(0) };
         if let Some(run) = hyd.run.filter(|r| r.save && !r.steps.is_empty()) {
             self.saved = Some(run.finish());
         }
@@ -301,8 +303,8 @@ impl Project {
     }
 
     pub fn run_q(&mut self) -> Result<i64> {
-        let saved = self.saved.as_ref().ok_or(104)?;
         let router = self.qual.as_mut().ok_or(105)?.router();
+        let saved = self.saved.as_ref().ok_or(104)?;
         let t = router.run();
         self.now.qual = Some(router.snapshot());
         self.now.hyd = saved.steps.get(router.period()).cloned();
@@ -326,7 +328,8 @@ impl Project {
     /// Closing a solver started to save its results saves them for the
     /// output file and the report.
     pub fn close_q(&mut self) -> Result<Code> {
-        let qual = self.qual.take().ok_or(105)?;
+        self.check_open()?;
+        let Some(qual) = self.qual.take() else { return Ok(0) };
         if qual.save {
             self.save_quality()?;
         }
