@@ -33,7 +33,7 @@ impl Clock {
         let t = &net.times;
         let given = |k: &str| t.given.iter().any(|g| g == k);
         let pattern_step = if t.pattern_step_s <= 0 { 3600 } else { t.pattern_step_s };
-        let mut hydraulic_step = if given("HYDRAULIC TIMESTEP") { t.hydraulic_step_s } else { 3600 };
+        let mut hydraulic_step = if given("HYDRAULIC TIMESTEP") && t.hydraulic_step_s > 0 { t.hydraulic_step_s } else { 3600 };
         let mut report_step = if given("REPORT TIMESTEP") { t.report_step_s } else { 3600 };
         if report_step == 0 {
             report_step = pattern_step;

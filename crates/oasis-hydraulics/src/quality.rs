@@ -213,8 +213,10 @@ impl<'a> QualityRouter<'a> {
     }
 
     /// EPANET's `stepqual`: routes one quality step, loading the next
-    /// hydraulics when it crosses a hydraulic time; returns the time left.
-    pub fn step(&mut self) -> i64 {
+    /// hydraulics when it crosses a hydraulic time; returns the time left,
+    /// or `None` when the step needs hydraulics past the last saved period
+    /// (EPANET's error 307 there).
+    pub fn step(&mut self) -> Option<i64> {
         let mut left = self.engine.qstep;
         while left > 0 {
             let hstep = self.engine.htime - self.engine.qtime;
@@ -225,8 +227,8 @@ impl<'a> QualityRouter<'a> {
                     self.engine.transport(dt);
                 }
                 self.engine.qtime += dt;
-                if self.saved.get(self.loaded).is_none() {
-                    break;
+                if self.engine.qtime == self.engine.htime && self.saved.get(self.loaded).is_none() {
+                    return None;
                 }
                 self.run();
             } else {
@@ -237,7 +239,7 @@ impl<'a> QualityRouter<'a> {
             }
             left -= dt;
         }
-        self.engine.duration - self.engine.qtime
+        Some(self.engine.duration - self.engine.qtime)
     }
 
     /// Quality at the current time.

@@ -58,12 +58,13 @@ pub(crate) unsafe fn text(p: *const c_char) -> String {
     }
 }
 
-/// Copies `s` into a caller's buffer of `max` characters plus the NUL.
-pub(crate) unsafe fn put_text(p: *mut c_char, s: &str, max: usize) -> Result<()> {
+/// Copies `s` into a caller's buffer of `max` characters plus the NUL; for
+/// a file read as Latin-1, one byte per character, as EPANET has it.
+pub(crate) unsafe fn put_text(p: *mut c_char, s: &str, max: usize, latin1: bool) -> Result<()> {
     if p.is_null() {
         return Err(251);
     }
-    let bytes: Vec<u8> = if s.chars().all(|c| (c as u32) < 256) && !s.is_ascii() && std::str::from_utf8(s.as_bytes()).is_ok() {
+    let bytes: Vec<u8> = if latin1 && s.chars().all(|c| (c as u32) < 256) {
         s.chars().map(|c| c as u32 as u8).collect()
     } else {
         s.as_bytes().to_vec()
@@ -139,7 +140,7 @@ pub unsafe extern "C" fn EN_gettitle(ph: Handle, l1: *mut c_char, l2: *mut c_cha
     with(ph, |p| {
         p.check_open()?;
         for (i, out) in [l1, l2, l3].into_iter().enumerate() {
-            unsafe { put_text(out, p.net.title.get(i).map_or("", String::as_str), 79)? };
+            unsafe { put_text(out, p.net.title.get(i).map_or("", String::as_str), 79, p.info.latin1)? };
         }
         Ok(0)
     })
@@ -163,7 +164,7 @@ pub unsafe extern "C" fn EN_settitle(ph: Handle, l1: *mut c_char, l2: *mut c_cha
 pub unsafe extern "C" fn EN_getcomment(ph: Handle, object: c_int, index: c_int, out: *mut c_char) -> c_int {
     with(ph, |p| {
         object_exists(p, object, index)?;
-        unsafe { put_text(out, "", EN_MAXMSG)? };
+        unsafe { put_text(out, "", EN_MAXMSG, p.info.latin1)? };
         Ok(0)
     })
 }
@@ -389,7 +390,7 @@ pub unsafe extern "C" fn EN_geterror(code: c_int, out: *mut c_char, max_len: c_i
         return 251;
     }
     // strncpy semantics: at most max_len characters, NUL-terminated here.
-    unsafe { put_text(out, &msg, max - 1) }.map_or_else(|e| e, |()| 0)
+    unsafe { put_text(out, &msg, max - 1, false) }.map_or_else(|e| e, |()| 0)
 }
 
 #[unsafe(no_mangle)]
@@ -463,8 +464,8 @@ pub unsafe extern "C" fn EN_getqualinfo(
         let (k, name, u, node) = p.qual_info()?;
         unsafe {
             put(kind, k)?;
-            put_text(chem, &name, EN_MAXID)?;
-            put_text(units, &u, EN_MAXID)?;
+            put_text(chem, &name, EN_MAXID, p.info.latin1)?;
+            put_text(units, &u, EN_MAXID, p.info.latin1)?;
             put(trace, node)?;
         }
         Ok(0)
@@ -528,7 +529,7 @@ pub unsafe extern "C" fn EN_getnodeindex(ph: Handle, id: *mut c_char, index: *mu
 pub unsafe extern "C" fn EN_getnodeid(ph: Handle, index: c_int, out: *mut c_char) -> c_int {
     with(ph, |p| {
         let i = p.node(index)?;
-        ok(unsafe { put_text(out, &p.net.nodes[i].id, EN_MAXID) })
+        ok(unsafe { put_text(out, &p.net.nodes[i].id, EN_MAXID, p.info.latin1) })
     })
 }
 
@@ -683,7 +684,7 @@ pub unsafe extern "C" fn EN_setbasedemand(ph: Handle, node: c_int, demand: c_int
 pub unsafe extern "C" fn EN_getdemandpattern(ph: Handle, node: c_int, demand: c_int, pattern: *mut c_int) -> c_int {
     with(ph, |p| {
         let d = p.demand(node, demand)?;
-        ok(unsafe { put(pattern, p.pattern_index(d.pattern.as_deref()) as c_int) })
+        ok(unsafe { put(pattern, p.demand_pattern_index(d.pattern.as_deref()) as c_int) })
     })
 }
 
@@ -700,7 +701,7 @@ pub unsafe extern "C" fn EN_setdemandpattern(ph: Handle, node: c_int, demand: c_
 pub unsafe extern "C" fn EN_getdemandname(ph: Handle, node: c_int, demand: c_int, out: *mut c_char) -> c_int {
     with(ph, |p| {
         let d = p.demand(node, demand)?;
-        ok(unsafe { put_text(out, d.category.as_deref().unwrap_or(""), EN_MAXID) })
+        ok(unsafe { put_text(out, d.category.as_deref().unwrap_or(""), EN_MAXID, p.info.latin1) })
     })
 }
 
@@ -756,7 +757,7 @@ pub unsafe extern "C" fn EN_getlinkindex(ph: Handle, id: *mut c_char, index: *mu
 pub unsafe extern "C" fn EN_getlinkid(ph: Handle, index: c_int, out: *mut c_char) -> c_int {
     with(ph, |p| {
         let k = p.link(index)?;
-        ok(unsafe { put_text(out, &p.net.links[k].id, EN_MAXID) })
+        ok(unsafe { put_text(out, &p.net.links[k].id, EN_MAXID, p.info.latin1) })
     })
 }
 
@@ -911,7 +912,7 @@ pub unsafe extern "C" fn EN_getpatternindex(ph: Handle, id: *mut c_char, index: 
 pub unsafe extern "C" fn EN_getpatternid(ph: Handle, index: c_int, out: *mut c_char) -> c_int {
     with(ph, |p| {
         let i = p.pattern_at(index)?;
-        ok(unsafe { put_text(out, &p.net.patterns[i].id, EN_MAXID) })
+        ok(unsafe { put_text(out, &p.net.patterns[i].id, EN_MAXID, p.info.latin1) })
     })
 }
 
@@ -979,7 +980,7 @@ pub unsafe extern "C" fn EN_getcurveindex(ph: Handle, id: *mut c_char, index: *m
 pub unsafe extern "C" fn EN_getcurveid(ph: Handle, index: c_int, out: *mut c_char) -> c_int {
     with(ph, |p| {
         let i = p.curve_at(index)?;
-        ok(unsafe { put_text(out, &p.net.curves[i].id, EN_MAXID) })
+        ok(unsafe { put_text(out, &p.net.curves[i].id, EN_MAXID, p.info.latin1) })
     })
 }
 
@@ -1030,7 +1031,7 @@ pub unsafe extern "C" fn EN_getcurve(
         let i = p.curve_at(index)?;
         let c = &p.net.curves[i];
         unsafe {
-            put_text(out_id, &c.id, EN_MAXID)?;
+            put_text(out_id, &c.id, EN_MAXID, p.info.latin1)?;
             put(n, c.points.len() as c_int)?;
             if xs.is_null() || ys.is_null() {
                 return Err(251);
@@ -1164,7 +1165,7 @@ pub unsafe extern "C" fn EN_getrule(
 pub unsafe extern "C" fn EN_getruleID(ph: Handle, index: c_int, out: *mut c_char) -> c_int {
     with(ph, |p| {
         let i = rule_at(p, index)?;
-        ok(unsafe { put_text(out, &p.net.rules[i].id, EN_MAXID) })
+        ok(unsafe { put_text(out, &p.net.rules[i].id, EN_MAXID, p.info.latin1) })
     })
 }
 

@@ -10,10 +10,11 @@ fn matches(line: &[String], key: &[&str]) -> bool {
         && line.iter().zip(key).enumerate().all(|(i, (t, k))| if is_keyword(i, key) { kw(t, &k[..k.len().min(4)]) } else { t == k })
 }
 
-/// In `[REACTIONS]`/`[ENERGY]` keys the id is the second token (`BULK p1`,
-/// `TANK t1`, `PUMP p1 PRICE`) unless the first is `GLOBAL`/`ORDER`.
+/// In `[REACTIONS]`/`[ENERGY]` lines the second token is an object's id
+/// after `BULK`, `WALL`, `TANK` and `PUMP` (`BULK p1`, `PUMP p1 PRICE`) and
+/// a keyword otherwise (`GLOBAL BULK`, `ROUGHNESS CORRELATION`).
 fn is_keyword(i: usize, key: &[&str]) -> bool {
-    i != 1 || key[0].eq_ignore_ascii_case("GLOBAL") || key[0].eq_ignore_ascii_case("ORDER")
+    i != 1 || !["BULK", "WALL", "TANK", "PUMP"].iter().any(|k| key[0].eq_ignore_ascii_case(k))
 }
 
 pub struct Keyed<'a>(&'a [Vec<String>]);

@@ -110,9 +110,11 @@ impl Project {
         let o = &self.net.options;
         let energy = Keyed::new(&self.net.energy.lines);
         let reactions = Keyed::new(&self.net.reactions.lines);
+        let si = o.flow_units.is_si();
         Ok(match option {
             0 => f64::from(o.trials),
-            1 => o.accuracy,
+            // As the solver uses it (EPANET keeps the clamped value).
+            1 => o.accuracy.clamp(1e-5, 0.1),
             2 => o.tolerance,
             3 => o.emitter_exponent,
             4 => o.demand_multiplier,
@@ -124,7 +126,7 @@ impl Project {
             10 => self.pattern_index(energy.word(&["GLOBAL", "PATTERN"])),
             11 => energy.value(&["DEMAND", "CHARGE"]).unwrap_or(0.0),
             12 => o.specific_gravity,
-            13 => o.viscosity,
+            13 => relative(o.viscosity, 1e-3, 1.1e-5, si),
             14 => match o.unbalanced {
                 Unbalanced::Stop => -1.0,
                 Unbalanced::Continue(n) => f64::from(n),
@@ -132,7 +134,7 @@ impl Project {
             15 => f64::from(o.check_freq),
             16 => f64::from(o.max_check),
             17 => o.damp_limit,
-            18 => o.diffusivity,
+            18 => relative(o.diffusivity, 1e-4, 1.3e-8, si),
             19 => reactions.value(&["ORDER", "BULK"]).unwrap_or(1.0),
             20 => reactions.value(&["ORDER", "WALL"]).unwrap_or(1.0),
             21 => reactions.value(&["ORDER", "TANK"]).unwrap_or(1.0),
@@ -252,13 +254,11 @@ impl Project {
             6 => clock.report_start,
             7 => clock.rule_step,
             8 => codes::statistic_code(&self.net.times.statistic),
-            9 => {
-                if clock.report_start <= clock.duration && clock.report_step > 0 {
-                    (clock.duration - clock.report_start) / clock.report_step + 1
-                } else {
-                    0
-                }
-            }
+            // Counted as results are saved for the report.
+            9 => match (&self.output, &self.saved) {
+                (Some(_), Some(saved)) => saved.results.periods.len() as i64,
+                _ => 0,
+            },
             10 => clock.start_clock,
             11 => self.now.htime,
             12 => self.now.qtime,
@@ -309,7 +309,8 @@ impl Project {
         self.check_open()?;
         let q = &self.net.options.quality;
         let word = q.first().map(|w| w.to_ascii_uppercase()).unwrap_or_default();
-        Ok(if word.is_empty() || word.starts_with("NONE") {
+        // A run of no duration has no quality analysis (EPANET's adjustdata).
+        Ok(if word.is_empty() || word.starts_with("NONE") || self.net.times.duration_s == 0 {
             (0, String::new(), String::new(), 0)
         } else if word.starts_with("AGE") {
             (2, "Age".into(), "hrs".into(), 0)
@@ -702,6 +703,18 @@ impl Project {
 
     pub fn warn(&self) -> Code {
         self.warn_flag
+    }
+}
+
+/// Viscosity and diffusivity as EPANET reports them, relative to water's
+/// (chlorine's) at 20 °C: a file value above `threshold` is already
+/// relative, a smaller one is absolute (ft²/s, or m²/s in SI files).
+fn relative(value: f64, threshold: f64, reference_ft2_s: f64, si: bool) -> f64 {
+    if value > threshold {
+        value
+    } else {
+        let ft2_per_m2 = if si { 1.0 / (0.3048 * 0.3048) } else { 1.0 };
+        value * ft2_per_m2 / reference_ft2_s
     }
 }
 

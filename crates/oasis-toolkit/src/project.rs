@@ -320,7 +320,7 @@ impl Project {
 
     pub fn step_q(&mut self) -> Result<i64> {
         let router = self.qual.as_mut().ok_or(105)?.router();
-        let left = router.step();
+        let left = router.step().ok_or(307)?;
         self.now.qtime = router.snapshot().time_s;
         Ok(left)
     }
@@ -353,10 +353,8 @@ impl Project {
         } else {
             None
         };
-        if let Some(q) = &quality {
-            self.now.qual = q.steps.last().cloned();
-            self.now.qtime = q.steps.last().map_or(0, |s| s.time_s);
-        }
+        self.now.qual = quality.as_ref().and_then(|q| q.steps.last().cloned());
+        self.now.qtime = self.now.qual.as_ref().map_or(0, |s| s.time_s);
         self.now.hyd = saved.steps.last().cloned();
         self.output = Some(Output { quality });
         self.write_out()

@@ -8,8 +8,6 @@ use crate::codes::{MIX_MODELS, SOURCE_TYPES};
 use crate::keyed::{self, Keyed};
 use crate::project::{Project, Result};
 
-/// EPANET's "no value" setting of a valve under a fixed status.
-const MISSING: f64 = 1.0e10;
 
 impl Project {
     /// A 1-based node index checked against the model (error 203).
@@ -66,7 +64,7 @@ impl Project {
                 _ => 0.0,
             },
             2 => match &node.kind {
-                NodeKind::Junction(j) => self.pattern_index(j.demands.first().and_then(|d| d.pattern.as_deref())),
+                NodeKind::Junction(j) => self.demand_pattern_index(j.demands.first().and_then(|d| d.pattern.as_deref())),
                 NodeKind::Reservoir(r) => self.pattern_index(r.pattern.as_deref()),
                 NodeKind::Tank(_) => 0.0,
             },
@@ -75,21 +73,18 @@ impl Project {
                 _ => 0.0,
             },
             4 => self.net.quality.iter().rev().find(|(id, _)| *id == node.id).map_or(0.0, |&(_, c)| c),
-            5 => source.map_or(0.0, |s| s.strength),
-            6 => self.pattern_index(source.and_then(|s| s.pattern.as_deref())),
+            5 => source.ok_or(240)?.strength,
+            6 => self.pattern_index(source.ok_or(240)?.pattern.as_deref()),
             7 => {
                 let s = source.ok_or(240)?;
                 SOURCE_TYPES.iter().position(|t| s.kind.eq_ignore_ascii_case(t)).unwrap_or(0) as f64
             }
-            8 => match (tank, hyd) {
-                (Some(_), Some(h)) => h.head - node.elevation,
-                (Some(t), None) => t.initial_level,
-                _ => 0.0,
-            },
+            // EPANET 2.2 answers the initial level, also during a run.
+            8 => tank.map_or(0.0, |t| t.initial_level),
             9 => hyd.map_or(0.0, |h| h.demand),
             10 => hyd.map_or(0.0, |h| h.head),
             11 => hyd.map_or(0.0, |h| h.pressure),
-            12 => self.now.qual.as_ref().map_or(0.0, |q| q.nodes[i]),
+            12 => self.node_quality(i),
             13 => 0.0,
             14 => tank.map_or(0.0, |t| oasis_hydraulics::tank_volumes(&self.net, t).1),
             15 => self.mixing(&node.id).map_or(0.0, |(m, _)| m as f64),
@@ -97,15 +92,16 @@ impl Project {
                 let (_, _, vmax, _) = oasis_hydraulics::tank_volumes(&self.net, t);
                 vmax * self.mixing(&node.id).map_or(1.0, |(_, f)| f)
             }),
-            17 => tank.map_or(0.0, |t| t.diameter),
+            17 => tank.map_or(0.0, |t| oasis_hydraulics::tank_volumes(&self.net, t).3),
             18 => tank.map_or(0.0, |t| oasis_hydraulics::tank_volumes(&self.net, t).0),
             19 => tank.map_or(0.0, |t| self.curve_index(t.volume_curve.as_deref())),
             20 => tank.map_or(0.0, |t| t.min_level),
             21 => tank.map_or(0.0, |t| t.max_level),
-            22 => tank.map_or(0.0, |_| self.mixing(&node.id).map_or(1.0, |(_, f)| f)),
-            23 => tank.map_or(0.0, |_| {
-                reactions.value(&["TANK", &node.id]).or(reactions.value(&["GLOBAL", "BULK"])).unwrap_or(0.0)
-            }),
+            22 => tank.and_then(|_| self.mixing(&node.id)).map_or(1.0, |(_, f)| f),
+            23 => match node.kind {
+                NodeKind::Junction(_) => 0.0,
+                _ => reactions.value(&["TANK", &node.id]).or(reactions.value(&["GLOBAL", "BULK"])).unwrap_or(0.0),
+            },
             24 => tank.map_or(0.0, |t| {
                 let level = hyd.map_or(t.initial_level, |h| h.head - node.elevation);
                 oasis_hydraulics::tank_volume_at(&self.net, t, level)
@@ -115,6 +111,25 @@ impl Project {
             27 => 0.0,
             _ => return Err(251),
         })
+    }
+
+    /// Quality at node `i` now: the last routed value, or before any routing
+    /// (and in a run of no duration) the initial quality, 100 at a trace node.
+    fn node_quality(&self, i: usize) -> f64 {
+        if let Some(q) = &self.now.qual {
+            return q.nodes[i];
+        }
+        let id = &self.net.nodes[i].id;
+        match self.qual_info() {
+            Ok((3, _, _, trace)) if trace as usize == i + 1 => 100.0,
+            _ => self.net.quality.iter().rev().find(|(n, _)| n == id).map_or(0.0, |&(_, c)| c),
+        }
+    }
+
+    /// The pattern index of a demand: its own, else the default pattern
+    /// (`[OPTIONS] PATTERN`, or the one named "1"), as EPANET assigns it.
+    pub(crate) fn demand_pattern_index(&self, id: Option<&str>) -> f64 {
+        self.pattern_index(id.or(Some(self.net.options.pattern.as_deref().unwrap_or("1"))))
     }
 
     /// The tank's `[MIXING]` model (`EN_MixingModel`) and mixing fraction.
@@ -269,25 +284,60 @@ impl Project {
             },
             4 => f64::from(u8::from(self.initially_open(k))),
             5 => self.initial_setting(k),
-            6 => reactions.value(&["BULK", &link.id]).or(reactions.value(&["GLOBAL", "BULK"])).unwrap_or(0.0),
-            7 => reactions.value(&["WALL", &link.id]).or(reactions.value(&["GLOBAL", "WALL"])).unwrap_or(0.0),
+            6 | 7 => match &link.kind {
+                LinkKind::Pipe(p) => self.pipe_reaction(&reactions, &link.id, p, property == 6),
+                _ => 0.0,
+            },
             8 => hyd.map_or(0.0, |h| h.flow),
             9 => hyd.map_or(0.0, |h| h.velocity),
             10 => hyd.map_or(0.0, |h| h.headloss),
             11 => hyd.map_or_else(|| f64::from(u8::from(self.initially_open(k))), |h| h.status),
             12 => hyd.map_or_else(|| self.initial_setting(k), |h| h.setting),
             13 => 0.0,
-            14 => self.now.qual.as_ref().map_or(0.0, |q| q.links[k]),
+            14 => match (&self.qual, &self.now.qual) {
+                // Segments exist only while a quality solver is open; after it
+                // closes EPANET averages the link's end nodes.
+                (Some(_), Some(q)) => q.links[k],
+                _ if self.qual_info()?.0 == 0 => 0.0,
+                _ => {
+                    let (a, b) = self.link_nodes(index)?;
+                    (self.node_quality(a as usize - 1) + self.node_quality(b as usize - 1)) / 2.0
+                }
+            },
             15 => self.pattern_index(pump.and_then(|p| p.pattern.as_deref())),
             16 => hyd.map_or(3.0, |h| f64::from(h.status_code.code())),
             17 => 0.0,
-            18 => pump.and_then(|p| p.power).unwrap_or(0.0),
+            18 => pump.and_then(|p| p.power.or(p.inline_curve.as_ref().filter(|c| c.len() == 1).map(|c| c[0]))).unwrap_or(0.0),
             19 => self.curve_index(pump.and_then(|p| p.head_curve.as_deref())),
             20 => self.curve_index(energy.word(&["PUMP", &link.id, "EFFIC"])),
             21 => energy.value(&["PUMP", &link.id, "PRICE"]).unwrap_or(0.0),
             22 => self.pattern_index(energy.word(&["PUMP", &link.id, "PATTERN"])),
             _ => return Err(251),
         })
+    }
+
+    /// A pipe's bulk or wall coefficient: its own, else the global one; a
+    /// wall coefficient may come from the roughness correlation.
+    fn pipe_reaction(&self, reactions: &Keyed, id: &str, p: &oasis_network::Pipe, bulk: bool) -> f64 {
+        if bulk {
+            return reactions.value(&["BULK", id]).or(reactions.value(&["GLOBAL", "BULK"])).unwrap_or(0.0);
+        }
+        if let Some(k) = reactions.value(&["WALL", id]) {
+            return k;
+        }
+        let rfactor = reactions.value(&["ROUGHNESS", "CORRELATION"]).unwrap_or(0.0);
+        if rfactor == 0.0 {
+            return reactions.value(&["GLOBAL", "WALL"]).unwrap_or(0.0);
+        }
+        let (kc, d) = (p.roughness, p.diameter);
+        if kc <= 0.0 || d <= 0.0 {
+            return 0.0;
+        }
+        match self.net.options.headloss {
+            oasis_network::units::HeadlossFormula::HazenWilliams => rfactor / kc,
+            oasis_network::units::HeadlossFormula::DarcyWeisbach => rfactor / (kc / d).ln().abs(),
+            oasis_network::units::HeadlossFormula::ChezyManning => rfactor * kc,
+        }
     }
 
     /// Whether link `k` starts open (`EN_INITSTATUS`).
@@ -310,10 +360,12 @@ impl Project {
                 Some(InitialStatus::Value(v)) => v,
                 _ => p.speed.unwrap_or(1.0),
             },
+            // A GPV's setting is its curve's index; a fixed status leaves none.
+            LinkKind::Valve(v) if v.valve == ValveKind::Gpv => self.curve_index(v.curve.as_deref()),
             LinkKind::Valve(v) => match link.initial_status {
                 Some(InitialStatus::Value(s)) => s,
-                Some(_) if v.valve != ValveKind::Gpv => MISSING,
-                _ => v.setting,
+                Some(_) => 0.0,
+                None => v.setting,
             },
         }
     }
