@@ -322,3 +322,131 @@ fn projects_on_separate_threads_do_not_disturb_each_other() {
     });
     assert_eq!(serial, parallel);
 }
+
+/// A control loop as users write one: after each solution, close or open a
+/// link and change a valve's or pump's setting before the next step.
+fn controlled_run(lib: &Lib, inp: &Path) -> Vec<(c_long, Vec<f64>)> {
+    let ph = lib.project(inp);
+    let mut out = Vec::new();
+    // SAFETY: valid project and out pointers.
+    unsafe {
+        let (mut nodes, mut links) = (0, 0);
+        (lib.count)(ph, 0, &mut nodes);
+        (lib.count)(ph, 2, &mut links);
+        let kinds: Vec<c_int> = (1..=links)
+            .map(|k| {
+                let f: libloading::Symbol<unsafe extern "C" fn(Ph, c_int, *mut c_int) -> c_int> =
+                    lib._lib.get(b"EN_getlinktype\0").unwrap();
+                let mut t = 0;
+                f(ph, k, &mut t);
+                t
+            })
+            .collect();
+        assert_eq!((lib.open_h)(ph), 0);
+        assert_eq!((lib.init_h)(ph, 0), 0);
+        for step in 0.. {
+            let (mut t, mut dt, mut v) = (0, 0, 0.0);
+            assert!((lib.run_h)(ph, &mut t) < 100);
+            let mut values = Vec::new();
+            for i in 1..=nodes {
+                (lib.node_value)(ph, i, 11, &mut v);
+                values.push(v);
+            }
+            for k in 1..=links {
+                (lib.link_value)(ph, k, 8, &mut v);
+                values.push(v);
+                (lib.link_value)(ph, k, 11, &mut v);
+                values.push(v);
+            }
+            out.push((t, values));
+            // Every third step: toggle the first plain pipe, and scale the
+            // first pump's speed or valve's setting.
+            if step % 3 == 1 {
+                if let Some(k) = kinds.iter().position(|&t| t == 1) {
+                    (lib.link_value)(ph, k as c_int + 1, 11, &mut v);
+                    assert_eq!((lib.set_link_value)(ph, k as c_int + 1, 11, 1.0 - v), 0);
+                }
+                if let Some(k) = kinds.iter().position(|&t| t >= 2) {
+                    (lib.link_value)(ph, k as c_int + 1, 12, &mut v);
+                    assert_eq!((lib.set_link_value)(ph, k as c_int + 1, 12, v * 0.9), 0);
+                }
+            }
+            assert!((lib.next_h)(ph, &mut dt) < 100);
+            if dt == 0 {
+                break;
+            }
+        }
+        (lib.close_h)(ph);
+    }
+    lib.done(ph);
+    out
+}
+
+#[test]
+fn status_and_setting_changes_during_a_run_act_as_in_epanet22() {
+    let Some(reference) = reference() else { return };
+    let ours = Lib::load(&library_path());
+    let mut compared = 0;
+    for inp in networks().iter().filter(|p| {
+        let s = p.display().to_string();
+        s.contains("Net1.inp") || s.contains("Net3.inp") || s.contains("jinchang") || s.contains("anytown")
+    }) {
+        let (a, b) = (controlled_run(&ours, inp), controlled_run(&reference, inp));
+        assert_eq!(a.len(), b.len(), "{}: same steps", inp.display());
+        for ((ta, va), (tb, vb)) in a.iter().zip(&b) {
+            assert_eq!(ta, tb, "{}", inp.display());
+            for (i, (x, y)) in va.iter().zip(vb).enumerate() {
+                assert!(close(*x, *y, 1e-6), "{} at {ta} s value {i}: oasis {x}, epanet {y}", inp.display());
+            }
+        }
+        compared += 1;
+    }
+    assert!(compared >= 2, "networks with pumps and valves compared: {compared}");
+}
+
+#[test]
+fn the_legacy_api_runs_a_network_in_single_precision() {
+    let Some(reference) = oasis_parity::epanet22() else { return };
+    let ours = library_path();
+    type Open = unsafe extern "C" fn(*const c_char, *const c_char, *const c_char) -> c_int;
+    type Plain = unsafe extern "C" fn() -> c_int;
+    type Value = unsafe extern "C" fn(c_int, c_int, *mut f32) -> c_int;
+    type Step = unsafe extern "C" fn(*mut c_long) -> c_int;
+    let run = |path: &Path| -> Vec<f32> {
+        // SAFETY: the legacy API of an EPANET library, called in order.
+        unsafe {
+            let lib = libloading::Library::new(path).unwrap();
+            let open: libloading::Symbol<Open> = lib.get(b"ENopen\0").unwrap();
+            let open_h: libloading::Symbol<Plain> = lib.get(b"ENopenH\0").unwrap();
+            let init_h: libloading::Symbol<unsafe extern "C" fn(c_int) -> c_int> = lib.get(b"ENinitH\0").unwrap();
+            let run_h: libloading::Symbol<Step> = lib.get(b"ENrunH\0").unwrap();
+            let next_h: libloading::Symbol<Step> = lib.get(b"ENnextH\0").unwrap();
+            let close: libloading::Symbol<Plain> = lib.get(b"ENclose\0").unwrap();
+            let value: libloading::Symbol<Value> = lib.get(b"ENgetnodevalue\0").unwrap();
+            let tmp = std::env::temp_dir().join(format!("oasis-legacy-{}", std::process::id()));
+            let c = |p: &Path| CString::new(p.to_str().unwrap()).unwrap();
+            let (i, r) = (c(&net1()), c(&tmp.with_extension("rpt")));
+            assert_eq!(open(i.as_ptr(), r.as_ptr(), c"".as_ptr()), 0);
+            assert_eq!(open_h(), 0);
+            assert_eq!(init_h(0), 0);
+            let mut heads = Vec::new();
+            loop {
+                let (mut t, mut v) = (0, 0.0f32);
+                run_h(&mut t);
+                for node in 1..=5 {
+                    assert_eq!(value(node, 10, &mut v), 0);
+                    heads.push(v);
+                }
+                next_h(&mut t);
+                if t == 0 {
+                    break;
+                }
+            }
+            close();
+            heads
+        }
+    };
+    let (a, b) = (run(&ours), run(reference.path()));
+    assert!(a.len() > 5);
+    assert_eq!(a, b, "single-precision heads equal EPANET 2.2's");
+}
