@@ -389,7 +389,22 @@ impl<'a> Simulation<'a> {
                 .map(|(&q, &st)| if st <= Status::Closed { 0.0 } else { f32(q) })
                 .collect(),
             status: self.s.status.clone(),
+            head: self.s.head.iter().map(|&h| f32(h)).collect(),
+            setting: self.s.setting.iter().map(|&k| f32(k)).collect(),
         }
+    }
+
+    /// The results of a period read back from saved hydraulics (EPANET's
+    /// hydraulics file), in the network's units.
+    pub fn snapshot_of(&self, h: &crate::quality::SavedHydraulics) -> Snapshot {
+        let mut s = crate::initial_state(&self.m);
+        s.head.clone_from(&h.head);
+        s.demand.clone_from(&h.demand);
+        s.flow.clone_from(&h.flow);
+        s.status.clone_from(&h.status);
+        s.setting.clone_from(&h.setting);
+        let sol = crate::gga::Solution { iterations: 0, relative_error: 0.0, singular_at: None };
+        crate::snapshot(&self.m, &s, h.time_s, &sol, Vec::new())
     }
 
     /// The current time (EPANET's `EN_HTIME`).

@@ -15,6 +15,7 @@ mod energy;
 mod eps;
 
 pub use eps::{Clock, Simulation, SolverStructure};
+pub use hydfile::{HydFileError, read_hydraulics_file, write_hydraulics_file};
 pub use setup::{tank_volume_at, tank_volumes};
 pub use quality::{
     Constituent, MassBalance, QualityResults, QualityRouter, QualitySnapshot, ReactionTotals, SavedHydraulics, simulate,
@@ -22,6 +23,7 @@ pub use quality::{
     water_quality_from,
 };
 mod gga;
+mod hydfile;
 mod linear;
 #[doc(hidden)]
 pub mod ordering;

@@ -92,6 +92,9 @@ pub struct SavedHydraulics {
     pub(crate) demand: Vec<f64>,
     pub(crate) flow: Vec<f64>,
     pub(crate) status: Vec<Status>,
+    /// Heads and link settings, kept for EPANET's hydraulics file.
+    pub(crate) head: Vec<f64>,
+    pub(crate) setting: Vec<f64>,
 }
 
 impl SavedHydraulics {

@@ -210,13 +210,10 @@ pub unsafe extern "C" fn EN_solveH(ph: Handle) -> c_int {
     with(ph, Project::solve_h)
 }
 
-/// Hydraulics files are not read: error 305 (cannot open hydraulics file).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn EN_usehydfile(ph: Handle, _path: *const c_char) -> c_int {
-    with(ph, |p| {
-        p.check_open()?;
-        if p.hyd.is_some() { Err(108) } else { Err(305) }
-    })
+pub unsafe extern "C" fn EN_usehydfile(ph: Handle, path: *const c_char) -> c_int {
+    let path = unsafe { text(path) };
+    with(ph, |p| p.use_hyd_file(&path))
 }
 
 #[unsafe(no_mangle)]
@@ -248,13 +245,10 @@ pub unsafe extern "C" fn EN_saveH(ph: Handle) -> c_int {
     with(ph, Project::save_h)
 }
 
-/// Hydraulics files are not written: error 305 (cannot open hydraulics file).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn EN_savehydfile(ph: Handle, _path: *const c_char) -> c_int {
-    with(ph, |p| {
-        p.check_open()?;
-        if p.saved.is_none() { Err(104) } else { Err(305) }
-    })
+pub unsafe extern "C" fn EN_savehydfile(ph: Handle, path: *const c_char) -> c_int {
+    let path = unsafe { text(path) };
+    with(ph, |p| p.save_hyd_file(&path))
 }
 
 #[unsafe(no_mangle)]
@@ -449,7 +443,7 @@ pub unsafe extern "C" fn EN_gettimeparam(ph: Handle, param: c_int, value: *mut c
 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EN_settimeparam(ph: Handle, param: c_int, value: c_long) -> c_int {
-    with(ph, |p| ok(p.set_time_param(param, value as i64)))
+    with(ph, |p| ok(p.set_time_param(param, i64::from(value))))
 }
 
 #[unsafe(no_mangle)]

@@ -20,14 +20,18 @@ type Ph = *mut c_void;
 struct Api {
     lib: libloading::Library,
     ph: Ph,
+    /// The binary output file the project writes.
+    out: std::path::PathBuf,
 }
 
 impl Api {
     fn open(path: &Path, inp: &Path) -> Option<Api> {
         // SAFETY: an EPANET toolkit library.
         let lib = unsafe { libloading::Library::new(path) }.expect("library loads");
-        let mut api = Api { lib, ph: std::ptr::null_mut() };
-        let tmp = std::env::temp_dir().join(format!("oasis-getters-{}-{}", std::process::id(), path.display().to_string().len()));
+        static OPENED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = std::env::temp_dir().join(format!("oasis-getters-{}-{n}", std::process::id()));
+        let mut api = Api { lib, ph: std::ptr::null_mut(), out: tmp.with_extension("out") };
         let c = |p: &Path| CString::new(p.to_str().unwrap()).unwrap();
         let (i, r, o) = (c(inp), c(&tmp.with_extension("rpt")), c(&tmp.with_extension("out")));
         // SAFETY: documented calls with valid arguments.
@@ -316,4 +320,60 @@ fn computed_values_after_solving_equal_epanet22s() {
 #[test]
 fn quality_stepped_with_step_q_equals_epanet22s() {
     compare_all("stepped quality", stepped_quality);
+}
+
+impl Api {
+    fn call_path(&self, name: &str, path: &Path) -> c_int {
+        let f: unsafe extern "C" fn(Ph, *const c_char) -> c_int = self.sym(name);
+        let c = CString::new(path.to_str().unwrap()).unwrap();
+        unsafe { f(self.ph, c.as_ptr()) }
+    }
+}
+
+/// Hydraulics files both ways: the file Oasis writes equals EPANET 2.2's
+/// byte for byte, and both libraries run quality over EPANET's file to the
+/// same `.out`, byte for byte.
+#[test]
+fn hydraulics_files_are_epanet22s() {
+    let Some(reference) = oasis_parity::epanet22() else { return };
+    let dir = std::env::temp_dir().join(format!("oasis-hydfiles-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let known = oasis_parity::known_differences();
+    let (mut same, mut failures) = (0, Vec::new());
+    for (i, inp) in networks().iter().enumerate().filter(|(_, p)| !known.contains(&oasis_parity::label(p))) {
+        let name = inp.display().to_string();
+        let (ours_hyd, theirs_hyd) = (dir.join(format!("{i}-oasis.hyd")), dir.join(format!("{i}-epanet.hyd")));
+        let (Some(ours), Some(theirs)) = (Api::open(&library_path(), inp), Api::open(reference.path(), inp)) else { continue };
+        let solved = (ours.call("EN_solveH"), theirs.call("EN_solveH"));
+        if solved.0 > 100 || solved.1 > 100 {
+            if solved.0 != solved.1 {
+                failures.push(format!("{name}: solveH oasis {}, epanet {}", solved.0, solved.1));
+            }
+            continue;
+        }
+        assert_eq!(ours.call_path("EN_savehydfile", &ours_hyd), 0);
+        assert_eq!(theirs.call_path("EN_savehydfile", &theirs_hyd), 0);
+        let (a, b) = (std::fs::read(&ours_hyd).unwrap(), std::fs::read(&theirs_hyd).unwrap());
+        if a != b {
+            let at = a.iter().zip(&b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+            failures.push(format!("{name}: hydraulics files differ from byte {at} ({} and {} bytes)", a.len(), b.len()));
+            continue;
+        }
+        // Quality and the output file over the same hydraulics file.
+        let over_file = |lib: &Path| {
+            let api = Api::open(lib, inp).expect("opens");
+            assert_eq!(api.call_path("EN_usehydfile", &theirs_hyd), 0, "{name}: uses the file");
+            assert_eq!(api.call("EN_solveQ"), 0, "{name}: quality over the file");
+            std::fs::read(&api.out).unwrap_or_default()
+        };
+        if over_file(&library_path()) != over_file(reference.path()) {
+            failures.push(format!("{name}: the .out from EPANET's hydraulics file differs from EPANET's"));
+            continue;
+        }
+        same += 1;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    eprintln!("hydraulics files: {same} networks byte for byte equal, {} differ", failures.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(same > 0);
 }
