@@ -246,6 +246,12 @@ fn out_files_match_epanet_22() {
         .filter(|o| o.skipped.is_none() && o.rpt_diffs.is_empty())
         .count();
     eprintln!("{rpt_full} of {} networks: .rpt identical", outcomes.len());
+    let rpt_differ: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| o.skipped.is_none() && !o.rpt_diffs.is_empty())
+        .map(|o| o.name.as_str())
+        .collect();
+    assert!(rpt_differ.is_empty(), "reports differ from EPANET 2.2's: {rpt_differ:?}");
     assert!(
         writer_faults.is_empty(),
         "prolog, energy or epilog differ for {writer_faults:?}"
