@@ -115,7 +115,11 @@ fn starts_ci(token: &str, keyword: &str) -> bool {
 /// `[REPORT] STATUS`: 0 no, 1 yes, 2 full (the last line wins).
 pub(crate) fn status_level(net: &Network) -> u8 {
     let mut level = 0;
-    for t in net.report.iter().filter(|t| t.len() >= 2 && starts_ci(&t[0], "STATUS")) {
+    for t in net
+        .report
+        .iter()
+        .filter(|t| t.len() >= 2 && starts_ci(&t[0], "STATUS"))
+    {
         let last = t[t.len() - 1].as_str();
         for (word, value) in [("NO", 0), ("YES", 1), ("FULL", 2)] {
             if starts_ci(last, word) {
@@ -910,8 +914,9 @@ impl StatusLog {
 /// change, the balance checks, status changes and ill-conditioned valves.
 fn trials(r: &mut Report, m: &Model, s: &Snapshot, at: &str, info: &RunInfo) {
     let net = m.net;
-    let link = |text: &str, k: usize, rest: &str| {
-        let mut line = format!("{text}{} ", LINK_TEXT[m.link_type[k] as usize]).into_bytes();
+    let indent = " ".repeat(12);
+    let link = |k: usize, rest: &str| {
+        let mut line = format!("{indent}{} ", LINK_TEXT[m.link_type[k] as usize]).into_bytes();
         line.extend(info.bytes_of(&net.links[k].id));
         line.extend(rest.bytes());
         line
@@ -922,16 +927,24 @@ fn trials(r: &mut Report, m: &Model, s: &Snapshot, at: &str, info: &RunInfo) {
         st if st.code() <= LinkStatus::Closed.code() => LinkStatus::Closed,
         _ => LinkStatus::Open,
     };
-    let indent = " ".repeat(12);
     let far = " ".repeat(22);
     r.line(format!("{at}: Balancing the network:\n"));
     for t in &s.trials {
         match *t {
-            TrialEvent::Trial { iteration, relative_change } => {
-                r.line(format!("{indent}Trial {iteration:2}: relative flow change = {relative_change:.6}"))
-            }
-            TrialEvent::Balance { max_flow_change, at: place, max_head_error, head_error_link } => {
-                let mut line = format!("{far}maximum  flow change = {max_flow_change:.4} for ").into_bytes();
+            TrialEvent::Trial {
+                iteration,
+                relative_change,
+            } => r.line(format!(
+                "{indent}Trial {iteration:2}: relative flow change = {relative_change:.6}"
+            )),
+            TrialEvent::Balance {
+                max_flow_change,
+                at: place,
+                max_head_error,
+                head_error_link,
+            } => {
+                let mut line =
+                    format!("{far}maximum  flow change = {max_flow_change:.4} for ").into_bytes();
                 match place {
                     FlowChangeAt::Link(k) => {
                         line.extend(b"Link ");
@@ -943,17 +956,26 @@ fn trials(r: &mut Report, m: &Model, s: &Snapshot, at: &str, info: &RunInfo) {
                     }
                 }
                 r.line(line);
-                let mut line = format!("{far}maximum  head error  = {max_head_error:.4} for Link ").into_bytes();
+                let mut line = format!("{far}maximum  head error  = {max_head_error:.4} for Link ")
+                    .into_bytes();
                 line.extend(info.bytes_of(&net.links[head_error_link].id));
                 line.push(b'\n');
                 r.line(line);
             }
-            TrialEvent::Change { link: k, from, to, setting } => {
+            TrialEvent::Change {
+                link: k,
+                from,
+                to,
+                setting,
+            } => {
                 if from == to {
-                    r.line(link(&indent, k, &format!(" setting changed to {setting:.2}")));
+                    r.line(link(k, &format!(" setting changed to {setting:.2}")));
                 } else if shown(from) != shown(to) {
-                    let (a, b) = (STATUS_TEXT[shown(from).code() as usize], STATUS_TEXT[shown(to).code() as usize]);
-                    r.line(link(&indent, k, &format!(" switched from {a} to {b}")));
+                    let (a, b) = (
+                        STATUS_TEXT[shown(from).code() as usize],
+                        STATUS_TEXT[shown(to).code() as usize],
+                    );
+                    r.line(link(k, &format!(" switched from {a} to {b}")));
                 }
             }
             TrialEvent::IllConditioned { link: k } => {

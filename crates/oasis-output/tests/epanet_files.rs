@@ -127,7 +127,11 @@ fn with_status_full(inp: &[u8]) -> Vec<u8> {
     let (mut in_report, mut added) = (false, false);
     for line in inp.split_inclusive(|&b| b == b'\n') {
         let text = String::from_utf8_lossy(line);
-        let first = text.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+        let first = text
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase();
         if first.starts_with('[') {
             in_report = first.starts_with("[REPO");
             if first.starts_with("[END") && !added {
@@ -251,7 +255,10 @@ fn out_files_match_epanet_22() {
         .filter(|o| o.skipped.is_none() && !o.rpt_diffs.is_empty())
         .map(|o| o.name.as_str())
         .collect();
-    assert!(rpt_differ.is_empty(), "reports differ from EPANET 2.2's: {rpt_differ:?}");
+    assert!(
+        rpt_differ.is_empty(),
+        "reports differ from EPANET 2.2's: {rpt_differ:?}"
+    );
     assert!(
         writer_faults.is_empty(),
         "prolog, energy or epilog differ for {writer_faults:?}"
@@ -277,8 +284,11 @@ fn status_full_reports_match_epanet_22() {
     let (mut same, mut compared, mut differ) = (0, 0, Vec::new());
     for (i, inp) in networks().iter().enumerate() {
         let copy = dir.join(format!("{i}-full.inp"));
-        std::fs::write(&copy, with_status_full(&std::fs::read(inp).expect("network readable")))
-            .expect("scratch copy");
+        std::fs::write(
+            &copy,
+            with_status_full(&std::fs::read(inp).expect("network readable")),
+        )
+        .expect("scratch copy");
         let o = compare(&tk, &copy, &dir, i);
         let name = inp.strip_prefix(workspace_root()).unwrap_or(inp).display();
         match &o.skipped {
@@ -295,5 +305,10 @@ fn status_full_reports_match_epanet_22() {
     }
     let _ = std::fs::remove_dir_all(&dir);
     eprintln!("STATUS FULL: {same} of {compared} reports identical to EPANET 2.2's");
-    assert!(differ.is_empty(), "{} differ:\n{}", differ.len(), differ.join("\n"));
+    assert!(
+        differ.is_empty(),
+        "{} differ:\n{}",
+        differ.len(),
+        differ.join("\n")
+    );
 }
