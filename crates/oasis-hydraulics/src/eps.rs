@@ -156,6 +156,13 @@ impl<'a> Simulation<'a> {
         })
     }
 
+    /// Records every solve's trials from now on, as EPANET's `[REPORT]
+    /// STATUS FULL` reports them (in `Snapshot::trials`); off by default, so
+    /// that other runs do none of this work.
+    pub fn record_trials(&mut self) {
+        self.s.trials = Some(Vec::new());
+    }
+
     pub fn duration_s(&self) -> i64 {
         self.clock.duration
     }
@@ -169,7 +176,11 @@ impl<'a> Simulation<'a> {
     pub fn run(&mut self) -> Result<Snapshot, HydraulicsError> {
         let sol = self.solve()?;
         let warnings = crate::warnings(&self.m, &self.s, &sol);
-        Ok(crate::snapshot(&self.m, &self.s, self.htime, &sol, warnings))
+        let mut snap = crate::snapshot(&self.m, &self.s, self.htime, &sol, warnings);
+        if let Some(log) = &mut self.s.trials {
+            snap.trials = std::mem::take(log);
+        }
+        Ok(snap)
     }
 
     /// Solves the network at the current time without gathering results
@@ -183,6 +194,9 @@ impl<'a> Simulation<'a> {
         crate::apply_patterns(&self.m, &mut self.s, t, self.clock.pattern_start, self.clock.pattern_step);
         for i in crate::apply_controls(&self.m, &mut self.s, t, self.clock.start_clock) {
             self.actions.push(LinkAction { time_s: t, link: self.m.controls[i].link, cause: ActionCause::Control(i) });
+        }
+        if let Some(log) = &mut self.s.trials {
+            log.clear();
         }
         let sol = crate::gga::hydsolve(&self.m, &mut self.s, &mut self.sys);
         if let Some(j) = sol.singular_at {

@@ -2,7 +2,7 @@
 //! runs it: coefficients, linear solve, flow update, damping, convergence
 //! tests and the schedule of status checks.
 
-use crate::State;
+use crate::{FlowChangeAt, State, TrialEvent};
 use crate::coefficients::{demand_headloss, emitter_headloss, headloss_coeffs, matrix_coeffs};
 use crate::linear::{LinearSystem, LinkStamp};
 use crate::setup::*;
@@ -40,8 +40,16 @@ pub(crate) fn hydsolve(m: &Model, s: &mut State, sys: &mut LinearSystem) -> Solu
             break;
         }
         s.head[..m.njuncs].copy_from_slice(&s.f[..m.njuncs]);
-        let (err, max_flow_change) = new_flows(m, s, &sys.stamps);
+        // Where the largest flow change is, only for the STATUS FULL trace.
+        let (err, max_flow_change, at) = if s.trials.is_some() {
+            new_flows::<true>(m, s, &sys.stamps)
+        } else {
+            new_flows::<false>(m, s, &sys.stamps)
+        };
         relerr = err;
+        if let Some(log) = &mut s.trials {
+            log.push(TrialEvent::Trial { iteration: iter, relative_change: relerr });
+        }
 
         s.relax = 1.0;
         let mut valve_change = false;
@@ -54,7 +62,7 @@ pub(crate) fn hydsolve(m: &Model, s: &mut State, sys: &mut LinearSystem) -> Solu
             valve_change = valve_status(m, s);
         }
 
-        if has_converged(m, s, relerr, max_flow_change) {
+        if has_converged(m, s, relerr, max_flow_change, at) {
             if iter > m.max_iter {
                 break;
             }
@@ -87,6 +95,9 @@ fn bad_valve(m: &Model, s: &mut State, junction: usize) -> bool {
         let link = &m.links[k];
         if junction == link.n1 || junction == link.n2 {
             if matches!(link.kind, LinkType::Prv | LinkType::Psv | LinkType::Fcv) && s.status[k] == Status::Active {
+                if let Some(log) = &mut s.trials {
+                    log.push(TrialEvent::IllConditioned { link: k });
+                }
                 s.status[k] = if link.kind == LinkType::Fcv { Status::XFcv } else { Status::XPressure };
                 return true;
             }
@@ -96,12 +107,24 @@ fn bad_valve(m: &Model, s: &mut State, junction: usize) -> bool {
     false
 }
 
-/// Updates link, emitter and demand flows; returns the relative flow change
-/// and the largest absolute flow change.
-fn new_flows(m: &Model, s: &mut State, ends: &[LinkStamp]) -> (f64, f64) {
+/// Updates link, emitter and demand flows; returns the relative flow change,
+/// the largest absolute flow change and, if `WHERE`, where it was (EPANET's
+/// first link when no flow changed).
+fn new_flows<const WHERE: bool>(m: &Model, s: &mut State, ends: &[LinkStamp]) -> (f64, f64, FlowChangeAt) {
     let mut qsum = 0.0;
     let mut dqsum = 0.0;
     let mut max_change = 0.0f64;
+    let mut at = FlowChangeAt::Link(0);
+    let mut note = |max_change: &mut f64, dq: f64, here: FlowChangeAt| {
+        if WHERE {
+            if dq.abs() > *max_change {
+                *max_change = dq.abs();
+                at = here;
+            }
+        } else {
+            *max_change = max_change.max(dq.abs());
+        }
+    };
     for n in m.njuncs..m.nnodes {
         s.demand[n] = 0.0;
     }
@@ -119,7 +142,7 @@ fn new_flows(m: &Model, s: &mut State, ends: &[LinkStamp]) -> (f64, f64) {
         s.flow[k] -= dq;
         qsum += s.flow[k].abs();
         dqsum += dq.abs();
-        max_change = max_change.max(dq.abs());
+        note(&mut max_change, dq, FlowChangeAt::Link(k));
         if s.status[k] > Status::Closed {
             if n1 >= m.njuncs {
                 s.demand[n1] -= s.flow[k];
@@ -136,7 +159,7 @@ fn new_flows(m: &Model, s: &mut State, ends: &[LinkStamp]) -> (f64, f64) {
         s.emitter_flow[i] -= dq;
         qsum += s.emitter_flow[i].abs();
         dqsum += dq.abs();
-        max_change = max_change.max(dq.abs());
+        note(&mut max_change, dq, FlowChangeAt::Node(i));
     }
     if m.pda {
         let dp = m.preq - m.pmin;
@@ -151,18 +174,34 @@ fn new_flows(m: &Model, s: &mut State, ends: &[LinkStamp]) -> (f64, f64) {
             s.demand_flow[i] -= dq;
             qsum += s.demand_flow[i].abs();
             dqsum += dq.abs();
-            max_change = max_change.max(dq.abs());
+            note(&mut max_change, dq, FlowChangeAt::Node(i));
         }
     }
     let relerr = if qsum > m.hacc { dqsum / qsum } else { dqsum };
-    (relerr, max_change)
+    (relerr, max_change, at)
 }
 
-fn has_converged(m: &Model, s: &mut State, relerr: f64, max_flow_change: f64) -> bool {
+fn has_converged(m: &Model, s: &mut State, relerr: f64, max_flow_change: f64, at: FlowChangeAt) -> bool {
     if relerr > m.hacc {
         return false;
     }
-    if m.head_error_limit > 0.0 && max_head_error(m, s) > m.head_error_limit {
+    // EPANET always finds the largest head error here; it matters only to a
+    // head error limit and to the STATUS FULL trace.
+    let head_error = if s.trials.is_some() {
+        let (error, link) = max_head_error(m, s);
+        if let Some(log) = &mut s.trials {
+            log.push(TrialEvent::Balance {
+                max_flow_change: max_flow_change * m.ucf.flow,
+                at,
+                max_head_error: error * m.ucf.head,
+                head_error_link: link,
+            });
+        }
+        Some(error)
+    } else {
+        None
+    };
+    if m.head_error_limit > 0.0 && head_error.unwrap_or_else(|| max_head_error(m, s).0) > m.head_error_limit {
         return false;
     }
     if m.flow_change_limit > 0.0 && max_flow_change > m.flow_change_limit {
@@ -175,18 +214,22 @@ fn has_converged(m: &Model, s: &mut State, relerr: f64, max_flow_change: f64) ->
 }
 
 /// Largest difference between a link's head difference and its head loss at
-/// the current flow (EPANET recomputes the coefficients for this).
-fn max_head_error(m: &Model, s: &mut State) -> f64 {
+/// the current flow (EPANET recomputes the coefficients for this), and its
+/// link (EPANET's first link when there is none).
+fn max_head_error(m: &Model, s: &mut State) -> (f64, usize) {
     headloss_coeffs(m, s);
-    let mut max = 0.0f64;
+    let (mut max, mut at) = (0.0f64, 0);
     for (k, link) in m.links.iter().enumerate() {
         if s.status[k] <= Status::Closed || s.p[k] == 0.0 {
             continue;
         }
         let dh = s.head[link.n1] - s.head[link.n2];
-        max = max.max((dh - s.y[k] / s.p[k]).abs());
+        let error = (dh - s.y[k] / s.p[k]).abs();
+        if error > max {
+            (max, at) = (error, k);
+        }
     }
-    max
+    (max, at)
 }
 
 /// EPANET 2.2: no negative demand, and no demand at a junction whose

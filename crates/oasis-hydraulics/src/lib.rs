@@ -134,6 +134,46 @@ impl LinkStatus {
     }
 }
 
+impl From<Status> for LinkStatus {
+    fn from(s: Status) -> LinkStatus {
+        match s {
+            Status::XHead => LinkStatus::XHead,
+            Status::TempClosed => LinkStatus::TempClosed,
+            Status::Closed => LinkStatus::Closed,
+            Status::Open => LinkStatus::Open,
+            Status::Active => LinkStatus::Active,
+            Status::XFlow => LinkStatus::XFlow,
+            Status::XFcv => LinkStatus::XFcv,
+            Status::XPressure => LinkStatus::XPressure,
+        }
+    }
+}
+
+/// Where a solve trial's largest flow change happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowChangeAt {
+    Link(usize),
+    /// A junction's emitter or (pressure-driven) demand flow.
+    Node(usize),
+}
+
+/// One entry of EPANET 2.2's `[REPORT] STATUS FULL` trace of a hydraulic
+/// solve, in the file's units. Recorded only when asked for
+/// ([`Simulation::record_trials`]); the report writer prints them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrialEvent {
+    /// Trial `iteration` ended with this relative flow change.
+    Trial { iteration: u32, relative_change: f64 },
+    /// Checked once the relative change meets the accuracy: the largest flow
+    /// change of the trial and the largest head-loss error.
+    Balance { max_flow_change: f64, at: FlowChangeAt, max_head_error: f64, head_error_link: usize },
+    /// A status check or junction pressure control changed a link; `from ==
+    /// to` when a control changed only its setting (then `setting` is the new one).
+    Change { link: usize, from: LinkStatus, to: LinkStatus, setting: f64 },
+    /// An active valve made the matrix singular and was set aside.
+    IllConditioned { link: usize },
+}
+
 /// Energy use of one pump accumulated over a run, exactly as EPANET keeps it
 /// before its output step turns the sums into averages and report units.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -201,6 +241,9 @@ pub struct Snapshot {
     pub relative_error: f64,
     /// Warnings in the order EPANET checks them; the last is its return code.
     pub warnings: Vec<Warning>,
+    /// The solve's trials, for `STATUS FULL`; empty unless recorded
+    /// ([`Simulation::record_trials`]).
+    pub trials: Vec<TrialEvent>,
 }
 
 impl Snapshot {
@@ -229,6 +272,27 @@ pub(crate) struct State {
     pub relax: f64,
     /// Total positive demand of the period (for rules on SYSTEM DEMAND).
     pub dsystem: f64,
+    /// The current solve's `STATUS FULL` trace, when one is recorded.
+    pub trials: Option<Vec<TrialEvent>>,
+}
+
+impl State {
+    /// Notes a link's status (or, from == to, setting) change for the trace.
+    pub(crate) fn log_change(&mut self, m: &Model, k: usize, from: Status) {
+        if let Some(log) = &mut self.trials {
+            let setting = user_setting(m, k, self.setting[k]);
+            log.push(TrialEvent::Change { link: k, from: from.into(), to: self.status[k].into(), setting });
+        }
+    }
+}
+
+/// A link setting in the file's units (EPANET's `writestatchange`).
+fn user_setting(m: &Model, k: usize, v: f64) -> f64 {
+    match m.links[k].kind {
+        setup::LinkType::Prv | setup::LinkType::Psv | setup::LinkType::Pbv => v * m.ucf.pressure,
+        setup::LinkType::Fcv => v * m.ucf.flow,
+        _ => v,
+    }
 }
 
 /// Solves the network at time 0 (a steady state, or the first period of an
@@ -254,6 +318,7 @@ pub(crate) fn initial_state(m: &Model) -> State {
         pipe_scratch: coefficients::PipeScratch::new(m),
         relax: 1.0,
         dsystem: 0.0,
+        trials: None,
     };
     for t in &m.fixed {
         s.head[t.node] = t.h0;
@@ -506,16 +571,7 @@ pub(crate) fn snapshot(m: &Model, s: &State, t: i64, sol: &gga::Solution, warnin
                     }
                 }
             };
-            let status_code = match s.status[k] {
-                Status::XHead => LinkStatus::XHead,
-                Status::TempClosed => LinkStatus::TempClosed,
-                Status::Closed => LinkStatus::Closed,
-                Status::Open => LinkStatus::Open,
-                Status::Active => LinkStatus::Active,
-                Status::XFlow => LinkStatus::XFlow,
-                Status::XFcv => LinkStatus::XFcv,
-                Status::XPressure => LinkStatus::XPressure,
-            };
+            let status_code = s.status[k].into();
             LinkResult { flow, velocity, headloss, status: if closed { 0.0 } else { 1.0 }, setting, status_code }
         })
         .collect();
@@ -526,6 +582,7 @@ pub(crate) fn snapshot(m: &Model, s: &State, t: i64, sol: &gga::Solution, warnin
         iterations: sol.iterations,
         relative_error: sol.relative_error,
         warnings,
+        trials: Vec::new(),
     }
 }
 

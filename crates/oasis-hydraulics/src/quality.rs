@@ -309,6 +309,12 @@ struct Engine<'a> {
     /// Segment chains: links first, then tanks; front = downstream end.
     segs: Vec<VecDeque<Segment>>,
     flow_dir: Vec<i8>,
+    /// Nodes in routing order. Empty until some link first carries flow:
+    /// EPANET 2.2 sorts only when a flow direction changes from its initial
+    /// "stagnant", and its unsorted list names no real node, so until then no
+    /// node is mixed — a tank's contents react but the tank's quality stays
+    /// as it was (checked against EPANET 2.2 in `oasis-parity`'s
+    /// `quality_stagnant.rs`).
     sorted: Vec<usize>,
     /// Current period's hydraulics.
     demand: Vec<f64>,
@@ -546,7 +552,7 @@ impl<'a> Engine<'a> {
             node_qual,
             segs: vec![VecDeque::new(); nlinks + nfixed],
             flow_dir: vec![0; nlinks],
-            sorted: (0..m.nnodes).collect(),
+            sorted: Vec::new(),
             demand: vec![0.0; m.nnodes],
             flow: vec![0.0; nlinks],
             qtime: 0,

@@ -44,7 +44,10 @@ pub(crate) fn valve_status(m: &Model, s: &mut State) -> bool {
             }
         };
         s.status[k] = new;
-        change |= new != old;
+        if new != old {
+            change = true;
+            s.log_change(m, k, old);
+        }
     }
     change
 }
@@ -97,7 +100,10 @@ pub(crate) fn link_status(m: &Model, s: &mut State) -> bool {
         if n1 >= m.njuncs || n2 >= m.njuncs {
             tank_link_status(m, s, k);
         }
-        change |= s.status[k] != old;
+        if s.status[k] != old {
+            change = true;
+            s.log_change(m, k, old);
+        }
     }
     change
 }
@@ -169,10 +175,12 @@ pub(crate) fn pressure_switch(m: &Model, s: &mut State) -> bool {
             change = true;
         }
         if change {
+            let old = s.status[k];
             s.status[k] = c.status;
             if kind > LinkType::Pipe {
                 s.setting[k] = c.setting;
             }
+            s.log_change(m, k, old);
             any = true;
         }
     }

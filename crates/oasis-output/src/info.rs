@@ -22,6 +22,10 @@ pub struct Run<'a> {
 /// [`Run::steps`] (EPANET reports warnings at every hydraulic step).
 pub fn hydraulic_steps(net: &oasis_network::Network) -> Result<Vec<Snapshot>, HydraulicsError> {
     let mut sim = Simulation::new(net)?;
+    // `STATUS FULL` reports every trial of every solve.
+    if crate::report::status_level(net) == 2 {
+        sim.record_trials();
+    }
     let mut steps = Vec::new();
     loop {
         steps.push(sim.run()?);

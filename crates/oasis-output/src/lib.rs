@@ -20,5 +20,5 @@ pub use binary::{
 };
 pub use info::{OutputError, Run, RunInfo, ctime, hydraulic_steps};
 pub use report::{
-    write_failed_report_bytes, write_report, write_report_bytes, write_secondary_report_bytes,
+    status_level, write_failed_report_bytes, write_report, write_report_bytes, write_secondary_report_bytes,
 };

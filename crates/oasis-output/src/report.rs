@@ -10,8 +10,8 @@
 //! line feed, two blanks, the text), which also counts lines for page breaks.
 
 use oasis_hydraulics::{
-    ActionCause, HydraulicsError, LinkAction, LinkResult, LinkStatus, MassBalance, NodeResult,
-    RunResults, Snapshot, Warning,
+    ActionCause, FlowChangeAt, HydraulicsError, LinkAction, LinkResult, LinkStatus, MassBalance,
+    NodeResult, RunResults, Snapshot, TrialEvent, Warning,
 };
 use oasis_network::pump_curve::PumpCurve;
 use oasis_network::units::HeadlossFormula;
@@ -112,6 +112,24 @@ fn starts_ci(token: &str, keyword: &str) -> bool {
         && token.as_bytes()[..keyword.len()].eq_ignore_ascii_case(keyword.as_bytes())
 }
 
+/// `[REPORT] STATUS`: 0 no, 1 yes, 2 full (the last line wins).
+pub fn status_level(net: &Network) -> u8 {
+    let mut level = 0;
+    for t in net
+        .report
+        .iter()
+        .filter(|t| t.len() >= 2 && starts_ci(&t[0], "STATUS"))
+    {
+        let last = t[t.len() - 1].as_str();
+        for (word, value) in [("NO", 0), ("YES", 1), ("FULL", 2)] {
+            if starts_ci(last, word) {
+                level = value;
+            }
+        }
+    }
+    level
+}
+
 fn options(m: &Model) -> Options {
     let net = m.net;
     let si = m.ucf.si;
@@ -188,16 +206,7 @@ fn options(m: &Model) -> Options {
                 o.page_size = y as i64;
             }
         } else if starts_ci(first, "STATUS") {
-            // The status lines themselves are not written yet (see `status`).
-            if starts_ci(last, "NO") {
-                o.status = 0;
-            }
-            if starts_ci(last, "YES") {
-                o.status = 1;
-            }
-            if starts_ci(last, "FULL") {
-                o.status = 2;
-            }
+            o.status = status_level(net);
         } else if starts_ci(first, "FILE") {
             o.file = Some(t[1].clone());
         } else if starts_ci(first, "SUMM") {
@@ -349,13 +358,11 @@ pub fn write_report_bytes(
         .filter(|_| o.status > 0)
         .map(|_| StatusLog::new(&m));
     if status.is_some() {
-        r.table_start();
-        r.line("Hydraulic Status:");
-        r.line("-".repeat(71));
+        status_header(&mut r);
     }
     for s in run.steps.unwrap_or(&results.periods) {
         if let Some(log) = &mut status {
-            log.step(&mut r, &m, s, &results.actions, info);
+            log.step(&mut r, &m, s, &results.actions, info, o.status == 2);
         }
         if o.messages {
             warnings(&mut r, &m, s, info);
@@ -374,6 +381,12 @@ pub fn write_report_bytes(
     }
     r.line(format!("Analysis ended {}\n", info.ended));
     Ok(r.buf)
+}
+
+fn status_header(r: &mut Report) {
+    r.table_start();
+    r.line("Hydraulic Status:");
+    r.line("-".repeat(71));
 }
 
 /// The second report EPANET writes when `[REPORT] FILE name` asks for one:
@@ -453,6 +466,13 @@ pub fn write_failed_report_bytes(
     let mut r = begin(&m, &o, info);
     if let HydraulicsError::Unsolvable { junction } = error {
         let s = initial_snapshot(&m);
+        if o.status > 0 {
+            status_header(&mut r);
+        }
+        if o.status == 2 {
+            // The solve broke down in its first trial.
+            r.line(format!("{:>10}: Balancing the network:\n", clock(0)));
+        }
         if o.messages {
             let mut line =
                 format!("{:>10}: System ill-conditioned at node ", clock(0)).into_bytes();
@@ -460,7 +480,7 @@ pub fn write_failed_report_bytes(
             r.line(line);
         }
         // EPANET writes the status of the failed period whatever STATUS says.
-        StatusLog::new(&m).step(&mut r, &m, &s, &[], info);
+        StatusLog::new(&m).step(&mut r, &m, &s, &[], info, false);
         if o.messages {
             disconnected(&mut r, &m, &s, &clock(0), info);
         }
@@ -561,6 +581,7 @@ fn initial_snapshot(m: &Model) -> Snapshot {
         iterations: 0,
         relative_error: 0.0,
         warnings: Vec::new(),
+        trials: Vec::new(),
     }
 }
 
@@ -780,6 +801,7 @@ impl StatusLog {
         s: &Snapshot,
         events: &[LinkAction],
         info: &RunInfo,
+        full: bool,
     ) {
         let net = m.net;
         let at = format!("{:>10}", clock(s.time_s));
@@ -812,6 +834,9 @@ impl StatusLog {
                 }
             }
             r.line(line);
+        }
+        if full {
+            trials(r, m, s, &at, info);
         }
         if s.iterations > 0 {
             // EPANET holds ACCURACY within [1e-5, 0.1] once the run starts (the
@@ -882,6 +907,84 @@ impl StatusLog {
             self.links[k] = new;
         }
         r.line(" ");
+    }
+}
+
+/// EPANET's `STATUS FULL` lines of one solve: each trial's relative flow
+/// change, the balance checks, status changes and ill-conditioned valves.
+fn trials(r: &mut Report, m: &Model, s: &Snapshot, at: &str, info: &RunInfo) {
+    let net = m.net;
+    let indent = " ".repeat(12);
+    let link = |k: usize, rest: &str| {
+        let mut line = format!("{indent}{} ", LINK_TEXT[m.link_type[k] as usize]).into_bytes();
+        line.extend(info.bytes_of(&net.links[k].id));
+        line.extend(rest.bytes());
+        line
+    };
+    // EPANET's `writestatchange` names only closed, open and active.
+    let shown = |st: LinkStatus| match st {
+        LinkStatus::Active => LinkStatus::Active,
+        st if st.code() <= LinkStatus::Closed.code() => LinkStatus::Closed,
+        _ => LinkStatus::Open,
+    };
+    let far = " ".repeat(22);
+    r.line(format!("{at}: Balancing the network:\n"));
+    for t in &s.trials {
+        match *t {
+            TrialEvent::Trial {
+                iteration,
+                relative_change,
+            } => r.line(format!(
+                "{indent}Trial {iteration:2}: relative flow change = {relative_change:.6}"
+            )),
+            TrialEvent::Balance {
+                max_flow_change,
+                at: place,
+                max_head_error,
+                head_error_link,
+            } => {
+                let mut line =
+                    format!("{far}maximum  flow change = {max_flow_change:.4} for ").into_bytes();
+                match place {
+                    FlowChangeAt::Link(k) => {
+                        line.extend(b"Link ");
+                        line.extend(info.bytes_of(&net.links[k].id));
+                    }
+                    FlowChangeAt::Node(n) => {
+                        line.extend(b"Node ");
+                        line.extend(info.bytes_of(&net.nodes[n].id));
+                    }
+                }
+                r.line(line);
+                let mut line = format!("{far}maximum  head error  = {max_head_error:.4} for Link ")
+                    .into_bytes();
+                line.extend(info.bytes_of(&net.links[head_error_link].id));
+                line.push(b'\n');
+                r.line(line);
+            }
+            TrialEvent::Change {
+                link: k,
+                from,
+                to,
+                setting,
+            } => {
+                if from == to {
+                    r.line(link(k, &format!(" setting changed to {setting:.2}")));
+                } else if shown(from) != shown(to) {
+                    let (a, b) = (
+                        STATUS_TEXT[shown(from).code() as usize],
+                        STATUS_TEXT[shown(to).code() as usize],
+                    );
+                    r.line(link(k, &format!(" switched from {a} to {b}")));
+                }
+            }
+            TrialEvent::IllConditioned { link: k } => {
+                let mut line = format!("{at}: Valve ").into_bytes();
+                line.extend(info.bytes_of(&net.links[k].id));
+                line.extend(b" caused ill-conditioning");
+                r.line(line);
+            }
+        }
     }
 }
 

@@ -12,9 +12,6 @@ struct Outcome {
     steady: bool,
     out_diffs: Vec<String>,
     rpt_diffs: Vec<String>,
-    /// The network asks for `STATUS FULL`, whose per-trial lines are not
-    /// written: its report is compared on a copy without the STATUS line.
-    status_report: bool,
     /// Neither EPANET nor Oasis could solve the network: only reports compared.
     failed_run: bool,
     /// Oasis could not run the network (not a writer matter).
@@ -32,7 +29,6 @@ fn compare(tk: &oasis_epanet::Toolkit, inp: &Path, dir: &Path, i: usize) -> Outc
         steady: false,
         out_diffs: vec![],
         rpt_diffs: vec![],
-        status_report: false,
         failed_run: false,
         skipped: None,
     };
@@ -96,26 +92,10 @@ fn compare(tk: &oasis_epanet::Toolkit, inp: &Path, dir: &Path, i: usize) -> Outc
         o.out_diffs
             .push("files differ in bytes the reader does not look at".into());
     }
-    let (no_status, had_status) = without_status_lines(&bytes);
-    // Status lines are not written yet: compare such networks on a copy
-    // without `[REPORT] STATUS`, run by EPANET and read by Oasis alike.
-    // STATUS YES is compared as it is; STATUS FULL's per-trial lines are not
-    // written, so such networks are compared on a copy without STATUS.
-    o.status_report = had_status == 2;
-    let (theirs, report_net) = if o.status_report {
-        let copy = dir.join(format!("{i}-nostatus.inp"));
-        std::fs::write(&copy, &no_status).expect("temp copy");
-        info.input_file = copy.to_string_lossy().into_owned();
-        tk.write_files(&copy, &rpt, &out)
-            .expect("EPANET runs the copy");
-        let net = oasis_network::read_inp(&no_status, &info.input_file).expect("copy reads");
-        (std::fs::read(&rpt).expect("EPANET wrote its report"), net)
-    } else {
-        (
-            std::fs::read(&rpt).expect("EPANET wrote its report"),
-            net.clone(),
-        )
-    };
+    let (theirs, report_net) = (
+        std::fs::read(&rpt).expect("EPANET wrote its report"),
+        net.clone(),
+    );
     // The time stamps are the only lines allowed to differ: take EPANET's.
     (info.started, info.ended) = stamps(&theirs);
     let ours = oasis_output::write_report_bytes(&report_net, &run, &info)
@@ -139,39 +119,41 @@ fn compare(tk: &oasis_epanet::Toolkit, inp: &Path, dir: &Path, i: usize) -> Outc
     o
 }
 
-/// The input without `[REPORT] STATUS ...` lines, and the status level it
-/// asked for (0 none, 1 YES, 2 FULL).
-fn without_status_lines(inp: &[u8]) -> (Vec<u8>, u8) {
+/// The input asking for `[REPORT] STATUS FULL`: its own STATUS lines
+/// dropped and `STATUS FULL` put at the start of its `[REPORT]` section (one
+/// added before `[END]`, or at the end, if it has none).
+fn with_status_full(inp: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    let mut in_report = false;
-    let mut had = 0;
+    let (mut in_report, mut added) = (false, false);
     for line in inp.split_inclusive(|&b| b == b'\n') {
         let text = String::from_utf8_lossy(line);
-        let mut words = text.split_whitespace();
-        let first = words.next().unwrap_or("").to_ascii_uppercase();
+        let first = text
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase();
         if first.starts_with('[') {
             in_report = first.starts_with("[REPO");
-        } else if in_report && first.starts_with("STATUS") {
-            let last = text
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .split_whitespace()
-                .last()
-                .unwrap_or("")
-                .to_ascii_uppercase();
-            if last.starts_with("YES") {
-                had = 1;
-            } else if last.starts_with("FULL") {
-                had = 2;
-            } else if last.starts_with("NO") {
-                had = 0;
+            if first.starts_with("[END") && !added {
+                out.extend_from_slice(b"[REPORT]\nSTATUS FULL\n\n");
+                added = true;
             }
+        } else if in_report && first.starts_with("STATUS") {
             continue;
         }
         out.extend_from_slice(line);
+        if in_report && first.starts_with('[') {
+            if !line.ends_with(b"\n") {
+                out.push(b'\n');
+            }
+            out.extend_from_slice(b"STATUS FULL\n");
+            added = true;
+        }
     }
-    (out, had)
+    if !added {
+        out.extend_from_slice(b"\n[REPORT]\nSTATUS FULL\n");
+    }
+    out
 }
 
 /// The time stamps of an EPANET report: its first line's and those of the
@@ -220,9 +202,14 @@ fn line_differences(ours: &[u8], theirs: &[u8], limit: usize) -> Vec<String> {
     d
 }
 
+/// Both tests run EPANET in their own working folder (where `[REPORT] FILE`
+/// puts its second report): one at a time.
+static WORKING_FOLDER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn out_files_match_epanet_22() {
     let Some(tk) = epanet() else { return };
+    let _folder = WORKING_FOLDER.lock().unwrap_or_else(|e| e.into_inner());
     let dir = scratch("files");
     // `[REPORT] FILE name` makes EPANET write a second report into the
     // working folder; keep it out of the source tree.
@@ -241,12 +228,6 @@ fn out_files_match_epanet_22() {
         }
         if o.skipped.is_none() && !o.rpt_diffs.is_empty() {
             eprintln!("RPT {}: {:?}", o.name, o.rpt_diffs);
-        }
-        if o.skipped.is_none() && o.status_report {
-            eprintln!(
-                "STATUS {}: status lines not written (compared without them)",
-                o.name
-            );
         }
         if o.skipped.is_some() || o.out_diffs.is_empty() {
         } else {
@@ -269,6 +250,15 @@ fn out_files_match_epanet_22() {
         .filter(|o| o.skipped.is_none() && o.rpt_diffs.is_empty())
         .count();
     eprintln!("{rpt_full} of {} networks: .rpt identical", outcomes.len());
+    let rpt_differ: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| o.skipped.is_none() && !o.rpt_diffs.is_empty())
+        .map(|o| o.name.as_str())
+        .collect();
+    assert!(
+        rpt_differ.is_empty(),
+        "reports differ from EPANET 2.2's: {rpt_differ:?}"
+    );
     assert!(
         writer_faults.is_empty(),
         "prolog, energy or epilog differ for {writer_faults:?}"
@@ -280,4 +270,45 @@ fn out_files_match_epanet_22() {
             "some .out files differ"
         );
     }
+}
+
+/// `[REPORT] STATUS FULL` on every network (a copy asking for it): the
+/// report, per-trial lines included, must equal EPANET 2.2's line for line
+/// apart from the time stamps.
+#[test]
+fn status_full_reports_match_epanet_22() {
+    let Some(tk) = epanet() else { return };
+    let _folder = WORKING_FOLDER.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = scratch("status-full");
+    std::env::set_current_dir(&dir).expect("scratch dir");
+    let (mut same, mut compared, mut differ) = (0, 0, Vec::new());
+    for (i, inp) in networks().iter().enumerate() {
+        let copy = dir.join(format!("{i}-full.inp"));
+        std::fs::write(
+            &copy,
+            with_status_full(&std::fs::read(inp).expect("network readable")),
+        )
+        .expect("scratch copy");
+        let o = compare(&tk, &copy, &dir, i);
+        let name = inp.strip_prefix(workspace_root()).unwrap_or(inp).display();
+        match &o.skipped {
+            Some(why) => eprintln!("SKIP {name}: {why}"),
+            None => {
+                compared += 1;
+                if o.rpt_diffs.is_empty() {
+                    same += 1;
+                } else {
+                    differ.push(format!("{name}: {:?}", o.rpt_diffs));
+                }
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    eprintln!("STATUS FULL: {same} of {compared} reports identical to EPANET 2.2's");
+    assert!(
+        differ.is_empty(),
+        "{} differ:\n{}",
+        differ.len(),
+        differ.join("\n")
+    );
 }

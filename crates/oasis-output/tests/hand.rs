@@ -77,6 +77,7 @@ fn snapshot(t: i64) -> Snapshot {
         } else {
             vec![]
         },
+        trials: vec![],
     }
 }
 

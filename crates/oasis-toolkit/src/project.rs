@@ -74,7 +74,11 @@ impl Running {
         // first (field order), and `finish` consumes `sim` before it hands
         // the network out.
         let shared: &'static Network = unsafe { &*(&*net as *const Network) };
-        let sim = Simulation::new(shared).map_err(|e| e.code() as Code)?;
+        let mut sim = Simulation::new(shared).map_err(|e| e.code() as Code)?;
+        // `[REPORT] STATUS FULL` reports every trial of every solve.
+        if save && oasis_output::status_level(shared) == 2 {
+            sim.record_trials();
+        }
         Ok(Running { sim, save, steps: Vec::new(), periods: Vec::new(), record: Vec::new(), pending: None, net })
     }
 
