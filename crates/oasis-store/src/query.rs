@@ -16,7 +16,7 @@ use parquet::schema::types::ColumnPath;
 use rusqlite::{params, OptionalExtension};
 
 use crate::days::{self, DayColumns, MeterDay};
-use crate::{from_micro, Store, StoreError};
+use crate::{from_micro, MeterStore, Store, StoreError};
 
 /// One reading in canonical units.
 #[derive(Debug, Clone, Copy, PartialEq)]
