@@ -27,7 +27,7 @@ function shot(page, name) {
   return page.screenshot({ path: path.join(shots, `${name}.png`) });
 }
 
-// With OASIS_TEST_DATABASE=postgres://… the users, sessions and write log live in PostgreSQL
+// With OASIS_TEST_DATABASE=postgres://… the users, sessions, write log and meter data live in PostgreSQL
 // (a fresh schema, made with psql).
 function database() {
   const url = process.env.OASIS_TEST_DATABASE;

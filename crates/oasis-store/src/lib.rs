@@ -15,8 +15,10 @@
 //! next `open` deletes. An ingest holds an exclusive lock on `write.lock` from its start to its
 //! end (the OS drops it when the process dies): ingests into one store run one after the other,
 //! and `open` deletes stray files only when it can take that lock at once, so a command opening
-//! the store while another process ingests never deletes that ingest's files. Callers see domain values only — meter ids, times, canonical values — so
-//! PostgreSQL can stand behind the same interface later; no SQL leaves this crate.
+//! the store while another process ingests never deletes that ingest's files. Callers see domain
+//! values only — meter ids, times, canonical values — and no SQL leaves this crate: the audits and
+//! the server use the [`MeterStore`] interface, which PostgreSQL implements too ([`PgStore`],
+//! feature `postgres`).
 
 mod days;
 mod ingest;
