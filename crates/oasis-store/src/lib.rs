@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 
 pub use days::{day_dir_name, DayColumns, MeterDay};
 pub use ingest::{IngestCounts, IngestSession, IngestSettings};
-pub use meter_store::{FlagBatch, Ingest, MeterStore};
+pub use meter_store::{FlagBatch, Ingest, MeterStore, StoredConflict};
 #[cfg(feature = "postgres")]
 pub use pg_store::PgStore;
 pub use query::{ExportCounts, IngestRecord, Reading, StoredFlag};

@@ -12,6 +12,9 @@ use crate::{
     StoredFlag, StoredMeter,
 };
 
+/// A conflicting reading kept aside: (meter key, time, stored value, offered value, line).
+pub type StoredConflict = (u32, i64, f64, f64, u64);
+
 /// Flags to store per meter: (meter key, from, to, flags (time, kind, detail)) replace the meter's
 /// flags within `[from, to]`.
 pub type FlagBatch = [(u32, i64, i64, Vec<(i64, String, String)>)];
@@ -67,7 +70,7 @@ pub trait MeterStore: Send {
     fn rejected_lines(&self, ingest: i64) -> Result<Vec<(u64, String, String, String)>, StoreError>;
 
     /// Conflicting readings of an ingest: (meter key, time, stored, offered, line).
-    fn conflicts(&self, ingest: i64) -> Result<Vec<(u32, i64, f64, f64, u64)>, StoreError>;
+    fn conflicts(&self, ingest: i64) -> Result<Vec<StoredConflict>, StoreError>;
 
     /// Replaces each meter's flags within its span. One transaction for all.
     fn replace_flags(&mut self, batch: &FlagBatch) -> Result<(), StoreError>;
@@ -134,7 +137,7 @@ impl MeterStore for Store {
     fn rejected_lines(&self, ingest: i64) -> Result<Vec<(u64, String, String, String)>, StoreError> {
         Store::rejected_lines(self, ingest)
     }
-    fn conflicts(&self, ingest: i64) -> Result<Vec<(u32, i64, f64, f64, u64)>, StoreError> {
+    fn conflicts(&self, ingest: i64) -> Result<Vec<StoredConflict>, StoreError> {
         Store::conflicts(self, ingest)
     }
     fn replace_flags(&mut self, batch: &FlagBatch) -> Result<(), StoreError> {

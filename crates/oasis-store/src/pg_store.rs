@@ -26,7 +26,7 @@ use postgres::{Client, Row};
 use crate::pg::{PgConn, migrate};
 use crate::{
     DistrictMeter, FlagBatch, Ingest, IngestCounts, IngestRecord, IngestSettings, MeterDay, MeterRole, MeterStore, REGISTER_COLUMNS, Reading,
-    StoreError, StoredDistrict, StoredFlag, StoredMeter, from_micro, to_micro,
+    StoreError, StoredConflict, StoredDistrict, StoredFlag, StoredMeter, from_micro, to_micro,
 };
 
 /// Migration `i` takes the meter tables from version `i` to `i + 1` (table `oasis_meter_schema`).
@@ -336,7 +336,7 @@ impl MeterStore for PgStore {
         })
     }
 
-    fn conflicts(&self, ingest: i64) -> Result<Vec<(u32, i64, f64, f64, u64)>, StoreError> {
+    fn conflicts(&self, ingest: i64) -> Result<Vec<StoredConflict>, StoreError> {
         self.conn.call(move |c| {
             Ok(c.query(
                 "SELECT meter_key, t, stored_micro, offered_micro, line FROM conflicts WHERE ingest = $1 ORDER BY meter_key, t, line",

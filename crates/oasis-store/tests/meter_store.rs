@@ -53,15 +53,17 @@ fn register(store: &mut dyn MeterStore, n: u32) -> Vec<u32> {
 
 const T0: i64 = 1_740_758_400; // 2025-02-28 16:00 UTC = 2025-03-01 00:00 at UTC+8
 
+/// (day, meter, count, first (time, value), last (time, value), max step)
+type IndexEntry = (i32, u32, u32, (i64, i64), (i64, i64), i64);
+
 /// Everything a store answers about its readings, for comparing stores.
 #[derive(Debug, PartialEq)]
 struct Answers {
     readings: Vec<(u32, Vec<(i64, f64)>)>,
     days: Vec<(i32, u64)>,
-    /// (day, meter, count, first, last, max step)
-    index: Vec<(i32, u32, u32, (i64, i64), (i64, i64), i64)>,
+    index: Vec<IndexEntry>,
     counts: Vec<(String, bool, oasis_store::IngestCounts)>,
-    conflicts: Vec<Vec<(u32, i64, f64, f64, u64)>>,
+    conflicts: Vec<Vec<oasis_store::StoredConflict>>,
     rejected: Vec<Vec<(u64, String, String, String)>>,
 }
 
