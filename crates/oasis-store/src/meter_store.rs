@@ -89,12 +89,6 @@ pub trait Ingest {
 
     /// Commits everything and returns the counts of the whole ingest.
     fn finish(self: Box<Self>) -> Result<IngestCounts, StoreError>;
-
-    /// The store being written to (to look meters up while parsing).
-    fn store(&self) -> &dyn MeterStore;
-
-    /// The store, to register meters the source names (their own transaction).
-    fn store_mut(&mut self) -> &mut dyn MeterStore;
 }
 
 impl MeterStore for Store {
@@ -157,11 +151,5 @@ impl Ingest for IngestSession<'_> {
     }
     fn finish(self: Box<Self>) -> Result<IngestCounts, StoreError> {
         IngestSession::finish(*self)
-    }
-    fn store(&self) -> &dyn MeterStore {
-        IngestSession::store(self)
-    }
-    fn store_mut(&mut self) -> &mut dyn MeterStore {
-        IngestSession::store_mut(self)
     }
 }

@@ -438,14 +438,6 @@ impl Ingest for PgIngest<'_> {
         self.store.conn.call(move |c| Ok(c.execute("UPDATE ingests SET finished_unix = $1 WHERE id = $2", &[&now, &id])?))?;
         Ok(self.committed)
     }
-
-    fn store(&self) -> &dyn MeterStore {
-        self.store
-    }
-
-    fn store_mut(&mut self) -> &mut dyn MeterStore {
-        self.store
-    }
 }
 
 fn partition_name(day: i32) -> String {
