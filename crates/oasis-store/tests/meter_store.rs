@@ -4,7 +4,6 @@
 //! kept aside; the day index; a bad reading's named error and nothing half-stored; districts
 //! replaced whole. The two stores must also give the same answers to the same questions.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use oasis_store::{DistrictMeter, IngestSettings, MeterRole, MeterStore, Store, StoreError, StoredDistrict};
@@ -15,18 +14,27 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// A fresh PostgreSQL store in schema `oasis_store_<tag>_<pid>`, or why there is none.
+/// The URL of a fresh, empty schema `oasis_store_<tag>_<pid>` (earlier runs' go first), or why
+/// there is none.
 #[cfg(feature = "postgres")]
-fn pg_store(tag: &str, utc_offset_s: i32) -> Option<Box<dyn MeterStore>> {
+fn pg_url(tag: &str) -> Option<String> {
     let Ok(url) = std::env::var("OASIS_TEST_DATABASE") else {
         eprintln!("PostgreSQL part skipped: OASIS_TEST_DATABASE is not set");
         return None;
     };
     let schema = format!("oasis_store_{tag}_{}", std::process::id());
     let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("connect to OASIS_TEST_DATABASE");
-    admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")).unwrap();
+    for row in admin.query("SELECT schema_name FROM information_schema.schemata WHERE starts_with(schema_name, $1)", &[&format!("oasis_store_{tag}_")]).unwrap() {
+        admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", row.get::<_, String>(0))).unwrap();
+    }
+    admin.batch_execute(&format!("CREATE SCHEMA {schema}")).unwrap();
     let sep = if url.contains('?') { '&' } else { '?' };
-    Some(Box::new(oasis_store::PgStore::open(&format!("{url}{sep}options=-csearch_path%3D{schema}"), utc_offset_s).unwrap()))
+    Some(format!("{url}{sep}options=-csearch_path%3D{schema}"))
+}
+
+#[cfg(feature = "postgres")]
+fn pg_store(tag: &str, utc_offset_s: i32) -> Option<Box<dyn MeterStore>> {
+    Some(Box::new(oasis_store::PgStore::open(&pg_url(tag)?, utc_offset_s).unwrap()))
 }
 
 #[cfg(not(feature = "postgres"))]
@@ -216,12 +224,7 @@ fn a_store_keeps_its_clock_and_contents_when_opened_again() {
     assert_eq!(MeterStore::utc_offset_s(&store), 8 * 3600);
     assert_eq!(MeterStore::readings(&store, &keys, T0, T0).unwrap()[&keys[0]][0].value, 1.5);
     #[cfg(feature = "postgres")]
-    if let Ok(url) = std::env::var("OASIS_TEST_DATABASE") {
-        let schema = format!("oasis_store_reopen_{}", std::process::id());
-        let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-        admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")).unwrap();
-        let sep = if url.contains('?') { '&' } else { '?' };
-        let url = format!("{url}{sep}options=-csearch_path%3D{schema}");
+    if let Some(url) = pg_url("reopen") {
         let mut pg = oasis_store::PgStore::open(&url, 8 * 3600).unwrap();
         let keys = register(&mut pg, 1);
         let mut s = pg.ingest("x", IngestSettings::default()).unwrap();
@@ -230,9 +233,8 @@ fn a_store_keeps_its_clock_and_contents_when_opened_again() {
         drop(pg);
         let pg = oasis_store::PgStore::open(&url, 0).unwrap();
         assert_eq!(pg.utc_offset_s(), 8 * 3600);
-        let r: HashMap<u32, Vec<oasis_store::Reading>> = pg.readings(&keys, T0, T0).unwrap();
+        let r = pg.readings(&keys, T0, T0).unwrap();
         assert_eq!(r[&keys[0]][0].value, 1.5);
-        admin.batch_execute(&format!("DROP SCHEMA {schema} CASCADE")).unwrap();
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
