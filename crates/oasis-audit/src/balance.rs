@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use oasis_metering::balance::{ApparentLossRates, BalanceInputs, Infrastructure, WaterBalance};
 use oasis_metering::time::{format_local_time, parse_local_time};
 use oasis_metering::{Cjj92Inputs, Meter, MeterReadings, Reading, Replacements, SeriesKind, interval_volume, register_usage};
-use oasis_store::{DistrictMeter, MeterRole, Store, StoredDistrict, from_micro};
+use oasis_store::{DistrictMeter, MeterRole, MeterStore, StoredDistrict, from_micro};
 
 use crate::{AuditError, Register, Selection};
 
@@ -32,7 +32,7 @@ pub struct BalanceSettings {
 }
 
 /// `YYYY-MM` or `YYYY-MM-DD` → [start, end) of local days.
-pub fn period(store: &Store, from: &str, to: Option<&str>) -> Result<(i64, i64), AuditError> {
+pub fn period(store: &dyn MeterStore, from: &str, to: Option<&str>) -> Result<(i64, i64), AuditError> {
     let off = store.utc_offset_s();
     let month = |s: &str| -> Option<(i32, u32)> {
         let (y, m) = s.split_once('-')?;
@@ -78,7 +78,7 @@ pub struct DistrictBalance {
     pub trace: Vec<String>,
 }
 
-pub fn compute(store: &Store, select: &Selection, args: &BalanceSettings, from_s: i64, to_s: i64) -> Result<Vec<DistrictBalance>, AuditError> {
+pub fn compute(store: &dyn MeterStore, select: &Selection, args: &BalanceSettings, from_s: i64, to_s: i64) -> Result<Vec<DistrictBalance>, AuditError> {
     let register = Register::load(store)?;
     let meters = register.meters();
     let replacements = Replacements::new(&meters);
@@ -337,7 +337,7 @@ pub struct CustomerReadings {
 }
 
 impl CustomerReadings {
-    pub fn load(store: &Store, from_s: i64, to_s: i64) -> Result<CustomerReadings, AuditError> {
+    pub fn load(store: &dyn MeterStore, from_s: i64, to_s: i64) -> Result<CustomerReadings, AuditError> {
         let mut by_key: HashMap<u32, Vec<Reading>> = HashMap::new();
         // Days either side hold the readings just before the start and just after the end (a
         // daily read late in the evening, or one missed read, still bounds the period).

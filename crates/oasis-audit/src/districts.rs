@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use oasis_districts::{BoundaryMeter, DistrictTree, build_districts, districts_from_lists};
 use oasis_metering::{Direction, MeterKind};
 use oasis_network::Network;
-use oasis_store::{DistrictMeter, MeterRole, Store, StoredDistrict};
+use oasis_store::{DistrictMeter, MeterRole, MeterStore, StoredDistrict};
 
 use crate::{AuditError, Register};
 
@@ -24,7 +24,7 @@ pub struct Built {
 }
 
 /// Builds the districts and replaces the store's with them (all or nothing).
-pub fn build(store: &mut Store, network: Option<(&Network, &str)>, lists: Option<Lists>) -> Result<Built, AuditError> {
+pub fn build(store: &mut dyn MeterStore, network: Option<(&Network, &str)>, lists: Option<Lists>) -> Result<Built, AuditError> {
     let register = Register::load(store)?;
     let (built, source) = match network {
         Some((net, source)) => {

@@ -1,4 +1,5 @@
-//! District water audits over the store — the layer the `oasis` command and the server share.
+//! District water audits over a meter store (`oasis_store::MeterStore`: the embedded store or
+//! PostgreSQL) — the layer the `oasis` command and the server share.
 //!
 //! It joins what the store keeps (the register's text, districts, readings and their day index)
 //! with the domain crates' arithmetic (`oasis-metering`, `oasis-districts`, the twin for zone
@@ -48,7 +49,7 @@ pub struct Selection {
 }
 
 impl Selection {
-    pub fn pick(&self, store: &oasis_store::Store) -> Result<Vec<oasis_store::StoredDistrict>, AuditError> {
+    pub fn pick(&self, store: &dyn oasis_store::MeterStore) -> Result<Vec<oasis_store::StoredDistrict>, AuditError> {
         let mut all = store.districts()?;
         if all.is_empty() {
             return Err(AuditError::NoDistricts);

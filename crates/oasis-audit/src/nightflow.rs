@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use oasis_metering::nightflow::{FlowSample, LegitimateNightUse, NightFlowDay, NightFlowSettings, night_day_factor, night_flow};
 use oasis_metering::{Meter, Reading, SeriesKind};
 use oasis_network::Network;
-use oasis_store::{MeterRole, Store, StoredDistrict};
+use oasis_store::{MeterRole, MeterStore, StoredDistrict};
 
 use crate::{AuditError, Register, Selection};
 
@@ -74,7 +74,7 @@ pub struct DistrictNight {
 /// Night flow of the selected districts over `[from_s, to_s)`; with a network, the NDF from its
 /// first simulated day's zone pressures at each day's MNF hour.
 pub fn compute(
-    store: &Store,
+    store: &dyn MeterStore,
     select: &Selection,
     args: &NightSettings,
     from_s: i64,

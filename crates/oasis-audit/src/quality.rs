@@ -2,7 +2,7 @@
 //! (gaps, rollovers, decreases, spikes, stuck runs) and its flags in that span replaced.
 
 use oasis_metering::{FlagKind, QualitySettings, Reading, check_series};
-use oasis_store::Store;
+use oasis_store::MeterStore;
 
 use crate::{AuditError, Register};
 
@@ -28,7 +28,7 @@ pub fn kind_name(kind: &FlagKind) -> &'static str {
 /// Checks the meters in `touched` (indexed by meter key: the span of what came in) and stores
 /// their flags, with the daylight-saving repeats the ingest saw. Returns the number of flags.
 pub fn check_touched(
-    store: &mut Store,
+    store: &mut dyn MeterStore,
     register: &Register,
     touched: &[Option<(i64, i64)>],
     dst: &[(u32, i64)],

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use oasis_metering::Meter;
-use oasis_store::{REGISTER_COLUMNS, Store};
+use oasis_store::{MeterStore, REGISTER_COLUMNS};
 
 use crate::AuditError;
 
@@ -20,7 +20,7 @@ pub struct RegisterEntry {
 }
 
 impl Register {
-    pub fn load(store: &Store) -> Result<Register, AuditError> {
+    pub fn load(store: &dyn MeterStore) -> Result<Register, AuditError> {
         let mut entries = HashMap::new();
         let mut problems = Vec::new();
         let offset = store.utc_offset_s();

@@ -21,7 +21,8 @@ pub struct ServeArgs {
     /// Seed the demonstration city into the data directory even with --db (when it is empty).
     #[arg(long)]
     pub demo: bool,
-    /// Keep users, sessions and the write log in PostgreSQL (postgres://user:password@host/db).
+    /// Keep users, sessions, the write log and the meter data (register, districts, readings) in
+    /// PostgreSQL (postgres://user:password@host/db) instead of the data directory.
     #[arg(long)]
     pub database: Option<String>,
 }

@@ -1,6 +1,6 @@
 //! Districts, their water balance and night flow (`oasis-audit`, the same functions as `oasis
 //! balance` and `oasis nightflow`), and the meter-reading upload (the store's idempotent ingest),
-//! over the meter store in `meters/`.
+//! over the meter store: `meters/` in the data directory, or PostgreSQL with `--database`.
 
 use std::io::Write;
 use std::path::Path;
@@ -14,7 +14,7 @@ use oasis_audit::balance::{BalanceSettings, DistrictBalance};
 use oasis_audit::nightflow::{DistrictNight, NightSettings};
 use oasis_audit::{Register, Selection};
 use oasis_metering::Meter;
-use oasis_store::{IngestCounts, IngestSettings, REGISTER_COLUMNS, Store};
+use oasis_store::{IngestCounts, IngestSettings, MeterStore, PgStore, REGISTER_COLUMNS, Store};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -25,12 +25,17 @@ use crate::state::{Shared, loaded};
 /// The store's clock: China Standard Time.
 pub const UTC_OFFSET_S: i32 = 8 * 3600;
 
-pub fn open_store(dir: &Path) -> Result<Store, String> {
-    Store::open(&dir.join("meters"), UTC_OFFSET_S).map_err(|e| e.to_string())
+/// The meter store: PostgreSQL when a URL is given, else `meters/` in the data directory.
+pub fn open_store(dir: &Path, database: Option<&str>) -> Result<Box<dyn MeterStore>, String> {
+    let store: Box<dyn MeterStore> = match database {
+        Some(url) => Box::new(PgStore::open(url, UTC_OFFSET_S).map_err(|e| e.to_string())?),
+        None => Box::new(Store::open(&dir.join("meters"), UTC_OFFSET_S).map_err(|e| e.to_string())?),
+    };
+    Ok(store)
 }
 
 /// Imports a register CSV (the columns of docs/meter-data.md); bad rows are named and left out.
-pub fn import_register(store: &mut Store, file: &str, bytes: &[u8]) -> Result<(usize, usize, Vec<String>), String> {
+pub fn import_register(store: &mut dyn MeterStore, file: &str, bytes: &[u8]) -> Result<(usize, usize, Vec<String>), String> {
     let offset = store.utc_offset_s();
     let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(bytes);
     let headers: Vec<String> = rdr.headers().map_err(|e| format!("{file}: no header line: {e}"))?.iter().map(String::from).collect();
@@ -69,14 +74,14 @@ fn parse_time(s: &str, offset_s: i32) -> Result<i64, String> {
 /// Ingests readings in the long format `meter_id,time,value` (idempotent: a reading already stored
 /// is a duplicate, a different value at the same time a conflict; bad lines are rejected and kept
 /// with their reason). A bad header is an error.
-pub fn ingest_readings(store: &mut Store, file: &str, bytes: &[u8]) -> Result<IngestCounts, String> {
+pub fn ingest_readings(store: &mut dyn MeterStore, file: &str, bytes: &[u8]) -> Result<IngestCounts, String> {
     let register = Register::load(store).map_err(|e| e.to_string())?;
     let offset = store.utc_offset_s();
     let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(bytes);
     let headers: Vec<String> = rdr.headers().map_err(|e| format!("{file}: no header line: {e}"))?.iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
     let find = |n: &str| headers.iter().position(|h| h == n).ok_or_else(|| format!("{file}: no column '{n}' (header: {}; expected meter_id,time,value)", headers.join(",")));
     let (mi, ti, vi) = (find("meter_id")?, find("time")?, find("value")?);
-    let mut session = store.begin_ingest(file, IngestSettings::default()).map_err(|e| e.to_string())?;
+    let mut session = store.ingest(file, IngestSettings::default()).map_err(|e| e.to_string())?;
     for rec in rdr.records() {
         let rec = rec.map_err(|e| format!("{file}: unreadable CSV: {e}"))?;
         let line = rec.position().map_or(0, |p| p.line());
@@ -111,8 +116,8 @@ pub fn ingest_readings(store: &mut Store, file: &str, bytes: &[u8]) -> Result<In
 }
 
 /// Writes the synthetic metered city (`oasis-citysim`, `days` of readings) into `dir/city/` and
-/// `dir/networks/city.inp`, and loads its register, readings and districts into the store.
-pub fn seed_city(dir: &Path, days: u32) -> anyhow::Result<()> {
+/// `dir/networks/city.inp`.
+pub fn write_city(dir: &Path, days: u32) -> anyhow::Result<()> {
     let opts = oasis_citysim::CitySimOptions { days, ..Default::default() };
     let sim = oasis_citysim::simulate(&opts).map_err(|e| anyhow::anyhow!("{e}"))?;
     let city = dir.join("city");
@@ -122,10 +127,16 @@ pub fn seed_city(dir: &Path, days: u32) -> anyhow::Result<()> {
         Ok(Box::new(std::io::BufWriter::new(f)) as Box<dyn Write>)
     })?;
     std::fs::write(dir.join("networks").join("city.inp"), &sim.network_inp)?;
-    let mut store = open_store(dir).map_err(anyhow::Error::msg)?;
-    import_register(&mut store, "city/meters.csv", &std::fs::read(city.join("meters.csv"))?).map_err(anyhow::Error::msg)?;
-    ingest_readings(&mut store, "city/readings.csv", &std::fs::read(city.join("readings.csv"))?).map_err(anyhow::Error::msg)?;
-    oasis_audit::districts::build(&mut store, Some((&sim.network, "city/network.inp")), None)?;
+    Ok(())
+}
+
+/// Loads the city that `write_city` wrote (its register, readings and districts) into a store.
+pub fn load_city(dir: &Path, store: &mut dyn MeterStore) -> anyhow::Result<()> {
+    let city = dir.join("city");
+    import_register(store, "city/meters.csv", &std::fs::read(city.join("meters.csv"))?).map_err(anyhow::Error::msg)?;
+    ingest_readings(store, "city/readings.csv", &std::fs::read(city.join("readings.csv"))?).map_err(anyhow::Error::msg)?;
+    let net = oasis_network::read_inp(&std::fs::read(city.join("network.inp"))?, "city/network.inp").map_err(|e| anyhow::anyhow!("city/network.inp: {e}"))?;
+    oasis_audit::districts::build(store, Some((&net, "city/network.inp")), None)?;
     Ok(())
 }
 
@@ -164,7 +175,7 @@ fn hull(mut p: Vec<[f64; 2]>) -> Vec<[f64; 2]> {
     h
 }
 
-fn outlines(dir: &Path, store: &Store) -> Vec<Value> {
+fn outlines(dir: &Path, store: &dyn MeterStore) -> Vec<Value> {
     let Some(net) = std::fs::read(dir.join("city").join("network.inp")).ok().and_then(|b| oasis_network::read_inp(&b, "city/network.inp").ok()) else {
         return Vec::new();
     };
@@ -181,7 +192,7 @@ fn outlines(dir: &Path, store: &Store) -> Vec<Value> {
         .collect()
 }
 
-fn day_text(store: &Store, t_s: i64) -> String {
+fn day_text(store: &dyn MeterStore, t_s: i64) -> String {
     match oasis_metering::time::local_day(t_s, store.utc_offset_s()) {
         Some((_, date)) => date.to_string(),
         None => format!("@{t_s}"),
@@ -235,16 +246,17 @@ fn night_json(n: &DistrictNight) -> Value {
 }
 
 impl DistrictData {
-    pub fn load(dir: &Path) -> Result<DistrictData, String> {
-        if !dir.join("meters").join("registry.sqlite").exists() {
+    pub fn load(dir: &Path, database: Option<&str>) -> Result<DistrictData, String> {
+        if database.is_none() && !dir.join("meters").join("registry.sqlite").exists() {
             return Err("no meter store (meters/) in the data directory".into());
         }
-        let store = open_store(dir)?;
+        let store = open_store(dir, database)?;
+        let store = &*store;
         let stored = store.districts().map_err(|e| e.to_string())?;
         if stored.is_empty() {
             return Err("no districts in the meter store".into());
         }
-        let parts = store.partitions().map_err(|e| e.to_string())?;
+        let parts = store.days().map_err(|e| e.to_string())?;
         let (Some(first), Some(last)) = (parts.iter().map(|p| p.0).min(), parts.iter().map(|p| p.0).max()) else {
             return Err("no readings in the meter store".into());
         };
@@ -252,9 +264,9 @@ impl DistrictData {
         let from_s = store.day_start_s(first + 1);
         let to_s = store.day_start_s(last);
         let (balances, nights) = if to_s > from_s {
-            let b = oasis_audit::balance::compute(&store, &Selection::default(), &BalanceSettings::default(), from_s, to_s).map_err(|e| e.to_string())?;
+            let b = oasis_audit::balance::compute(store, &Selection::default(), &BalanceSettings::default(), from_s, to_s).map_err(|e| e.to_string())?;
             let net = std::fs::read(dir.join("city").join("network.inp")).ok().and_then(|b| oasis_network::read_inp(&b, "city/network.inp").ok());
-            let n = oasis_audit::nightflow::compute(&store, &Selection::default(), &NightSettings::default(), from_s, to_s, net.as_ref()).map_err(|e| e.to_string())?;
+            let n = oasis_audit::nightflow::compute(store, &Selection::default(), &NightSettings::default(), from_s, to_s, net.as_ref()).map_err(|e| e.to_string())?;
             (b, n)
         } else {
             (Vec::new(), Vec::new())
@@ -269,17 +281,17 @@ impl DistrictData {
             Some(b) => json!({
                 "district": b.district.id, "nrw_pct": b.balance.nrw_pct_of_siv, "real_losses_m3": b.balance.real_losses_m3,
                 "system_input_m3": b.balance.system_input_volume_m3, "ili": b.balance.ili, "districts": stored.len(),
-                "note": format!("{} … {}", day_text(&store, from_s), day_text(&store, to_s - 1)),
+                "note": format!("{} … {}", day_text(store, from_s), day_text(store, to_s - 1)),
             }),
             None => json!({"districts": stored.len(), "nrw_pct": null, "note": "not enough readings for a whole day"}),
         };
         Ok(DistrictData {
-            period: (day_text(&store, from_s), day_text(&store, to_s - 1)),
+            period: (day_text(store, from_s), day_text(store, to_s - 1)),
             districts,
             balances: balances.iter().map(|b| (b.district.id.clone(), balance_json(b))).collect(),
             nights: nights.iter().map(|n| (n.district.id.clone(), night_json(n))).collect(),
             city,
-            outlines: outlines(dir, &store),
+            outlines: outlines(dir, store),
         })
     }
 
@@ -319,16 +331,17 @@ pub async fn balance(State(state): State<Shared>, headers: HeaderMap, UrlPath(id
         b["to"] = json!(d.period.1);
         return Ok(Json(b));
     }
-    let dir = state.data_dir.clone();
+    let st = state.clone();
     let out = tokio::task::spawn_blocking(move || -> ApiResult<Value> {
-        let store = open_store(&dir).map_err(ApiError::internal)?;
+        let store = open_store(&st.data_dir, st.database.as_deref()).map_err(ApiError::internal)?;
+        let store = &*store;
         let from = q.from.as_deref().unwrap_or(&d.period.0).to_string();
-        let (from_s, to_s) = oasis_audit::balance::period(&store, &from, q.to.as_deref()).map_err(|e| ApiError::bad_request(e.to_string()))?;
+        let (from_s, to_s) = oasis_audit::balance::period(store, &from, q.to.as_deref()).map_err(|e| ApiError::bad_request(e.to_string()))?;
         let sel = Selection { level: None, districts: vec![id.clone()] };
-        let r = oasis_audit::balance::compute(&store, &sel, &BalanceSettings::default(), from_s, to_s).map_err(|e| ApiError::invalid("balance", e.to_string()))?;
+        let r = oasis_audit::balance::compute(store, &sel, &BalanceSettings::default(), from_s, to_s).map_err(|e| ApiError::invalid("balance", e.to_string()))?;
         let mut b = r.first().map(balance_json).ok_or_else(|| ApiError::not_found(format!("no balance for district '{id}'")))?;
-        b["from"] = json!(day_text(&store, from_s));
-        b["to"] = json!(day_text(&store, to_s - 1));
+        b["from"] = json!(day_text(store, from_s));
+        b["to"] = json!(day_text(store, to_s - 1));
         Ok(b)
     })
     .await
@@ -361,9 +374,9 @@ pub async fn outlines_route(State(state): State<Shared>, headers: HeaderMap, Url
 
 pub async fn ingests(State(state): State<Shared>, headers: HeaderMap) -> ApiResult<Json<Value>> {
     auth::read(&state, &headers)?;
-    let dir = state.data_dir.clone();
+    let st = state.clone();
     let list = tokio::task::spawn_blocking(move || -> Result<Value, String> {
-        let store = open_store(&dir)?;
+        let store = open_store(&st.data_dir, st.database.as_deref())?;
         let ingests = store.ingests().map_err(|e| e.to_string())?;
         Ok(json!(ingests
             .iter()
@@ -390,12 +403,11 @@ pub async fn upload_readings(State(state): State<Shared>, headers: HeaderMap, Qu
     }
     let name: String = q.name.unwrap_or_else(|| "upload.csv".into()).chars().filter(|c| !c.is_control()).take(100).collect();
     let source = format!("{name} (by {})", caller.name());
-    let dir = state.data_dir.clone();
     let st = state.clone();
     let (counts, rejected) = tokio::task::spawn_blocking(move || -> ApiResult<(IngestCounts, Vec<Value>)> {
         let _guard = st.ingest_lock.lock().unwrap_or_else(|e| e.into_inner());
-        let mut store = open_store(&dir).map_err(ApiError::not_found)?;
-        let counts = ingest_readings(&mut store, &source, &body).map_err(|e| ApiError::invalid("bad_csv", e))?;
+        let mut store = open_store(&st.data_dir, st.database.as_deref()).map_err(ApiError::not_found)?;
+        let counts = ingest_readings(&mut *store, &source, &body).map_err(|e| ApiError::invalid("bad_csv", e))?;
         let last = store.ingests().map_err(ApiError::from)?.into_iter().map(|i| i.id).max().unwrap_or(0);
         let rejected = store
             .rejected_lines(last)
@@ -406,7 +418,7 @@ pub async fn upload_readings(State(state): State<Shared>, headers: HeaderMap, Qu
             .collect();
         drop(store);
         if counts.new > 0 {
-            let fresh = DistrictData::load(&dir).map(Arc::new);
+            let fresh = DistrictData::load(&st.data_dir, st.database.as_deref()).map(Arc::new);
             *st.districts.write().unwrap_or_else(|e| e.into_inner()) = fresh;
         }
         Ok((counts, rejected))

@@ -55,8 +55,8 @@ pub struct Config {
     pub private: bool,
     /// Seed the demonstration city into an empty data directory.
     pub demo: bool,
-    /// Keep the users, sessions and write log in PostgreSQL (`postgres://…`) instead of the data
-    /// directory's `users.sqlite`.
+    /// Keep the users, sessions and write log and the meter store in PostgreSQL (`postgres://…`)
+    /// instead of the data directory's `users.sqlite` and `meters/`.
     pub database: Option<String>,
 }
 

@@ -28,18 +28,26 @@ pub fn demo_days() -> u32 {
     std::env::var("OASIS_DEMO_DAYS").ok().and_then(|v| v.parse().ok()).filter(|d| (1..=366).contains(d)).unwrap_or(14)
 }
 
-/// Seeds `dir` unless it already holds a seeded or user data set (`networks/` exists).
-pub fn seed_if_empty(dir: &Path) -> anyhow::Result<bool> {
-    if dir.join("networks").exists() {
-        return Ok(false);
-    }
-    for (name, text) in FILES {
-        let p = dir.join(name);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent)?;
+/// Seeds `dir` unless it already holds a seeded or user data set (`networks/` exists), and loads
+/// the demonstration city into the meter store (`database`, or `dir/meters/`) if that store has no
+/// meters yet: a PostgreSQL database named for a directory seeded earlier gets the same city.
+pub fn seed_if_empty(dir: &Path, database: Option<&str>) -> anyhow::Result<bool> {
+    let fresh = !dir.join("networks").exists();
+    if fresh {
+        for (name, text) in FILES {
+            let p = dir.join(name);
+            if let Some(parent) = p.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&p, text)?;
         }
-        std::fs::write(&p, text)?;
+        crate::districts::write_city(dir, demo_days())?;
     }
-    crate::districts::seed_city(dir, demo_days())?;
-    Ok(true)
+    if dir.join("city").join("meters.csv").exists() {
+        let mut store = crate::districts::open_store(dir, database).map_err(anyhow::Error::msg)?;
+        if store.meters()?.is_empty() {
+            crate::districts::load_city(dir, &mut *store)?;
+        }
+    }
+    Ok(fresh)
 }

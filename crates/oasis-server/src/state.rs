@@ -3,7 +3,8 @@
 //! Data directory layout (every name is the server's own):
 //! * `users.sqlite` — users, sessions, write log (`oasis_store::UserDb`)
 //! * `networks/<id>.inp` — uploaded networks (`id` matches `[a-z0-9_-]{1,64}`)
-//! * `meters/` — the meter store (`oasis_store::Store`: register, districts, readings)
+//! * `meters/` — the meter store (`oasis_store::Store`: register, districts, readings), unless
+//!   `--database` puts it (and the users) in PostgreSQL (`oasis_store::PgStore`)
 //! * `city/` — the network and register the districts were built from
 //! * `air/hourly.csv`, `water/samples.csv` — station-hours and water samples
 //! * `pricing/` — tariffs (`tariff-*.toml`), customers, readings, quotas, plans, dual control
@@ -25,6 +26,8 @@ pub type Loaded<T> = RwLock<Result<Arc<T>, String>>;
 
 pub struct AppState {
     pub data_dir: PathBuf,
+    /// `--database`: the users and the meter store in PostgreSQL.
+    pub database: Option<String>,
     pub private: bool,
     pub users: Mutex<UserStore>,
     /// token hash → session (a cache of `users.sqlite`'s sessions).
@@ -47,11 +50,12 @@ impl AppState {
         let dir = &config.data_dir;
         std::fs::create_dir_all(dir)?;
         if config.demo {
-            crate::seed::seed_if_empty(dir)?;
+            crate::seed::seed_if_empty(dir, config.database.as_deref())?;
         }
         let users = open_users(dir, config.database.as_deref())?;
         let state = AppState {
             data_dir: dir.clone(),
+            database: config.database.clone(),
             private: config.private,
             users: Mutex::new(users),
             sessions: RwLock::new(HashMap::new()),
@@ -61,7 +65,7 @@ impl AppState {
             air: RwLock::new(air::AirData::load(dir).map(Arc::new)),
             water: RwLock::new(water::WaterData::load(dir).map(Arc::new)),
             pricing: RwLock::new(pricing::PricingData::load(dir).map(Arc::new)),
-            districts: RwLock::new(districts::DistrictData::load(dir).map(Arc::new)),
+            districts: RwLock::new(districts::DistrictData::load(dir, config.database.as_deref()).map(Arc::new)),
             ingest_lock: Mutex::new(()),
             login_failures: Mutex::new(HashMap::new()),
         };

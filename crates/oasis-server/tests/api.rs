@@ -82,6 +82,13 @@ fn test_database(tag: &str) -> Option<String> {
     Some(format!("{url}{sep}options=-csearch_path%3D{schema}"))
 }
 
+/// With `OASIS_TEST_DATABASE`: the number of rows of `table` in the test's schema.
+fn pg_rows(tag: &str, table: &str) -> Option<i64> {
+    let url = std::env::var("OASIS_TEST_DATABASE").ok()?;
+    let sql = format!("SELECT count(*) FROM oasis_api_{tag}_{}.{table}", std::process::id());
+    std::thread::spawn(move || postgres::Client::connect(&url, postgres::NoTls).unwrap().query_one(&sql, &[]).unwrap().get(0)).join().ok()
+}
+
 /// A seeded server with users admin/operator/viewer and their tokens.
 async fn setup(tag: &str, private: bool) -> (Client, String, String, String, PathBuf) {
     // SAFETY: tests of this file set the same value; nothing reads it concurrently with a change.
@@ -460,6 +467,12 @@ async fn every_route_is_documented() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn districts_balance_nightflow_and_meter_upload() {
     let (c, _admin, operator, viewer, dir) = setup("districts", false).await;
+    // With --database the meter data is in PostgreSQL, none in the data directory.
+    let readings_in_pg = pg_rows("districts", "readings");
+    if let Some(n) = readings_in_pg {
+        assert!(n > 1000, "{n} readings in PostgreSQL");
+        assert!(!dir.join("meters").exists());
+    }
     let list = c.get("/api/districts", None).await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.json);
     let ds = list.json.as_array().unwrap().clone();
@@ -506,5 +519,52 @@ async fn districts_balance_nightflow_and_meter_upload() {
     assert!(r.json["message"].as_str().unwrap().contains("no column 'meter_id'"));
     assert_eq!(c.send("POST", "/api/meters/readings", Some(&operator), "text/csv", "").await.status, StatusCode::BAD_REQUEST);
     assert_eq!(c.get("/api/meters/ingests", None).await.json.as_array().unwrap().len(), 3);
+    // One new reading (a second after a stored one) is stored, and only once.
+    let first: Vec<&str> = readings.lines().nth(1).unwrap().split(',').collect();
+    let line = format!("{},{}07,{}\n", first[0], &first[1][..first[1].len() - 2], first[2]);
+    let one = format!("meter_id,time,value\n{line}{line}");
+    let r = c.send("POST", "/api/meters/readings?name=one.csv", Some(&operator), "text/csv", one).await;
+    assert_eq!((r.json["new"].as_u64(), r.json["duplicate"].as_u64()), (Some(1), Some(1)), "{}", r.json);
+    if let Some(n) = readings_in_pg {
+        assert_eq!(pg_rows("districts", "readings"), Some(n + 1));
+    }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The same demonstration city in the embedded store and in PostgreSQL: every district route
+/// answers the same numbers (needs `OASIS_TEST_DATABASE`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn district_routes_answer_alike_on_the_embedded_store_and_postgres() {
+    let Some(database) = test_database("alike") else {
+        eprintln!("skipped: OASIS_TEST_DATABASE is not set");
+        return;
+    };
+    // SAFETY: tests of this file set the same value; nothing reads it concurrently with a change.
+    unsafe { std::env::set_var("OASIS_DEMO_DAYS", "3") };
+    let mut clients = Vec::new();
+    for (tag, database) in [("alike-embedded", None), ("alike-pg", Some(database))] {
+        let config = Config { data_dir: data_dir(tag), addr: "127.0.0.1:0".parse().unwrap(), private: false, demo: true, database };
+        clients.push((Client { app: app(Arc::new(AppState::open(&config).unwrap())) }, config.data_dir));
+    }
+    let districts = clients[0].0.get("/api/districts", None).await.json;
+    let ids: Vec<String> = districts.as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap().to_string()).collect();
+    assert!(ids.len() >= 3, "{districts}");
+    let mut paths = vec!["/api/districts".to_string(), "/api/targets".into(), "/api/networks/city/districts".into()];
+    for id in &ids {
+        paths.push(format!("/api/districts/{id}/balance"));
+        paths.push(format!("/api/districts/{id}/nightflow"));
+    }
+    let sub = ids.iter().find(|id| *id != "city").unwrap();
+    let b = clients[0].0.get(&format!("/api/districts/{sub}/balance"), None).await.json;
+    paths.push(format!("/api/districts/{sub}/balance?from={}&to={}", b["from"].as_str().unwrap(), b["from"].as_str().unwrap()));
+    for path in &paths {
+        let (a, b) = (clients[0].0.get(path, None).await, clients[1].0.get(path, None).await);
+        assert_eq!(a.status, StatusCode::OK, "{path}: {}", a.json);
+        assert_eq!(a.json, b.json, "{path}");
+    }
+    let counts = |v: Value| -> Vec<Value> { v.as_array().unwrap().iter().map(|i| json!([i["source"], i["lines"], i["new"], i["duplicate"], i["rejected"]])).collect() };
+    assert_eq!(counts(clients[0].0.get("/api/meters/ingests", None).await.json), counts(clients[1].0.get("/api/meters/ingests", None).await.json));
+    for (_, dir) in clients {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

@@ -55,6 +55,7 @@ impl DayColumns {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeterDay {
     pub meter: u32,
+    /// The day file's row group that holds the meter (embedded store; 0 in PostgreSQL).
     pub row_group: u32,
     pub count: u32,
     pub first_t_s: i64,

@@ -13,7 +13,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rusqlite::params;
 
 use crate::days::{self, DayColumns};
-use crate::{Store, StoreError};
+use crate::{MeterStore, Store, StoreError};
 
 #[derive(Debug, Clone, Copy)]
 pub struct IngestSettings {
@@ -78,7 +78,7 @@ pub struct IngestSession<'s> {
     _lock: std::fs::File,
 }
 
-fn now_unix() -> i64 {
+pub(crate) fn now_unix() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 

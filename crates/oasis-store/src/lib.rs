@@ -15,11 +15,18 @@
 //! next `open` deletes. An ingest holds an exclusive lock on `write.lock` from its start to its
 //! end (the OS drops it when the process dies): ingests into one store run one after the other,
 //! and `open` deletes stray files only when it can take that lock at once, so a command opening
-//! the store while another process ingests never deletes that ingest's files. Callers see domain values only — meter ids, times, canonical values — so
-//! PostgreSQL can stand behind the same interface later; no SQL leaves this crate.
+//! the store while another process ingests never deletes that ingest's files. Callers see domain
+//! values only — meter ids, times, canonical values — and no SQL leaves this crate: the audits and
+//! the server use the [`MeterStore`] interface, which PostgreSQL implements too ([`PgStore`],
+//! feature `postgres`).
 
 mod days;
 mod ingest;
+mod meter_store;
+#[cfg(feature = "postgres")]
+mod pg;
+#[cfg(feature = "postgres")]
+mod pg_store;
 mod query;
 mod registry;
 mod schema;
@@ -31,6 +38,9 @@ use std::path::{Path, PathBuf};
 
 pub use days::{day_dir_name, DayColumns, MeterDay};
 pub use ingest::{IngestCounts, IngestSession, IngestSettings};
+pub use meter_store::{FlagBatch, Ingest, MeterStore, StoredConflict};
+#[cfg(feature = "postgres")]
+pub use pg_store::PgStore;
 pub use query::{ExportCounts, IngestRecord, Reading, StoredFlag};
 pub use users::{StoredSession, StoredUser, UserDb, UserStore, WriteLogEntry};
 #[cfg(feature = "postgres")]
@@ -107,17 +117,6 @@ impl Store {
     /// The fixed UTC offset of the store's day partitions (local standard time).
     pub fn utc_offset_s(&self) -> i32 {
         self.utc_offset_s
-    }
-
-    /// Day number (days since 1970-01-01 in the store's clock) of an instant.
-    pub fn day_of(&self, t_s: i64) -> i32 {
-        let day = t_s.saturating_add(self.utc_offset_s as i64).div_euclid(86_400);
-        day.clamp(i32::MIN as i64, i32::MAX as i64) as i32
-    }
-
-    /// The instant a store day starts.
-    pub fn day_start_s(&self, day: i32) -> i64 {
-        day as i64 * 86_400 - self.utc_offset_s as i64
     }
 
     /// The store's write lock, held exclusively: waits while another process ingests.

@@ -16,7 +16,7 @@ use parquet::schema::types::ColumnPath;
 use rusqlite::{params, OptionalExtension};
 
 use crate::days::{self, DayColumns, MeterDay};
-use crate::{from_micro, Store, StoreError};
+use crate::{from_micro, MeterStore, Store, StoreError};
 
 /// One reading in canonical units.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -172,7 +172,7 @@ impl Store {
     }
 
     /// Conflicting readings of an ingest: (meter key, time, stored, offered, line).
-    pub fn conflicts(&self, ingest: i64) -> Result<Vec<(u32, i64, f64, f64, u64)>, StoreError> {
+    pub fn conflicts(&self, ingest: i64) -> Result<Vec<crate::StoredConflict>, StoreError> {
         let mut stmt = self.db.prepare(
             "SELECT meter_key, t, stored_micro, offered_micro, line FROM conflicts WHERE ingest = ?1 ORDER BY meter_key, t",
         )?;
@@ -190,7 +190,7 @@ impl Store {
 
     /// Replaces, for each (meter, from, to, flags), the meter's flags within `[from, to]` by
     /// `flags` (time, kind, detail). One transaction for all.
-    pub fn replace_flags(&mut self, batch: &[(u32, i64, i64, Vec<(i64, String, String)>)]) -> Result<(), StoreError> {
+    pub fn replace_flags(&mut self, batch: &crate::FlagBatch) -> Result<(), StoreError> {
         let tx = self.db.transaction()?;
         {
             let mut del = tx.prepare("DELETE FROM flags WHERE meter_key = ?1 AND t BETWEEN ?2 AND ?3")?;

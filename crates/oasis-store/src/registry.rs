@@ -42,7 +42,7 @@ pub enum MeterRole {
 }
 
 impl MeterRole {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             MeterRole::Inlet => "inlet",
             MeterRole::Customer => "customer",
@@ -50,7 +50,7 @@ impl MeterRole {
             MeterRole::Pressure => "pressure",
         }
     }
-    fn parse(s: &str) -> Option<MeterRole> {
+    pub(crate) fn parse(s: &str) -> Option<MeterRole> {
         Some(match s {
             "inlet" => MeterRole::Inlet,
             "customer" => MeterRole::Customer,

@@ -1,12 +1,10 @@
 //! The users, sessions and write log in PostgreSQL: the same tables and calls as `users.sqlite`
-//! (`UserDb`). The synchronous `postgres` client runs on a thread of its own (it drives its own
-//! small runtime, which must not run inside the server's), and each call is sent to it.
+//! (`UserDb`), on a connection of its own (`PgConn`).
 
-use std::sync::mpsc;
-
-use postgres::{Client, NoTls};
+use postgres::Client;
 
 use crate::StoreError;
+use crate::pg::{PgConn, migrate};
 use crate::users::{StoredSession, StoredUser, WriteLogEntry};
 
 /// Migration `i` takes the schema from version `i` to `i + 1` (table `oasis_schema`).
@@ -28,73 +26,19 @@ const MIGRATIONS: &[&str] = &[
     ",
 ];
 
-type Job = Box<dyn FnOnce(&mut Client) + Send>;
-
 pub struct PgUserDb {
-    jobs: mpsc::Sender<Job>,
-}
-
-fn pg(e: postgres::Error) -> StoreError {
-    StoreError::Postgres(e.to_string())
-}
-
-fn migrate(client: &mut Client) -> Result<(), StoreError> {
-    client.batch_execute("CREATE TABLE IF NOT EXISTS oasis_schema (version BIGINT NOT NULL)").map_err(pg)?;
-    let mut tx = client.transaction().map_err(pg)?;
-    tx.batch_execute("LOCK TABLE oasis_schema IN EXCLUSIVE MODE").map_err(pg)?;
-    let version: i64 = match tx.query_opt("SELECT version FROM oasis_schema", &[]).map_err(pg)? {
-        Some(row) => row.get(0),
-        None => {
-            tx.execute("INSERT INTO oasis_schema (version) VALUES (0)", &[]).map_err(pg)?;
-            0
-        }
-    };
-    let known = MIGRATIONS.len() as i64;
-    if version > known {
-        return Err(StoreError::Postgres(format!("the database has users schema version {version}; this program knows up to {known}: use a newer oasis")));
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        tx.batch_execute(sql).map_err(pg)?;
-        tx.execute("UPDATE oasis_schema SET version = $1", &[&(i as i64 + 1)]).map_err(pg)?;
-    }
-    tx.commit().map_err(pg)
+    conn: PgConn,
 }
 
 impl PgUserDb {
     /// Connects (`postgres://user:password@host/db`, libpq's parameters such as
     /// `?options=-csearch_path%3Dschema` allowed) and migrates.
     pub fn open(url: &str) -> Result<PgUserDb, StoreError> {
-        let url = url.to_string();
-        let (ready_tx, ready_rx) = mpsc::channel::<Result<(), StoreError>>();
-        let (jobs, rx) = mpsc::channel::<Job>();
-        std::thread::Builder::new()
-            .name("oasis-postgres".into())
-            .spawn(move || {
-                let mut client = match Client::connect(&url, NoTls).map_err(pg).and_then(|mut c| migrate(&mut c).map(|_| c)) {
-                    Ok(c) => c,
-                    Err(e) => {
-                        let _ = ready_tx.send(Err(e));
-                        return;
-                    }
-                };
-                let _ = ready_tx.send(Ok(()));
-                for job in rx {
-                    job(&mut client);
-                }
-            })
-            .map_err(|e| StoreError::Postgres(e.to_string()))?;
-        ready_rx.recv().map_err(|_| StoreError::Postgres("the connection thread stopped".into()))??;
-        Ok(PgUserDb { jobs })
+        Ok(PgUserDb { conn: PgConn::open(url, |c| migrate(c, "oasis_schema", "users", MIGRATIONS))? })
     }
 
     fn call<T: Send + 'static>(&self, f: impl FnOnce(&mut Client) -> Result<T, postgres::Error> + Send + 'static) -> Result<T, StoreError> {
-        let (tx, rx) = mpsc::channel();
-        self.jobs
-            .send(Box::new(move |c: &mut Client| {
-                let _ = tx.send(f(c).map_err(pg));
-            }))
-            .map_err(|_| StoreError::Postgres("the connection thread stopped".into()))?;
-        rx.recv().map_err(|_| StoreError::Postgres("the connection thread stopped".into()))?
+        self.conn.call(move |c| Ok(f(c)?))
     }
 
     pub fn upsert_user(&mut self, name: &str, role: &str, password_hash: &str, now_unix: i64) -> Result<bool, StoreError> {
@@ -188,6 +132,7 @@ impl PgUserDb {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use postgres::NoTls;
 
     /// Runs only where `OASIS_TEST_DATABASE` names a PostgreSQL server (CI starts one).
     #[test]

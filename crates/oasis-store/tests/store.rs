@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use oasis_store::{IngestSettings, MeterRole, Store, StoredDistrict, DistrictMeter};
+use oasis_store::{DistrictMeter, IngestSettings, MeterRole, MeterStore, Store, StoredDistrict};
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("oasis-store-{name}-{}", std::process::id()));

@@ -7,6 +7,7 @@ use anyhow::{Context, bail};
 use oasis_metering::time::{format_local_time, parse_local_time};
 
 use oasis_audit::Register;
+use oasis_store::MeterStore;
 
 #[derive(clap::Args)]
 pub struct ExportArgs {
