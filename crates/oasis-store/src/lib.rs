@@ -21,6 +21,9 @@
 //! feature `postgres`).
 
 mod days;
+mod documents;
+#[cfg(feature = "postgres")]
+mod documents_pg;
 mod ingest;
 mod meter_store;
 #[cfg(feature = "postgres")]
@@ -37,6 +40,9 @@ mod users_pg;
 use std::path::{Path, PathBuf};
 
 pub use days::{day_dir_name, DayColumns, MeterDay};
+pub use documents::{check_name, DocumentStore, FileDocuments};
+#[cfg(feature = "postgres")]
+pub use documents_pg::PgDocuments;
 pub use ingest::{IngestCounts, IngestSession, IngestSettings};
 pub use meter_store::{FlagBatch, Ingest, MeterStore, StoredConflict};
 #[cfg(feature = "postgres")]
@@ -74,6 +80,8 @@ pub enum StoreError {
     ValueRange(f64),
     #[error("PostgreSQL: {0}")]
     Postgres(String),
+    #[error("document name: {0}")]
+    DocumentName(String),
 }
 
 impl StoreError {
