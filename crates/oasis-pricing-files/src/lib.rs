@@ -1,5 +1,6 @@
 //! The pricing data files of `docs/pricing.md` — customers, meter readings, the quota register,
-//! plans and the monthly split — read from their paths into `oasis-tariff`'s values. Shared by the
+//! plans and the monthly split — read from their paths (`load_*`) or from bytes kept elsewhere
+//! (`parse_*`, the server's document store) into `oasis-tariff`'s values. Shared by the
 //! `oasis` command and the server, the two edges that read them; every error names the file, the
 //! line and the field, for people (so `anyhow`, as at the edges).
 
@@ -52,13 +53,22 @@ impl Row {
     }
 }
 
-pub fn read_csv(path: &Path, required: &[&str]) -> anyhow::Result<Vec<Row>> {
+/// A data file's name (as its errors show it) and its bytes.
+pub type Named<'a> = (&'a str, &'a [u8]);
+
+fn read(path: &Path) -> anyhow::Result<(String, Vec<u8>)> {
     let file = path.display().to_string();
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .comment(Some(b'#'))
-        .from_path(path)
-        .with_context(|| format!("cannot read {file}"))?;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {file}"))?;
+    Ok((file, bytes))
+}
+
+pub fn read_csv(path: &Path, required: &[&str]) -> anyhow::Result<Vec<Row>> {
+    let (file, bytes) = read(path)?;
+    parse_csv((&file, &bytes), required)
+}
+
+pub fn parse_csv((file, bytes): Named, required: &[&str]) -> anyhow::Result<Vec<Row>> {
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).comment(Some(b'#')).from_reader(bytes);
     let headers: Vec<String> = reader.headers().with_context(|| format!("{file}: no header row"))?.iter().map(String::from).collect();
     for r in required {
         if !headers.iter().any(|h| h == r) {
@@ -70,7 +80,7 @@ pub fn read_csv(path: &Path, required: &[&str]) -> anyhow::Result<Vec<Row>> {
         let rec = rec.with_context(|| format!("{file}: malformed CSV"))?;
         let line = rec.position().map_or(0, |p| p.line());
         let fields = headers.iter().cloned().zip(rec.iter().map(String::from)).collect();
-        rows.push(Row { file: file.clone(), line, fields });
+        rows.push(Row { file: file.to_string(), line, fields });
     }
     Ok(rows)
 }
@@ -91,7 +101,12 @@ pub struct CustomerRow {
 }
 
 pub fn load_customers(path: &Path) -> anyhow::Result<Vec<CustomerRow>> {
-    let rows = read_csv(path, &["customer", "class"])?;
+    let (file, bytes) = read(path)?;
+    parse_customers((&file, &bytes))
+}
+
+pub fn parse_customers(file: Named) -> anyhow::Result<Vec<CustomerRow>> {
+    let rows = parse_csv(file, &["customer", "class"])?;
     let mut out: Vec<CustomerRow> = Vec::new();
     for r in rows {
         let id = r.required("customer")?.to_string();
@@ -120,7 +135,12 @@ pub fn load_customers(path: &Path) -> anyhow::Result<Vec<CustomerRow>> {
 }
 
 pub fn load_readings(path: &Path) -> anyhow::Result<BTreeMap<String, Vec<Reading>>> {
-    let rows = read_csv(path, &["customer", "date", "reading_m3"])?;
+    let (file, bytes) = read(path)?;
+    parse_readings((&file, &bytes))
+}
+
+pub fn parse_readings(file: Named) -> anyhow::Result<BTreeMap<String, Vec<Reading>>> {
+    let rows = parse_csv(file, &["customer", "date", "reading_m3"])?;
     let mut out: BTreeMap<String, Vec<Reading>> = BTreeMap::new();
     for r in rows {
         let date_text = r.required("date")?;
@@ -142,8 +162,8 @@ pub fn load_readings(path: &Path) -> anyhow::Result<BTreeMap<String, Vec<Reading
     Ok(out)
 }
 
-pub fn load_register(path: &Path) -> anyhow::Result<QuotaRegister> {
-    let rows = read_csv(path, &["code", "value_m3_per_unit"])?;
+pub fn parse_register(file: Named) -> anyhow::Result<QuotaRegister> {
+    let rows = parse_csv(file, &["code", "value_m3_per_unit"])?;
     let mut entries = Vec::new();
     for r in rows {
         entries.push(QuotaEntry {
@@ -158,12 +178,12 @@ pub fn load_register(path: &Path) -> anyhow::Result<QuotaRegister> {
         });
     }
     QuotaRegister::new(entries).map_err(|errs| {
-        anyhow::anyhow!("quota register {}:\n  {}", path.display(), errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n  "))
+        anyhow::anyhow!("quota register {}:\n  {}", file.0, errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n  "))
     })
 }
 
-pub fn load_plan_items(path: &Path) -> anyhow::Result<Vec<PlanItem>> {
-    let rows = read_csv(path, &["customer", "quota_code", "planned_output", "direct_plan_m3"])?;
+pub fn parse_plan_items(file: Named) -> anyhow::Result<Vec<PlanItem>> {
+    let rows = parse_csv(file, &["customer", "quota_code", "planned_output", "direct_plan_m3"])?;
     let mut items = Vec::new();
     for r in rows {
         let customer = r.required("customer")?.to_string();
@@ -177,9 +197,9 @@ pub fn load_plan_items(path: &Path) -> anyhow::Result<Vec<PlanItem>> {
     Ok(items)
 }
 
-pub fn load_split(path: Option<&Path>, year: i32) -> anyhow::Result<[Decimal; 12]> {
+pub fn parse_split(file: Option<Named>, year: i32) -> anyhow::Result<[Decimal; 12]> {
     let mut weights = [Decimal::ZERO; 12];
-    let Some(path) = path else {
+    let Some(file) = file else {
         // Default: in proportion to the days of each month.
         for (i, w) in weights.iter_mut().enumerate() {
             let m = i as u32 + 1;
@@ -188,7 +208,7 @@ pub fn load_split(path: Option<&Path>, year: i32) -> anyhow::Result<[Decimal; 12
         }
         return Ok(weights);
     };
-    let rows = read_csv(path, &["month", "weight"])?;
+    let rows = parse_csv(file, &["month", "weight"])?;
     let mut seen = [false; 12];
     for r in rows {
         let m: usize = r.required("month")?.parse().ok().filter(|m| (1..=12).contains(m)).ok_or_else(|| anyhow::anyhow!("{}: field 'month' must be 1–12", r.at()))?;
@@ -199,7 +219,7 @@ pub fn load_split(path: Option<&Path>, year: i32) -> anyhow::Result<[Decimal; 12
         weights[m - 1] = r.required_decimal("weight")?;
     }
     if let Some(m) = seen.iter().position(|s| !s) {
-        bail!("{}: no weight for month {}", path.display(), m + 1);
+        bail!("{}: no weight for month {}", file.0, m + 1);
     }
     Ok(weights)
 }
@@ -211,9 +231,15 @@ pub struct Plans {
 }
 
 pub fn load_plans(register: &Path, plans: &Path, split: Option<&Path>, year: i32) -> anyhow::Result<Plans> {
-    let register = load_register(register)?;
-    let items = load_plan_items(plans)?;
-    let weights = load_split(split, year)?;
+    let (register, plans) = (read(register)?, read(plans)?);
+    let split = split.map(read).transpose()?;
+    parse_plans((&register.0, &register.1), (&plans.0, &plans.1), split.as_ref().map(|(f, b)| (f.as_str(), b.as_slice())), year)
+}
+
+pub fn parse_plans(register: Named, plans: Named, split: Option<Named>, year: i32) -> anyhow::Result<Plans> {
+    let register = parse_register(register)?;
+    let items = parse_plan_items(plans)?;
+    let weights = parse_split(split, year)?;
     let (annual, errs) = quota::annual_plans(&register, &items);
     let mut water = BTreeMap::new();
     for (c, p) in &annual {

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use crate::auth::{self, Role};
 use crate::error::{ApiError, ApiResult};
-use crate::state::{Shared, loaded, write_atomic};
+use crate::state::{Shared, loaded};
 
 /// The name the city's own daily series goes by.
 pub const CITY: &str = "金昌市";
@@ -119,9 +119,8 @@ fn read_hourly(file: &str, bytes: &[u8]) -> Result<(Vec<HourRow>, HourIndex), St
 }
 
 impl AirData {
-    pub fn load(dir: &std::path::Path) -> Result<AirData, String> {
-        let path = dir.join("air").join("hourly.csv");
-        let bytes = std::fs::read(&path).map_err(|e| format!("air/hourly.csv: {e}"))?;
+    pub fn load(docs: &dyn oasis_store::DocumentStore) -> Result<AirData, String> {
+        let bytes = docs.get("air", "hourly.csv").map_err(|e| format!("air/hourly.csv: {e}"))?.ok_or("no air/hourly.csv")?;
         AirData::parse("air/hourly.csv", &bytes)
     }
 
@@ -297,7 +296,7 @@ pub async fn upload(State(state): State<Shared>, headers: HeaderMap, body: Bytes
     auth::write(&state, &headers, Role::Operator)?;
     let b = body.clone();
     let data = tokio::task::spawn_blocking(move || AirData::parse("upload.csv", &b)).await.map_err(ApiError::internal)?.map_err(|e| ApiError::invalid("bad_csv", e))?;
-    write_atomic(&state.path(&["air", "hourly.csv"]), &body)?;
+    state.docs.put("air", "hourly.csv", &body)?;
     let summary = json!({"stations": data.stations, "days": data.days.len()});
     *state.air.write().unwrap_or_else(|e| e.into_inner()) = Ok(Arc::new(data));
     Ok(Json(summary))

@@ -1,4 +1,4 @@
-//! The city board: targets against actuals from every part of the data directory.
+//! The city board: targets against actuals from every part of the store.
 
 use axum::Json;
 use axum::extract::State;
@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::auth;
 use crate::error::ApiResult;
-use crate::state::Shared;
+use crate::state::{Shared, doc_text};
 
 /// `GET /api/targets`: good-air days and rate, water 优良率 and ranking, water use against the
 /// dual-control caps, NRW and leakage of the districts, greening (no data yet: said so).
@@ -43,7 +43,7 @@ pub async fn targets(State(state): State<Shared>, headers: HeaderMap) -> ApiResu
         }
         Err(_) => (None, None, Vec::new()),
     };
-    let dual = crate::pricing::dual_control_json(&state.data_dir).ok();
+    let dual = crate::pricing::dual_control_json(&*state.docs).ok();
     let districts = match &*state.districts.read().unwrap_or_else(|e| e.into_inner()) {
         Ok(d) => Some(d.city_summary()),
         Err(_) => None,
@@ -51,7 +51,7 @@ pub async fn targets(State(state): State<Shared>, headers: HeaderMap) -> ApiResu
     let register = targets_board(&state, &water_years, dual.as_ref(), districts.as_ref());
     let greening_rows: Vec<Value> = register["rows"].as_array().map(|r| r.iter().filter(|x| x["from"].as_str().is_some_and(|f| f.starts_with("greening."))).cloned().collect()).unwrap_or_default();
     let greening = if greening_rows.is_empty() {
-        json!({"available": false, "note": "no greening projects or targets in the data directory"})
+        json!({"available": false, "note": "no greening projects or targets in the store"})
     } else {
         json!({"available": true, "rows": greening_rows})
     };
@@ -73,9 +73,8 @@ pub async fn targets(State(state): State<Shared>, headers: HeaderMap) -> ApiResu
 fn targets_board(state: &Shared, water_years: &[String], dual: Option<&Value>, losses: Option<&Value>) -> Value {
     use oasis_records::Decimal;
     use oasis_targets::{Actuals, Computed};
-    let dir = state.path(&["ecology"]);
-    let Ok(text) = std::fs::read_to_string(dir.join("targets.csv")) else {
-        return json!({"available": false, "note": "no ecology/targets.csv in the data directory"});
+    let Ok(Some(text)) = doc_text(&*state.docs, "ecology", "targets.csv") else {
+        return json!({"available": false, "note": "no ecology/targets.csv in the store"});
     };
     let register = match oasis_targets::read_register("ecology/targets.csv", &text) {
         Ok(r) => r,
@@ -107,7 +106,7 @@ fn targets_board(state: &Shared, water_years: &[String], dual: Option<&Value>, l
     {
         actuals.insert(("metering.nrw_pct".into(), y), computed(v, "%", format!("oasis-audit balance of the city district, {to}")));
     }
-    if let Ok(text) = std::fs::read_to_string(dir.join("greening-projects.csv"))
+    if let Ok(Some(text)) = doc_text(&*state.docs, "ecology", "greening-projects.csv")
         && let Ok(projects) = oasis_greening::read_projects("ecology/greening-projects.csv", &text)
     {
         for ((y, k), t) in oasis_greening::totals(&projects) {

@@ -2,8 +2,10 @@
 //! balance` and `oasis nightflow`), and the meter-reading upload (the store's idempotent ingest),
 //! over the meter store: `meters/` in the data directory, or PostgreSQL with `--database`.
 
-use std::io::Write;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::path::Path;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use axum::Json;
@@ -14,7 +16,7 @@ use oasis_audit::balance::{BalanceSettings, DistrictBalance};
 use oasis_audit::nightflow::{DistrictNight, NightSettings};
 use oasis_audit::{Register, Selection};
 use oasis_metering::Meter;
-use oasis_store::{IngestCounts, IngestSettings, MeterStore, PgStore, REGISTER_COLUMNS, Store};
+use oasis_store::{DocumentStore, IngestCounts, IngestSettings, MeterStore, PgStore, REGISTER_COLUMNS, Store};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -115,29 +117,53 @@ pub fn ingest_readings(store: &mut dyn MeterStore, file: &str, bytes: &[u8]) -> 
     session.finish().map_err(|e| e.to_string())
 }
 
-/// Writes the synthetic metered city (`oasis-citysim`, `days` of readings) into `dir/city/` and
-/// `dir/networks/city.inp`.
-pub fn write_city(dir: &Path, days: u32) -> anyhow::Result<()> {
+/// One file of `oasis_citysim::write_files`, kept in memory until it goes to the documents.
+struct Captured {
+    name: String,
+    files: Rc<RefCell<BTreeMap<String, Vec<u8>>>>,
+}
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.files.borrow_mut().entry(self.name.clone()).or_default().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes the synthetic metered city (`oasis-citysim`, `days` of readings) as the `city/`
+/// documents and `networks/city.inp`.
+pub fn write_city(docs: &dyn DocumentStore, days: u32) -> anyhow::Result<()> {
     let opts = oasis_citysim::CitySimOptions { days, ..Default::default() };
     let sim = oasis_citysim::simulate(&opts).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let city = dir.join("city");
-    std::fs::create_dir_all(&city)?;
-    oasis_citysim::write_files(&sim, |name| {
-        let f = std::fs::File::create(city.join(name))?;
-        Ok(Box::new(std::io::BufWriter::new(f)) as Box<dyn Write>)
-    })?;
-    std::fs::write(dir.join("networks").join("city.inp"), &sim.network_inp)?;
+    let files = Rc::new(RefCell::new(BTreeMap::new()));
+    oasis_citysim::write_files(&sim, |name| Ok(Box::new(Captured { name: name.to_string(), files: files.clone() }) as Box<dyn std::io::Write>))?;
+    for (name, bytes) in files.take() {
+        docs.put("city", &name, &bytes)?;
+    }
+    docs.put("networks", "city.inp", sim.network_inp.as_bytes())?;
     Ok(())
 }
 
+/// A `city/` document that must be there.
+fn city_doc(docs: &dyn DocumentStore, id: &str) -> anyhow::Result<Vec<u8>> {
+    docs.get("city", id)?.ok_or_else(|| anyhow::anyhow!("no city/{id}"))
+}
+
 /// Loads the city that `write_city` wrote (its register, readings and districts) into a store.
-pub fn load_city(dir: &Path, store: &mut dyn MeterStore) -> anyhow::Result<()> {
-    let city = dir.join("city");
-    import_register(store, "city/meters.csv", &std::fs::read(city.join("meters.csv"))?).map_err(anyhow::Error::msg)?;
-    ingest_readings(store, "city/readings.csv", &std::fs::read(city.join("readings.csv"))?).map_err(anyhow::Error::msg)?;
-    let net = oasis_network::read_inp(&std::fs::read(city.join("network.inp"))?, "city/network.inp").map_err(|e| anyhow::anyhow!("city/network.inp: {e}"))?;
+pub fn load_city(docs: &dyn DocumentStore, store: &mut dyn MeterStore) -> anyhow::Result<()> {
+    import_register(store, "city/meters.csv", &city_doc(docs, "meters.csv")?).map_err(anyhow::Error::msg)?;
+    ingest_readings(store, "city/readings.csv", &city_doc(docs, "readings.csv")?).map_err(anyhow::Error::msg)?;
+    let net = oasis_network::read_inp(&city_doc(docs, "network.inp")?, "city/network.inp").map_err(|e| anyhow::anyhow!("city/network.inp: {e}"))?;
     oasis_audit::districts::build(store, Some((&net, "city/network.inp")), None)?;
     Ok(())
+}
+
+/// The network the districts were built from (`city/network.inp`), if it is there and reads.
+fn city_network(docs: &dyn DocumentStore) -> Option<oasis_network::Network> {
+    docs.get("city", "network.inp").ok().flatten().and_then(|b| oasis_network::read_inp(&b, "city/network.inp").ok())
 }
 
 /// The districts with the balance and night flow over every whole stored day, computed when the
@@ -175,12 +201,10 @@ fn hull(mut p: Vec<[f64; 2]>) -> Vec<[f64; 2]> {
     h
 }
 
-fn outlines(dir: &Path, store: &dyn MeterStore) -> Vec<Value> {
-    let Some(net) = std::fs::read(dir.join("city").join("network.inp")).ok().and_then(|b| oasis_network::read_inp(&b, "city/network.inp").ok()) else {
-        return Vec::new();
-    };
+fn outlines(net: Option<&oasis_network::Network>, store: &dyn MeterStore) -> Vec<Value> {
+    let Some(net) = net else { return Vec::new() };
     let Ok(register) = Register::load(store) else { return Vec::new() };
-    let Ok(tree) = oasis_audit::districts::tree_for(&net, &register) else { return Vec::new() };
+    let Ok(tree) = oasis_audit::districts::tree_for(net, &register) else { return Vec::new() };
     let coords: std::collections::HashMap<&str, [f64; 2]> = net.coordinates.iter().map(|(id, x, y)| (id.as_str(), [*x, *y])).collect();
     tree.districts
         .iter()
@@ -246,7 +270,7 @@ fn night_json(n: &DistrictNight) -> Value {
 }
 
 impl DistrictData {
-    pub fn load(dir: &Path, database: Option<&str>) -> Result<DistrictData, String> {
+    pub fn load(docs: &dyn DocumentStore, dir: &Path, database: Option<&str>) -> Result<DistrictData, String> {
         if database.is_none() && !dir.join("meters").join("registry.sqlite").exists() {
             return Err("no meter store (meters/) in the data directory".into());
         }
@@ -263,9 +287,9 @@ impl DistrictData {
         // Whole days only: the first stored day may start after midnight.
         let from_s = store.day_start_s(first + 1);
         let to_s = store.day_start_s(last);
+        let net = city_network(docs);
         let (balances, nights) = if to_s > from_s {
             let b = oasis_audit::balance::compute(store, &Selection::default(), &BalanceSettings::default(), from_s, to_s).map_err(|e| e.to_string())?;
-            let net = std::fs::read(dir.join("city").join("network.inp")).ok().and_then(|b| oasis_network::read_inp(&b, "city/network.inp").ok());
             let n = oasis_audit::nightflow::compute(store, &Selection::default(), &NightSettings::default(), from_s, to_s, net.as_ref()).map_err(|e| e.to_string())?;
             (b, n)
         } else {
@@ -291,7 +315,7 @@ impl DistrictData {
             balances: balances.iter().map(|b| (b.district.id.clone(), balance_json(b))).collect(),
             nights: nights.iter().map(|n| (n.district.id.clone(), night_json(n))).collect(),
             city,
-            outlines: outlines(dir, store),
+            outlines: outlines(net.as_ref(), store),
         })
     }
 
@@ -418,7 +442,7 @@ pub async fn upload_readings(State(state): State<Shared>, headers: HeaderMap, Qu
             .collect();
         drop(store);
         if counts.new > 0 {
-            let fresh = DistrictData::load(&st.data_dir, st.database.as_deref()).map(Arc::new);
+            let fresh = DistrictData::load(&*st.docs, &st.data_dir, st.database.as_deref()).map(Arc::new);
             *st.districts.write().unwrap_or_else(|e| e.into_inner()) = fresh;
         }
         Ok((counts, rejected))

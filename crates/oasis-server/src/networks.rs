@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use crate::auth::{self, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::jobs;
-use crate::state::{AppState, Shared, valid_id, write_atomic};
+use crate::state::{AppState, Shared, valid_id};
 
 /// A network the server knows: its model, summary, geometry and latest results.
 pub struct NetEntry {
@@ -197,23 +197,17 @@ pub fn read_error(e: &ReadError) -> ApiError {
     ApiError::invalid("bad_inp", e.to_string()).with_errors(Value::Array(items))
 }
 
-/// Reads every `networks/*.inp` of the data directory (bad ones are skipped with a note).
+/// Reads every `networks/*.inp` document (bad ones are skipped with a note).
 pub fn load_all(state: &AppState) -> anyhow::Result<()> {
-    let dir = state.path(&["networks"]);
-    std::fs::create_dir_all(&dir)?;
     let mut map = state.networks.write().unwrap_or_else(|e| e.into_inner());
-    for entry in std::fs::read_dir(&dir)?.flatten() {
-        let path = entry.path();
-        let Some(id) = path.file_stem().and_then(|s| s.to_str()).map(String::from) else { continue };
-        if path.extension().and_then(|e| e.to_str()) != Some("inp") || !valid_id(&id) {
-            continue;
-        }
-        let bytes = std::fs::read(&path)?;
-        match read_inp(&bytes, &format!("{id}.inp")) {
+    for file in state.docs.list("networks")? {
+        let Some(id) = file.strip_suffix(".inp").filter(|id| valid_id(id)) else { continue };
+        let Some(bytes) = state.docs.get("networks", &file)? else { continue };
+        match read_inp(&bytes, &file) {
             Ok(net) => {
-                map.insert(id.clone(), Arc::new(NetEntry::new(&id, &format!("{id}.inp"), net)));
+                map.insert(id.to_string(), Arc::new(NetEntry::new(id, &file, net)));
             }
-            Err(e) => eprintln!("warning: skipped {}: {e}", path.display()),
+            Err(e) => eprintln!("warning: skipped networks/{file}: {e}"),
         }
     }
     Ok(())
@@ -299,7 +293,7 @@ pub async fn upload(State(state): State<Shared>, headers: HeaderMap, Query(q): Q
         }
         id
     };
-    write_atomic(&state.path(&["networks", &format!("{id}.inp")]), &body)?;
+    state.docs.put("networks", &format!("{id}.inp"), &body)?;
     let e = Arc::new(NetEntry::new(&id, &name, net));
     let summary = e.summary.clone();
     state.networks.write().unwrap_or_else(|e| e.into_inner()).insert(id, e);
@@ -309,8 +303,8 @@ pub async fn upload(State(state): State<Shared>, headers: HeaderMap, Query(q): Q
 pub async fn remove(State(state): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     auth::write(&state, &headers, Role::Operator)?;
     entry(&state, &id)?;
+    state.docs.delete("networks", &format!("{id}.inp"))?;
     state.networks.write().unwrap_or_else(|e| e.into_inner()).remove(&id);
-    let _ = std::fs::remove_file(state.path(&["networks", &format!("{id}.inp")]));
     Ok(Json(json!({"deleted": id})))
 }
 

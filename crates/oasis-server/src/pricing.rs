@@ -1,11 +1,10 @@
 //! Water rights and prices: tariffs (admins replace them), bills with the clerk's lines, plan vs
-//! actual (quota) reports and the dual-control report, from the files in `pricing/`.
+//! actual (quota) reports and the dual-control report, from the `pricing/` documents.
 //!
 //! The CSV loaders are `oasis-pricing-files` (the same as `oasis bill` and `oasis quota` use,
 //! messages naming file, line and field); the rules are `oasis-tariff`'s.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -23,18 +22,18 @@ use oasis_tariff::Decimal;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use oasis_pricing_files::{CustomerRow, Plans, load_customers, load_plans, load_readings};
+use oasis_pricing_files::{CustomerRow, Plans, parse_customers, parse_plans, parse_readings};
+use oasis_store::DocumentStore;
 
 use crate::auth::{self, Role};
 use crate::error::{ApiError, ApiResult};
-use crate::state::{Shared, loaded, valid_id, write_atomic};
+use crate::state::{Shared, doc_text, loaded, valid_id};
 
 // ---------------------------------------------------------------------------------------------
 // What the routes serve
 
-/// The pricing files of the data directory, read.
+/// The pricing documents, read.
 pub struct PricingData {
-    dir: std::path::PathBuf,
     pub tariffs: Vec<(String, Tariff, Vec<String>)>,
     pub schedule: TariffSchedule,
     customers: Vec<CustomerRow>,
@@ -46,38 +45,42 @@ fn load_tariff_text(text: &str) -> anyhow::Result<(Tariff, Vec<oasis_tariff::tar
 }
 
 impl PricingData {
-    pub fn load(dir: &Path) -> Result<PricingData, String> {
-        Self::read(&dir.join("pricing")).map_err(|e| format!("{e:#}"))
+    pub fn load(docs: &dyn DocumentStore) -> Result<PricingData, String> {
+        Self::read(docs).map_err(|e| format!("{e:#}"))
     }
 
-    fn read(dir: &Path) -> anyhow::Result<PricingData> {
+    fn read(docs: &dyn DocumentStore) -> anyhow::Result<PricingData> {
         let mut tariffs = Vec::new();
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .with_context(|| format!("cannot read {}", dir.display()))?
-            .flatten()
-            .filter_map(|e| e.file_name().to_str().map(String::from))
-            .filter(|n| n.starts_with("tariff-") && n.ends_with(".toml"))
-            .collect();
-        names.sort();
-        for n in names {
-            let text = std::fs::read_to_string(dir.join(&n)).with_context(|| format!("cannot read pricing/{n}"))?;
+        for n in docs.list("pricing")?.into_iter().filter(|n| n.starts_with("tariff-") && n.ends_with(".toml")) {
+            let text = doc_text(docs, "pricing", &n).map_err(anyhow::Error::msg)?.with_context(|| format!("no pricing/{n}"))?;
             let (t, warnings) = load_tariff_text(&text).with_context(|| format!("tariff pricing/{n}"))?;
             tariffs.push((n, t, warnings.iter().map(|w| w.to_string()).collect()));
         }
         let schedule = TariffSchedule::new(tariffs.iter().map(|t| t.1.clone()).collect())?;
         Ok(PricingData {
-            customers: load_customers(&dir.join("customers.csv"))?,
-            readings: load_readings(&dir.join("readings.csv"))?,
-            dir: dir.to_path_buf(),
+            customers: parse_customers(("pricing/customers.csv", &required(docs, "customers.csv")?))?,
+            readings: parse_readings(("pricing/readings.csv", &required(docs, "readings.csv")?))?,
             tariffs,
             schedule,
         })
     }
+}
 
-    fn plans(&self, year: i32) -> anyhow::Result<Plans> {
-        let split = self.dir.join("plan-split.csv");
-        load_plans(&self.dir.join("quota-register.csv"), &self.dir.join("plans.csv"), split.exists().then_some(split.as_path()), year)
-    }
+/// A `pricing/` document that must be there.
+fn required(docs: &dyn DocumentStore, id: &str) -> anyhow::Result<Vec<u8>> {
+    docs.get("pricing", id)?.with_context(|| format!("no pricing/{id}"))
+}
+
+/// The plans of `year` from the quota register, the plans and the monthly split (if any), read
+/// when a report asks (as the `oasis quota` command reads its files).
+fn plans(docs: &dyn DocumentStore, year: i32) -> anyhow::Result<Plans> {
+    let split = docs.get("pricing", "plan-split.csv")?;
+    parse_plans(
+        ("pricing/quota-register.csv", &required(docs, "quota-register.csv")?),
+        ("pricing/plans.csv", &required(docs, "plans.csv")?),
+        split.as_deref().map(|b| ("pricing/plan-split.csv", b)),
+        year,
+    )
 }
 
 fn pricing(state: &Shared) -> ApiResult<Arc<PricingData>> {
@@ -123,13 +126,12 @@ pub async fn put_tariff(State(state): State<Shared>, headers: HeaderMap, UrlPath
     let text = std::str::from_utf8(&body).map_err(|_| ApiError::invalid("bad_toml", "the tariff is not UTF-8 text"))?;
     let (t, warnings) = load_tariff_text(text).map_err(|e| ApiError::invalid("bad_tariff", format!("tariff {name}: {e:#}")))?;
     let file = format!("tariff-{name}.toml");
-    let dir = state.path(&["pricing"]);
     let p = pricing(&state)?;
     let mut versions: Vec<Tariff> = p.tariffs.iter().filter(|x| x.0 != file).map(|x| x.1.clone()).collect();
     versions.push(t.clone());
     TariffSchedule::new(versions).map_err(|e| ApiError::invalid("bad_tariff", format!("tariff {name}: {e}")))?;
-    write_atomic(&dir.join(&file), &body)?;
-    let fresh = PricingData::load(&state.data_dir).map_err(|e| ApiError::invalid("bad_tariff", e))?;
+    state.docs.put("pricing", &file, &body)?;
+    let fresh = PricingData::load(&*state.docs).map_err(|e| ApiError::invalid("bad_tariff", e))?;
     *state.pricing.write().unwrap_or_else(|e| e.into_inner()) = Ok(Arc::new(fresh));
     Ok(Json(json!({"file": file, "code": t.code, "warnings": warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>()})))
 }
@@ -150,7 +152,7 @@ pub async fn bills(State(state): State<Shared>, headers: HeaderMap, Query(q): Qu
     auth::read(&state, &headers)?;
     let p = pricing(&state)?;
     let period = period(q.period, "2025-03")?;
-    let plans = p.plans(period.year()).map_err(|e| ApiError::invalid("bad_plans", format!("{e:#}")))?;
+    let plans = plans(&*state.docs, period.year()).map_err(|e| ApiError::invalid("bad_plans", format!("{e:#}")))?;
     let list: Vec<Customer> = p.customers.iter().map(|c| c.customer.clone()).collect();
     let run = billing::bill_customers(&list, &p.readings, &p.schedule, &plans.water, period);
     let grand: Decimal = run.bills.iter().map(|b| b.total).sum();
@@ -176,7 +178,7 @@ pub async fn quota_report(State(state): State<Shared>, headers: HeaderMap, Query
     auth::read(&state, &headers)?;
     let p = pricing(&state)?;
     let period = period(q.period, "2025-Q1")?;
-    let plans = p.plans(period.year()).map_err(|e| ApiError::invalid("bad_plans", format!("{e:#}")))?;
+    let plans = plans(&*state.docs, period.year()).map_err(|e| ApiError::invalid("bad_plans", format!("{e:#}")))?;
     let mut rows: Vec<(String, String, PlanVsActual)> = Vec::new();
     let mut held = Vec::new();
     let mut without_plan = Vec::new();
@@ -207,12 +209,11 @@ pub async fn quota_report(State(state): State<Shared>, headers: HeaderMap, Query
 /// `GET /api/dual-control`: total use vs the caps, by sector and source, and the intensities.
 pub async fn dual_control(State(state): State<Shared>, headers: HeaderMap) -> ApiResult<Json<Value>> {
     auth::read(&state, &headers)?;
-    Ok(Json(dual_control_json(&state.data_dir)?))
+    Ok(Json(dual_control_json(&*state.docs)?))
 }
 
-pub fn dual_control_json(data_dir: &Path) -> ApiResult<Value> {
-    let path = data_dir.join("pricing").join("dual-control.toml");
-    let text = std::fs::read_to_string(&path).map_err(|_| ApiError::not_found("no pricing/dual-control.toml"))?;
+pub fn dual_control_json(docs: &dyn DocumentStore) -> ApiResult<Value> {
+    let text = doc_text(docs, "pricing", "dual-control.toml").map_err(ApiError::internal)?.ok_or_else(|| ApiError::not_found("no pricing/dual-control.toml"))?;
     let input = DualControlInput::from_toml_str(&text).map_err(|e| ApiError::invalid("bad_dual_control", format!("pricing/dual-control.toml: {e}")))?;
     let r = dual_control::report(&input);
     let ground = r.by_source.get(&dual_control::Source::Ground).copied().unwrap_or_default();

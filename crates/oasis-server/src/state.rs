@@ -1,20 +1,22 @@
-//! The shared state: the data directory and what was read from it.
+//! The shared state: the stores and what was read from them.
 //!
-//! Data directory layout (every name is the server's own):
-//! * `users.sqlite` — users, sessions, write log (`oasis_store::UserDb`)
-//! * `networks/<id>.inp` — uploaded networks (`id` matches `[a-z0-9_-]{1,64}`)
-//! * `meters/` — the meter store (`oasis_store::Store`: register, districts, readings), unless
-//!   `--database` puts it (and the users) in PostgreSQL (`oasis_store::PgStore`)
-//! * `city/` — the network and register the districts were built from
-//! * `air/hourly.csv`, `water/samples.csv` — station-hours and water samples
-//! * `pricing/` — tariffs (`tariff-*.toml`), customers, readings, quotas, plans, dual control
+//! Three stores, each in the data directory or, with `--database`, in PostgreSQL:
+//! * users, sessions, write log: `users.sqlite` (`oasis_store::UserDb`) or `PgUserDb`
+//! * the meter store (register, districts, readings): `meters/` (`oasis_store::Store`) or `PgStore`
+//! * the documents (`oasis_store::DocumentStore`), by kind and id, as files `<kind>/<id>`
+//!   (`FileDocuments`) or rows of the `documents` table (`PgDocuments`); every name is the server's:
+//!   * `networks/<id>.inp` — uploaded networks (`id` matches `[a-z0-9_-]{1,64}`)
+//!   * `city/` — the network, register and readings the districts were built from
+//!   * `air/hourly.csv`, `water/samples.csv` — station-hours and water samples
+//!   * `pricing/` — tariffs (`tariff-*.toml`), customers, readings, quotas, plans, dual control
+//!   * `ecology/` — the targets register and greening projects
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, RwLock};
 
-use oasis_store::{PgUserDb, StoredSession, UserDb, UserStore};
+use oasis_store::{DocumentStore, FileDocuments, PgDocuments, PgUserDb, StoredSession, UserDb, UserStore};
 
 use crate::error::ApiError;
 use crate::{Config, air, districts, jobs, networks, pricing, water};
@@ -26,8 +28,10 @@ pub type Loaded<T> = RwLock<Result<Arc<T>, String>>;
 
 pub struct AppState {
     pub data_dir: PathBuf,
-    /// `--database`: the users and the meter store in PostgreSQL.
+    /// `--database`: the users, the meter store and the documents in PostgreSQL.
     pub database: Option<String>,
+    /// Networks, samples, tariffs and the other files the users keep (see the module's list).
+    pub docs: Box<dyn DocumentStore>,
     pub private: bool,
     pub users: Mutex<UserStore>,
     /// token hash → session (a cache of `users.sqlite`'s sessions).
@@ -49,36 +53,46 @@ impl AppState {
     pub fn open(config: &Config) -> anyhow::Result<AppState> {
         let dir = &config.data_dir;
         std::fs::create_dir_all(dir)?;
+        let docs = open_documents(dir, config.database.as_deref())?;
         if config.demo {
-            crate::seed::seed_if_empty(dir, config.database.as_deref())?;
+            crate::seed::seed_if_empty(&*docs, dir, config.database.as_deref())?;
         }
         let users = open_users(dir, config.database.as_deref())?;
         let state = AppState {
             data_dir: dir.clone(),
             database: config.database.clone(),
+            air: RwLock::new(air::AirData::load(&*docs).map(Arc::new)),
+            water: RwLock::new(water::WaterData::load(&*docs).map(Arc::new)),
+            pricing: RwLock::new(pricing::PricingData::load(&*docs).map(Arc::new)),
+            districts: RwLock::new(districts::DistrictData::load(&*docs, dir, config.database.as_deref()).map(Arc::new)),
+            docs,
             private: config.private,
             users: Mutex::new(users),
             sessions: RwLock::new(HashMap::new()),
             networks: RwLock::new(BTreeMap::new()),
             jobs: Mutex::new(BTreeMap::new()),
             next_job: AtomicU64::new(1),
-            air: RwLock::new(air::AirData::load(dir).map(Arc::new)),
-            water: RwLock::new(water::WaterData::load(dir).map(Arc::new)),
-            pricing: RwLock::new(pricing::PricingData::load(dir).map(Arc::new)),
-            districts: RwLock::new(districts::DistrictData::load(dir, config.database.as_deref()).map(Arc::new)),
             ingest_lock: Mutex::new(()),
             login_failures: Mutex::new(HashMap::new()),
         };
         networks::load_all(&state)?;
         Ok(state)
     }
+}
 
-    pub fn path(&self, parts: &[&str]) -> PathBuf {
-        let mut p = self.data_dir.clone();
-        for part in parts {
-            p.push(part);
-        }
-        p
+/// The documents' store: PostgreSQL when a URL is given, else files in the data directory.
+pub fn open_documents(dir: &Path, database: Option<&str>) -> anyhow::Result<Box<dyn DocumentStore>> {
+    Ok(match database {
+        Some(url) => Box::new(PgDocuments::open(url)?),
+        None => Box::new(FileDocuments::new(dir)),
+    })
+}
+
+/// A document as text, `None` if there is none; errors name it `kind/id`.
+pub fn doc_text(docs: &dyn DocumentStore, kind: &str, id: &str) -> Result<Option<String>, String> {
+    match docs.get(kind, id).map_err(|e| format!("{kind}/{id}: {e}"))? {
+        Some(b) => String::from_utf8(b).map(Some).map_err(|_| format!("{kind}/{id}: not UTF-8 text")),
+        None => Ok(None),
     }
 }
 
@@ -96,17 +110,6 @@ pub fn loaded<T>(slot: &Loaded<T>, what: &str) -> Result<Arc<T>, ApiError> {
         Ok(v) => Ok(v.clone()),
         Err(msg) => Err(ApiError::not_found(format!("no {what} data: {msg}"))),
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(ApiError::internal)?;
-    }
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes).map_err(ApiError::internal)?;
-    std::fs::rename(&tmp, path).map_err(ApiError::internal)?;
-    Ok(())
 }
 
 /// Is `id` a name the server would have made (`[a-z0-9_-]{1,64}`)?

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use crate::air::header_columns;
 use crate::auth::{self, Role};
 use crate::error::{ApiError, ApiResult};
-use crate::state::{Shared, loaded, write_atomic};
+use crate::state::{Shared, loaded};
 
 const REQUIRED: [&str; 4] = ["time", "site", "item", "value"];
 const OPTIONAL: [&str; 2] = ["city", "kind"];
@@ -110,8 +110,8 @@ fn pct(m: Option<Measure>) -> Option<f64> {
 }
 
 impl WaterData {
-    pub fn load(dir: &std::path::Path) -> Result<WaterData, String> {
-        let bytes = std::fs::read(dir.join("water").join("samples.csv")).map_err(|e| format!("water/samples.csv: {e}"))?;
+    pub fn load(docs: &dyn oasis_store::DocumentStore) -> Result<WaterData, String> {
+        let bytes = docs.get("water", "samples.csv").map_err(|e| format!("water/samples.csv: {e}"))?.ok_or("no water/samples.csv")?;
         WaterData::parse("water/samples.csv", &bytes)
     }
 
@@ -187,7 +187,7 @@ pub async fn upload(State(state): State<Shared>, headers: HeaderMap, body: Bytes
     auth::write(&state, &headers, Role::Operator)?;
     let b = body.clone();
     let data = tokio::task::spawn_blocking(move || WaterData::parse("upload.csv", &b)).await.map_err(ApiError::internal)?.map_err(|e| ApiError::invalid("bad_csv", e))?;
-    write_atomic(&state.path(&["water", "samples.csv"]), &body)?;
+    state.docs.put("water", "samples.csv", &body)?;
     let summary = json!({"sections": data.sections.len(), "cities": data.cities.len()});
     *state.water.write().unwrap_or_else(|e| e.into_inner()) = Ok(Arc::new(data));
     Ok(Json(summary))

@@ -62,7 +62,7 @@ fn data_dir(tag: &str) -> PathBuf {
 /// postgres://oasis:oasis@127.0.0.1/oasis), with a fresh schema per test; `None`: SQLite.
 fn test_database(tag: &str) -> Option<String> {
     let url = std::env::var("OASIS_TEST_DATABASE").ok()?;
-    let schema = format!("oasis_api_{tag}_{}", std::process::id());
+    let schema = schema_name(tag);
     let u = url.clone();
     let s = schema.clone();
     // The synchronous client may not run on the test's runtime threads.
@@ -78,15 +78,39 @@ fn test_database(tag: &str) -> Option<String> {
     })
     .join()
     .unwrap();
+    schema_url(tag)
+}
+
+fn schema_name(tag: &str) -> String {
+    format!("oasis_api_{tag}_{}", std::process::id())
+}
+
+/// The URL of the test's schema as it is (made by `test_database`), for a restarted server.
+fn schema_url(tag: &str) -> Option<String> {
+    let url = std::env::var("OASIS_TEST_DATABASE").ok()?;
     let sep = if url.contains('?') { '&' } else { '?' };
-    Some(format!("{url}{sep}options=-csearch_path%3D{schema}"))
+    Some(format!("{url}{sep}options=-csearch_path%3D{}", schema_name(tag)))
 }
 
 /// With `OASIS_TEST_DATABASE`: the number of rows of `table` in the test's schema.
 fn pg_rows(tag: &str, table: &str) -> Option<i64> {
     let url = std::env::var("OASIS_TEST_DATABASE").ok()?;
-    let sql = format!("SELECT count(*) FROM oasis_api_{tag}_{}.{table}", std::process::id());
+    let sql = format!("SELECT count(*) FROM {}.{table}", schema_name(tag));
     std::thread::spawn(move || postgres::Client::connect(&url, postgres::NoTls).unwrap().query_one(&sql, &[]).unwrap().get(0)).join().ok()
+}
+
+/// The stored bytes of a document, read where the server keeps them: with
+/// `OASIS_TEST_DATABASE`, the `documents` table of the test's schema (and then the data
+/// directory must hold nothing at all); else `<kind>/<id>` in the data directory.
+fn stored_document(tag: &str, dir: &std::path::Path, kind: &str, id: &str) -> Option<Vec<u8>> {
+    let Ok(url) = std::env::var("OASIS_TEST_DATABASE") else {
+        return std::fs::read(dir.join(kind).join(id)).ok();
+    };
+    let in_dir: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(in_dir.is_empty(), "with --database the data directory holds {in_dir:?}");
+    let sql = format!("SELECT bytes FROM {}.documents WHERE kind = $1 AND id = $2", schema_name(tag));
+    let (kind, id) = (kind.to_string(), id.to_string());
+    std::thread::spawn(move || postgres::Client::connect(&url, postgres::NoTls).unwrap().query_opt(&sql, &[&kind, &id]).unwrap().map(|r| r.get(0))).join().unwrap()
 }
 
 /// A seeded server with users admin/operator/viewer and their tokens.
@@ -194,7 +218,7 @@ async fn auth_users_and_write_log() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn networks_runs_jobs_and_results() {
-    let (c, _admin, operator, viewer, dir) = setup("net", false).await;
+    let (c, admin, operator, viewer, dir) = setup("net", false).await;
     let list = c.get("/api/networks", None).await;
     assert_eq!(list.status, StatusCode::OK);
     let ids: Vec<&str> = list.json.as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();
@@ -278,7 +302,15 @@ async fn networks_runs_jobs_and_results() {
     assert_eq!(up.status, StatusCode::CREATED, "{:?}", up.json);
     let id = up.json["id"].as_str().unwrap().to_string();
     assert!(id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-' || ch == '_'), "{id}");
-    assert!(dir.join("networks").join(format!("{id}.inp")).exists());
+    assert_eq!(stored_document("net", &dir, "networks", &format!("{id}.inp")).as_ref(), Some(&inp));
+    // A restarted server (same data directory and database, demo seeding on) has it, unchanged.
+    let config = Config { data_dir: dir.clone(), addr: "127.0.0.1:0".parse().unwrap(), private: false, demo: true, database: schema_url("net") };
+    let restarted = Client { app: app(Arc::new(AppState::open(&config).unwrap())) };
+    let again = restarted.get(&format!("/api/networks/{id}"), None).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.json);
+    assert_eq!(again.json["junctions"], up.json["junctions"]);
+    let ids = |v: &Value| -> Vec<String> { v.as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap().to_string()).collect() };
+    assert_eq!(ids(&restarted.get("/api/networks", None).await.json), ids(&c.get("/api/networks", None).await.json));
     let up2 = c.send("POST", "/api/networks?name=../../etc/Mine%20Net.inp", Some(&operator), "application/octet-stream", inp.clone()).await;
     assert_ne!(up2.json["id"], up.json["id"]);
     let text = String::from_utf8(inp.clone()).unwrap();
@@ -301,7 +333,12 @@ async fn networks_runs_jobs_and_results() {
     // Delete
     assert_eq!(c.send("DELETE", &format!("/api/networks/{id}"), Some(&viewer), "", "").await.status, StatusCode::FORBIDDEN);
     assert_eq!(c.send("DELETE", &format!("/api/networks/{id}"), Some(&operator), "", "").await.status, StatusCode::OK);
-    assert!(!dir.join("networks").join(format!("{id}.inp")).exists());
+    assert_eq!(stored_document("net", &dir, "networks", &format!("{id}.inp")), None);
+    // Both writes are logged with who and when.
+    let log = c.get("/api/write-log", Some(&admin)).await.json;
+    for (action, status) in [("POST", 201), ("DELETE", 200)] {
+        assert!(log.as_array().unwrap().iter().any(|e| e["user"] == "otto" && e["action"] == action && e["target"].as_str().unwrap().starts_with("/api/networks") && e["status"] == status && e["time_unix"].as_i64() > Some(0)), "{action}: {log}");
+    }
     // Nothing outside the data directory.
     assert_eq!(c.get("/api/networks/..%2F..%2Fetc%2Fpasswd", None).await.status, StatusCode::NOT_FOUND);
     assert_eq!(c.get("/../../etc/passwd", None).await.status, StatusCode::NOT_FOUND);
@@ -379,8 +416,9 @@ async fn air_water_pricing_board() {
     assert!(r.json["message"].as_str().unwrap().contains("error"), "{}", r.json);
     assert_eq!(c.send("PUT", "/api/tariffs/..%2F..%2Fevil", Some(&admin), "application/toml", "x").await.status, StatusCode::BAD_REQUEST);
     let same = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/pricing/tariff-2024.toml")).unwrap();
-    let r = c.send("PUT", "/api/tariffs/2024", Some(&admin), "application/toml", same).await;
+    let r = c.send("PUT", "/api/tariffs/2024", Some(&admin), "application/toml", same.clone()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    assert_eq!(stored_document("eco", &dir, "pricing", "tariff-2024.toml"), Some(same));
 
     // Board
     let b = c.get("/api/targets", None).await;
@@ -501,7 +539,7 @@ async fn districts_balance_nightflow_and_meter_upload() {
     // Meter upload: idempotent, bad lines named, auth and role checked.
     let ing = c.get("/api/meters/ingests", None).await;
     assert_eq!(ing.json.as_array().unwrap().len(), 1);
-    let readings = std::fs::read_to_string(dir.join("city").join("readings.csv")).unwrap();
+    let readings = String::from_utf8(stored_document("districts", &dir, "city", "readings.csv").unwrap()).unwrap();
     let head: String = readings.lines().take(200).map(|l| format!("{l}\n")).collect();
     assert_eq!(c.send("POST", "/api/meters/readings", None, "text/csv", head.clone()).await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(c.send("POST", "/api/meters/readings", Some(&viewer), "text/csv", head.clone()).await.status, StatusCode::FORBIDDEN);
