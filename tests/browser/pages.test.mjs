@@ -27,7 +27,7 @@ function shot(page, name) {
   return page.screenshot({ path: path.join(shots, `${name}.png`) });
 }
 
-// With OASIS_TEST_DATABASE=postgres://… the users, sessions, write log and meter data live in PostgreSQL
+// With OASIS_TEST_DATABASE=postgres://… the users, sessions, write log, meter data and documents live in PostgreSQL
 // (a fresh schema, made with psql).
 function database() {
   const url = process.env.OASIS_TEST_DATABASE;
@@ -42,7 +42,7 @@ function database() {
 
 before(async () => {
   const db = database();
-  console.log(db.length ? "users and meter data in PostgreSQL" : "users in users.sqlite, meter data in meters/");
+  console.log(db.length ? "users, meter data and documents in PostgreSQL" : "users in users.sqlite, meter data in meters/");
   execFileSync(bin, ["users", "add", "otto", "--role", "operator", "--db", dataDir, "--password", "password-123", ...db]);
   server = spawn(bin, ["serve", "--db", dataDir, "--demo", "--addr", "127.0.0.1:0", ...db], { env: { ...process.env, OASIS_DEMO_DAYS: "3" }, stdio: ["ignore", "pipe", "inherit"] });
   base = await new Promise((resolve, reject) => {

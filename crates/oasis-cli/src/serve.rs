@@ -18,11 +18,12 @@ pub struct ServeArgs {
     /// Reads need a login too (by default anyone who can reach the server may read).
     #[arg(long)]
     pub private: bool,
-    /// Seed the demonstration city into the data directory even with --db (when it is empty).
+    /// Seed the demonstration city even with --db (into a store that holds none of its files).
     #[arg(long)]
     pub demo: bool,
-    /// Keep users, sessions, the write log and the meter data (register, districts, readings) in
-    /// PostgreSQL (postgres://user:password@host/db) instead of the data directory.
+    /// Keep everything — users, sessions, the write log, the meter data and the documents
+    /// (networks, samples, tariffs) — in PostgreSQL (postgres://user:password@host/db) instead of
+    /// the data directory.
     #[arg(long)]
     pub database: Option<String>,
 }

@@ -1,15 +1,15 @@
 //! `oasis serve`: the city's water network, districts, air, water and prices as a JSON API and
 //! web pages, on axum and tokio.
 //!
-//! Layout: [`state`] (the shared state and the data directory), [`error`] (every failure as a JSON
+//! Layout: [`state`] (the shared state and its stores), [`error`] (every failure as a JSON
 //! body with the reader's file, line and field), [`auth`] (users, roles, sessions, CSRF, write
 //! log), one module per concern for the handlers ([`networks`], [`jobs`], [`air`], [`water`],
 //! [`pricing`], [`districts`], [`board`]), [`openapi`] (the served API document), [`assets`] (the
 //! pages, embedded in the binary) and [`seed`] (the demonstration city).
 //!
-//! Invariants: this crate is the only one that knows HTTP or JSON; every file it touches is under
-//! the data directory and its name is made by the server (ids are checked against `[a-z0-9_-]`,
-//! never joined to a path as given); no handler panics on input (bad input is a 4xx JSON error).
+//! Invariants: this crate is the only one that knows HTTP or JSON; it keeps every user file in the
+//! document store (`oasis_store::DocumentStore`: the data directory, or PostgreSQL), named by the
+//! server (ids are checked against `[a-z0-9_-]`, never joined to a path as given); no handler panics on input (bad input is a 4xx JSON error).
 
 pub mod air;
 pub mod assets;
@@ -53,10 +53,10 @@ pub struct Config {
     pub addr: SocketAddr,
     /// Reads need a login too (by default anyone may read, as on a public board).
     pub private: bool,
-    /// Seed the demonstration city into an empty data directory.
+    /// Seed the demonstration city into a store that holds none of its documents.
     pub demo: bool,
-    /// Keep the users, sessions and write log and the meter store in PostgreSQL (`postgres://…`)
-    /// instead of the data directory's `users.sqlite` and `meters/`.
+    /// Keep the users, sessions and write log, the meter store and the documents in PostgreSQL
+    /// (`postgres://…`) instead of the data directory's `users.sqlite`, `meters/` and files.
     pub database: Option<String>,
 }
 

@@ -19,6 +19,10 @@
 //! values only — meter ids, times, canonical values — and no SQL leaves this crate: the audits and
 //! the server use the [`MeterStore`] interface, which PostgreSQL implements too ([`PgStore`],
 //! feature `postgres`).
+//!
+//! The server's users ([`UserStore`]) and documents ([`DocumentStore`]: networks, samples,
+//! tariffs, whole byte strings by kind and id) are kept here too, in its data directory or in
+//! PostgreSQL.
 
 mod days;
 mod documents;
