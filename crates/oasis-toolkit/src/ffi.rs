@@ -1116,12 +1116,21 @@ fn rule_at(p: &Project, index: c_int) -> Result<usize> {
     usize::try_from(index - 1).ok().filter(|&i| i < p.net.rules.len()).ok_or(257)
 }
 
-/// Rules are added through `.inp` text only: error 250 (invalid format).
+/// `EN_addrule`: a rule in the text of an `.inp` file's `[RULES]` section,
+/// read by the same reader (so with the same line errors, answered as 250).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn EN_addrule(ph: Handle, _rule: *mut c_char) -> c_int {
+pub unsafe extern "C" fn EN_addrule(ph: Handle, rule: *mut c_char) -> c_int {
+    let rule = unsafe { text(rule) };
     with(ph, |p| {
         p.check_open()?;
-        Err(250)
+        // Before `[END]`, after which a reader stops.
+        let text = oasis_network::write_inp(&p.net);
+        let body = text.trim_end().strip_suffix("[END]").unwrap_or(&text);
+        let inp = format!("{body}\n[RULES]\n{rule}\n[END]\n");
+        let net = oasis_network::read_inp(inp.as_bytes(), "EN_addrule").map_err(|_| 250)?;
+        let added = net.rules.len().checked_sub(p.net.rules.len()).filter(|&n| n > 0).ok_or(250)?;
+        p.net.rules.extend(net.rules.into_iter().rev().take(added).rev());
+        Ok(0)
     })
 }
 

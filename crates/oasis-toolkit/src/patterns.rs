@@ -32,25 +32,11 @@ impl Project {
     pub fn delete_pattern(&mut self, index: i32) -> Result<()> {
         let i = self.pattern_at(index)?;
         let id = self.net.patterns.remove(i).id;
-        let clear = |p: &mut Option<String>| {
+        self.pattern_refs(|p| {
             if p.as_deref() == Some(id.as_str()) {
                 *p = None;
             }
-        };
-        for n in &mut self.net.nodes {
-            match &mut n.kind {
-                NodeKind::Junction(j) => j.demands.iter_mut().for_each(|d| clear(&mut d.pattern)),
-                NodeKind::Reservoir(r) => clear(&mut r.pattern),
-                NodeKind::Tank(_) => {}
-            }
-        }
-        for l in &mut self.net.links {
-            if let LinkKind::Pump(p) = &mut l.kind {
-                clear(&mut p.pattern);
-            }
-        }
-        self.net.sources.iter_mut().for_each(|s| clear(&mut s.pattern));
-        clear(&mut self.net.options.pattern);
+        });
         self.net.energy.lines.retain(|l| l.last() != Some(&id));
         Ok(())
     }
@@ -69,26 +55,48 @@ impl Project {
             return Err(215);
         }
         let old = std::mem::replace(&mut self.net.patterns[i].id, id.to_string());
-        let rename = |p: &mut Option<String>| {
+        self.pattern_refs(|p| {
             if p.as_deref() == Some(old.as_str()) {
                 *p = Some(id.to_string());
             }
-        };
+        });
+        Ok(())
+    }
+
+    /// Visits every reference to a pattern by id (demands, reservoir heads,
+    /// pump speeds, sources, the default pattern).
+    fn pattern_refs(&mut self, mut f: impl FnMut(&mut Option<String>)) {
         for n in &mut self.net.nodes {
             match &mut n.kind {
-                NodeKind::Junction(j) => j.demands.iter_mut().for_each(|d| rename(&mut d.pattern)),
-                NodeKind::Reservoir(r) => rename(&mut r.pattern),
+                NodeKind::Junction(j) => j.demands.iter_mut().for_each(|d| f(&mut d.pattern)),
+                NodeKind::Reservoir(r) => f(&mut r.pattern),
                 NodeKind::Tank(_) => {}
             }
         }
         for l in &mut self.net.links {
             if let LinkKind::Pump(p) = &mut l.kind {
-                rename(&mut p.pattern);
+                f(&mut p.pattern);
             }
         }
-        self.net.sources.iter_mut().for_each(|s| rename(&mut s.pattern));
-        rename(&mut self.net.options.pattern);
-        Ok(())
+        self.net.sources.iter_mut().for_each(|s| f(&mut s.pattern));
+        f(&mut self.net.options.pattern);
+    }
+
+    /// Visits every reference to a curve by id (tank volumes, pump heads,
+    /// GPV head losses).
+    fn curve_refs(&mut self, mut f: impl FnMut(&mut Option<String>)) {
+        for n in &mut self.net.nodes {
+            if let NodeKind::Tank(t) = &mut n.kind {
+                f(&mut t.volume_curve);
+            }
+        }
+        for l in &mut self.net.links {
+            match &mut l.kind {
+                LinkKind::Pump(p) => f(&mut p.head_curve),
+                LinkKind::Valve(v) => f(&mut v.curve),
+                LinkKind::Pipe(_) => {}
+            }
+        }
     }
 
     pub fn pattern_value(&self, index: i32, period: i32) -> Result<f64> {
@@ -129,28 +137,15 @@ impl Project {
         Ok(())
     }
 
-    /// `EN_deletecurve`: refused (error 261 in EPANET's sense) while a pump,
-    /// tank or valve still uses it would leave the model invalid, so users lose it.
+    /// `EN_deletecurve`: whatever used the curve uses none.
     pub fn delete_curve(&mut self, index: i32) -> Result<()> {
         let i = self.curve_at(index)?;
         let id = self.net.curves.remove(i).id;
-        let clear = |c: &mut Option<String>| {
+        self.curve_refs(|c| {
             if c.as_deref() == Some(id.as_str()) {
                 *c = None;
             }
-        };
-        for n in &mut self.net.nodes {
-            if let NodeKind::Tank(t) = &mut n.kind {
-                clear(&mut t.volume_curve);
-            }
-        }
-        for l in &mut self.net.links {
-            match &mut l.kind {
-                LinkKind::Pump(p) => clear(&mut p.head_curve),
-                LinkKind::Valve(v) => clear(&mut v.curve),
-                LinkKind::Pipe(_) => {}
-            }
-        }
+        });
         self.net.energy.lines.retain(|l| l.last() != Some(&id));
         Ok(())
     }
@@ -169,23 +164,11 @@ impl Project {
             return Err(215);
         }
         let old = std::mem::replace(&mut self.net.curves[i].id, id.to_string());
-        let rename = |c: &mut Option<String>| {
+        self.curve_refs(|c| {
             if c.as_deref() == Some(old.as_str()) {
                 *c = Some(id.to_string());
             }
-        };
-        for n in &mut self.net.nodes {
-            if let NodeKind::Tank(t) = &mut n.kind {
-                rename(&mut t.volume_curve);
-            }
-        }
-        for l in &mut self.net.links {
-            match &mut l.kind {
-                LinkKind::Pump(p) => rename(&mut p.head_curve),
-                LinkKind::Valve(v) => rename(&mut v.curve),
-                LinkKind::Pipe(_) => {}
-            }
-        }
+        });
         for line in &mut self.net.energy.lines {
             if line.last() == Some(&old) {
                 *line.last_mut().expect("not empty") = id.to_string();
@@ -220,17 +203,14 @@ impl Project {
 
     pub fn set_curve_value(&mut self, index: i32, point: i32, x: f64, y: f64) -> Result<()> {
         let i = self.curve_at(index)?;
-        let points = &mut self.net.curves[i].points;
+        let mut points = self.net.curves[i].points.clone();
         let p = usize::try_from(point - 1).ok().filter(|&p| p <= points.len()).ok_or(251)?;
         if p == points.len() {
             points.push((x, y));
         } else {
             points[p] = (x, y);
         }
-        if points.windows(2).any(|w| w[1].0 <= w[0].0) {
-            return Err(230);
-        }
-        Ok(())
+        self.set_curve(index, points)
     }
 
     pub fn set_curve(&mut self, index: i32, points: Vec<(f64, f64)>) -> Result<()> {

@@ -294,8 +294,8 @@ impl Project {
     }
 
     pub fn init_q(&mut self, save: bool) -> Result<Code> {
-        let saved = self.saved.as_ref().ok_or(104)?;
         self.qual.as_ref().ok_or(105)?;
+        let saved = self.saved.as_ref().ok_or(104)?;
         let mut fresh = QualSolver::start(saved)?;
         fresh.save = save;
         self.qual = Some(fresh);
@@ -411,6 +411,10 @@ impl Project {
     /// `EN_saveinpfile`: the model as an `.inp` file.
     pub fn save_inp(&self, path: &str) -> Result<Code> {
         self.check_open()?;
+        // EPANET's file names hold at most MAXFNAME (259) characters.
+        if path.len() > 259 {
+            return Err(302);
+        }
         std::fs::write(path, oasis_network::write_inp(&self.net)).map_err(|_| 308)?;
         Ok(0)
     }

@@ -206,6 +206,7 @@ fn wrong_calls(lib: &Lib, inp: &Path) -> Vec<(&'static str, c_int)> {
 
 #[test]
 fn wrong_calls_answer_epanet22s_error_codes() {
+    let _turn = serial();
     let Some(reference) = reference() else { return };
     let ours = Lib::load(&library_path());
     let (a, b) = (wrong_calls(&ours, &net1()), wrong_calls(&reference, &net1()));
@@ -221,6 +222,7 @@ fn wrong_calls_answer_epanet22s_error_codes() {
 
 #[test]
 fn null_pointers_and_missing_projects_are_errors_not_crashes() {
+    let _turn = serial();
     let ours = Lib::load(&library_path());
     let ph = ours.project(&net1());
     // SAFETY: deliberate null pointers: the library must check them.
@@ -243,6 +245,7 @@ fn null_pointers_and_missing_projects_are_errors_not_crashes() {
 
 #[test]
 fn error_messages_equal_epanet22s() {
+    let _turn = serial();
     let Some(reference) = reference() else { return };
     let ours = Lib::load(&library_path());
     let message = |lib: &Lib, code| {
@@ -287,6 +290,7 @@ fn edited_run(lib: &Lib, inp: &Path) -> Vec<(c_long, Vec<f64>)> {
 
 #[test]
 fn edits_through_the_api_change_the_run_as_in_epanet22() {
+    let _turn = serial();
     let Some(reference) = reference() else { return };
     let ours = Lib::load(&library_path());
     let (a, b) = (edited_run(&ours, &net1()), edited_run(&reference, &net1()));
@@ -303,6 +307,7 @@ fn edits_through_the_api_change_the_run_as_in_epanet22() {
 
 #[test]
 fn projects_on_separate_threads_do_not_disturb_each_other() {
+    let _turn = serial();
     let ours = Lib::load(&library_path());
     let mut files = vec![net1(), oasis_parity::workspace().join("crates/oasis-parity/tests/networks/quality-base.inp")];
     files.extend(networks().into_iter().take(6));
@@ -384,6 +389,7 @@ fn controlled_run(lib: &Lib, inp: &Path) -> Vec<(c_long, Vec<f64>)> {
 
 #[test]
 fn status_and_setting_changes_during_a_run_act_as_in_epanet22() {
+    let _turn = serial();
     let Some(reference) = reference() else { return };
     let ours = Lib::load(&library_path());
     let mut compared = 0;
@@ -406,6 +412,7 @@ fn status_and_setting_changes_during_a_run_act_as_in_epanet22() {
 
 #[test]
 fn the_legacy_api_runs_a_network_in_single_precision() {
+    let _turn = serial();
     let Some(reference) = oasis_parity::epanet22() else { return };
     let ours = library_path();
     type Open = unsafe extern "C" fn(*const c_char, *const c_char, *const c_char) -> c_int;
@@ -449,4 +456,40 @@ fn the_legacy_api_runs_a_network_in_single_precision() {
     let (a, b) = (run(&ours), run(reference.path()));
     assert!(a.len() > 5);
     assert_eq!(a, b, "single-precision heads equal EPANET 2.2's");
+}
+
+/// A rule added as text closes a pipe from 3 h on, in both libraries alike.
+fn run_with_added_rule(lib: &Lib, inp: &Path) -> (c_int, Vec<(c_long, Vec<f64>)>) {
+    let ph = lib.project(inp);
+    // SAFETY: valid project and arguments.
+    let code = unsafe {
+        let mut first = [0 as c_char; 64];
+        let get_id: libloading::Symbol<unsafe extern "C" fn(Ph, c_int, *mut c_char) -> c_int> =
+            lib._lib.get(b"EN_getlinkid\0").unwrap();
+        get_id(ph, 1, first.as_mut_ptr());
+        let pipe = std::ffi::CStr::from_ptr(first.as_ptr()).to_str().unwrap().to_string();
+        let add: libloading::Symbol<unsafe extern "C" fn(Ph, *const c_char) -> c_int> = lib._lib.get(b"EN_addrule\0").unwrap();
+        let bad = add(ph, id("RULE X\nIF SYSTEM NONSENSE\n").as_ptr());
+        assert!(bad > 200, "a bad rule is refused: {bad}");
+        add(ph, id(&format!("RULE CLOSE3\nIF SYSTEM TIME >= 3\nTHEN PIPE {pipe} STATUS IS CLOSED\nPRIORITY 5")).as_ptr())
+    };
+    let run = lib.run(ph);
+    lib.done(ph);
+    (code, run)
+}
+
+#[test]
+fn a_rule_added_as_text_acts_as_in_epanet22() {
+    let _turn = serial();
+    let Some(reference) = reference() else { return };
+    let ours = Lib::load(&library_path());
+    let ((ca, a), (cb, b)) = (run_with_added_rule(&ours, &net1()), run_with_added_rule(&reference, &net1()));
+    assert_eq!((ca, cb), (0, 0));
+    assert_eq!(a.len(), b.len());
+    for ((ta, va), (tb, vb)) in a.iter().zip(&b) {
+        assert_eq!(ta, tb);
+        for (i, (x, y)) in va.iter().zip(vb).enumerate() {
+            assert!(close(*x, *y, 1e-6), "at {ta} s value {i}: oasis {x}, epanet {y}");
+        }
+    }
 }

@@ -309,16 +309,19 @@ fn compare_all(what: &str, answers: impl Fn(&Api) -> Vec<(String, c_int, f64)>) 
 
 #[test]
 fn model_getters_answer_as_epanet22() {
+    let _turn = serial();
     compare_all("model", model_answers);
 }
 
 #[test]
 fn computed_values_after_solving_equal_epanet22s() {
+    let _turn = serial();
     compare_all("results", results);
 }
 
 #[test]
 fn quality_stepped_with_step_q_equals_epanet22s() {
+    let _turn = serial();
     compare_all("stepped quality", stepped_quality);
 }
 
@@ -335,6 +338,7 @@ impl Api {
 /// same `.out`, byte for byte.
 #[test]
 fn hydraulics_files_are_epanet22s() {
+    let _turn = serial();
     let Some(reference) = oasis_parity::epanet22() else { return };
     let dir = std::env::temp_dir().join(format!("oasis-hydfiles-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -44,6 +44,13 @@ pub fn networks() -> Vec<PathBuf> {
     all
 }
 
+/// EPANET 2.2 keeps some process-wide state (its error tables, f2c statics),
+/// so the tests that call it take turns.
+pub fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static EPANET: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    EPANET.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 pub fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol * b.abs().max(1.0) || (a.is_nan() && b.is_nan())
 }
