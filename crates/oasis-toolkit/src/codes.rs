@@ -8,7 +8,9 @@ pub const EN_MAXMSG: usize = 255;
 
 /// `EN_FlowUnits` in order: CFS, GPM, MGD, IMGD, AFD, LPS, LPM, MLD, CMH, CMD.
 pub fn flow_units(code: i32) -> Option<FlowUnits> {
-    usize::try_from(code).ok().and_then(|i| FlowUnits::ALL.get(i).copied())
+    usize::try_from(code)
+        .ok()
+        .and_then(|i| FlowUnits::ALL.get(i).copied())
 }
 
 pub fn flow_units_code(u: FlowUnits) -> i32 {
@@ -48,12 +50,19 @@ pub fn link_type(kind: &LinkKind) -> i32 {
         LinkKind::Pipe(p) if p.check_valve => 0,
         LinkKind::Pipe(_) => 1,
         LinkKind::Pump(_) => 2,
-        LinkKind::Valve(v) => 3 + ValveKind::ALL.iter().position(|&k| k == v.valve).unwrap_or(0) as i32,
+        LinkKind::Valve(v) => {
+            3 + ValveKind::ALL
+                .iter()
+                .position(|&k| k == v.valve)
+                .unwrap_or(0) as i32
+        }
     }
 }
 
 pub fn valve_kind(code: i32) -> Option<ValveKind> {
-    usize::try_from(code - 3).ok().and_then(|i| ValveKind::ALL.get(i).copied())
+    usize::try_from(code - 3)
+        .ok()
+        .and_then(|i| ValveKind::ALL.get(i).copied())
 }
 
 /// `EN_MixingModel` by the keyword `[MIXING]` keeps.

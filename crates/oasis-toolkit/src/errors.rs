@@ -16,7 +16,11 @@ pub fn message(code: i32) -> String {
     }
     // Errors about a toolkit call's arguments read "function call contains …".
     let call = (202..=222).contains(&code) || (240..=261).contains(&code);
-    format!("Error {code}: {}{}", if call { "function call contains " } else { "" }, text(code))
+    format!(
+        "Error {code}: {}{}",
+        if call { "function call contains " } else { "" },
+        text(code)
+    )
 }
 
 /// The bare text of an error code ("" for a code EPANET does not know).

@@ -7,14 +7,23 @@ use oasis_network::inp::read::kw;
 /// Object ids are matched exactly, keywords by EPANET's leading-letters rule.
 fn matches(line: &[String], key: &[&str]) -> bool {
     line.len() > key.len()
-        && line.iter().zip(key).enumerate().all(|(i, (t, k))| if is_keyword(i, key) { kw(t, &k[..k.len().min(4)]) } else { t == k })
+        && line.iter().zip(key).enumerate().all(|(i, (t, k))| {
+            if is_keyword(i, key) {
+                kw(t, &k[..k.len().min(4)])
+            } else {
+                t == k
+            }
+        })
 }
 
 /// In `[REACTIONS]`/`[ENERGY]` lines the second token is an object's id
 /// after `BULK`, `WALL`, `TANK` and `PUMP` (`BULK p1`, `PUMP p1 PRICE`) and
 /// a keyword otherwise (`GLOBAL BULK`, `ROUGHNESS CORRELATION`).
 fn is_keyword(i: usize, key: &[&str]) -> bool {
-    i != 1 || !["BULK", "WALL", "TANK", "PUMP"].iter().any(|k| key[0].eq_ignore_ascii_case(k))
+    i != 1
+        || !["BULK", "WALL", "TANK", "PUMP"]
+            .iter()
+            .any(|k| key[0].eq_ignore_ascii_case(k))
 }
 
 pub struct Keyed<'a>(&'a [Vec<String>]);
@@ -26,7 +35,12 @@ impl<'a> Keyed<'a> {
 
     /// The last token of the last line with these leading tokens.
     pub fn word(&self, key: &[&str]) -> Option<&'a str> {
-        self.0.iter().rev().find(|l| matches(l, key)).and_then(|l| l.last()).map(String::as_str)
+        self.0
+            .iter()
+            .rev()
+            .find(|l| matches(l, key))
+            .and_then(|l| l.last())
+            .map(String::as_str)
     }
 
     pub fn value(&self, key: &[&str]) -> Option<f64> {
@@ -43,6 +57,11 @@ pub fn set(lines: &mut Vec<Vec<String>>, key: &[&str], value: f64) {
 pub fn set_word(lines: &mut Vec<Vec<String>>, key: &[&str], word: Option<&str>) {
     lines.retain(|l| !matches(l, key));
     if let Some(w) = word {
-        lines.push(key.iter().map(|k| k.to_string()).chain([w.to_string()]).collect());
+        lines.push(
+            key.iter()
+                .map(|k| k.to_string())
+                .chain([w.to_string()])
+                .collect(),
+        );
     }
 }

@@ -13,14 +13,22 @@ use crate::project::{Code, Project, Result};
 
 /// An ID the toolkit accepts: 1 to 31 characters, no blanks, no `;` or `"`.
 pub fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= codes::EN_MAXID && !id.chars().any(|c| c.is_whitespace() || c == ';' || c == '"')
+    !id.is_empty()
+        && id.len() <= codes::EN_MAXID
+        && !id
+            .chars()
+            .any(|c| c.is_whitespace() || c == ';' || c == '"')
 }
 
 impl Project {
     pub fn count(&self, object: i32) -> Result<i32> {
         self.check_open()?;
         let n = &self.net;
-        let tanks = n.nodes.iter().filter(|x| !matches!(x.kind, NodeKind::Junction(_))).count();
+        let tanks = n
+            .nodes
+            .iter()
+            .filter(|x| !matches!(x.kind, NodeKind::Junction(_)))
+            .count();
         Ok(match object {
             0 => n.nodes.len(),
             1 => tanks,
@@ -70,14 +78,22 @@ impl Project {
             rename(&mut l.to);
         }
         for c in &mut self.net.controls {
-            if let ControlCondition::Above { node, .. } | ControlCondition::Below { node, .. } = &mut c.condition {
+            if let ControlCondition::Above { node, .. } | ControlCondition::Below { node, .. } =
+                &mut c.condition
+            {
                 rename(node);
             }
         }
         self.net.quality.iter_mut().for_each(|(n, _)| rename(n));
-        self.net.sources.iter_mut().for_each(|s| rename(&mut s.node));
+        self.net
+            .sources
+            .iter_mut()
+            .for_each(|s| rename(&mut s.node));
         self.net.mixing.iter_mut().for_each(|m| rename(&mut m.tank));
-        self.net.coordinates.iter_mut().for_each(|(n, _, _)| rename(n));
+        self.net
+            .coordinates
+            .iter_mut()
+            .for_each(|(n, _, _)| rename(n));
         Ok(())
     }
 
@@ -192,7 +208,11 @@ impl Project {
             }
             10 => {
                 let p = self.pattern_id(value)?;
-                keyed::set_word(&mut self.net.energy.lines, &["GLOBAL", "PATTERN"], p.as_deref());
+                keyed::set_word(
+                    &mut self.net.energy.lines,
+                    &["GLOBAL", "PATTERN"],
+                    p.as_deref(),
+                );
             }
             11 => {
                 bad(value >= 0.0)?;
@@ -206,7 +226,13 @@ impl Project {
                 bad(value > 0.0)?;
                 o.viscosity = value;
             }
-            14 => o.unbalanced = if value < 0.0 { Unbalanced::Stop } else { Unbalanced::Continue(value as u32) },
+            14 => {
+                o.unbalanced = if value < 0.0 {
+                    Unbalanced::Stop
+                } else {
+                    Unbalanced::Continue(value as u32)
+                }
+            }
             15 => {
                 bad(value > 0.0)?;
                 o.check_freq = value as u32;
@@ -232,7 +258,11 @@ impl Project {
             }
             22 => {
                 bad(value >= 0.0)?;
-                keyed::set(&mut self.net.reactions.lines, &["LIMITING", "POTENTIAL"], value);
+                keyed::set(
+                    &mut self.net.reactions.lines,
+                    &["LIMITING", "POTENTIAL"],
+                    value,
+                );
             }
             _ => return Err(251),
         }
@@ -308,19 +338,27 @@ impl Project {
     pub fn qual_info(&self) -> Result<(i32, String, String, i32)> {
         self.check_open()?;
         let q = &self.net.options.quality;
-        let word = q.first().map(|w| w.to_ascii_uppercase()).unwrap_or_default();
+        let word = q
+            .first()
+            .map(|w| w.to_ascii_uppercase())
+            .unwrap_or_default();
         // A run of no duration has no quality analysis (EPANET's adjustdata).
-        Ok(if word.is_empty() || word.starts_with("NONE") || self.net.times.duration_s == 0 {
-            (0, String::new(), String::new(), 0)
-        } else if word.starts_with("AGE") {
-            (2, "Age".into(), "hrs".into(), 0)
-        } else if word.starts_with("TRACE") {
-            let node = q.get(1).and_then(|id| self.net.node_index(id)).map_or(0, |i| i as i32 + 1);
-            (3, "Trace".into(), "%".into(), node)
-        } else {
-            let units = q.get(1).cloned().unwrap_or_else(|| "mg/L".into());
-            (1, q[0].clone(), units, 0)
-        })
+        Ok(
+            if word.is_empty() || word.starts_with("NONE") || self.net.times.duration_s == 0 {
+                (0, String::new(), String::new(), 0)
+            } else if word.starts_with("AGE") {
+                (2, "Age".into(), "hrs".into(), 0)
+            } else if word.starts_with("TRACE") {
+                let node = q
+                    .get(1)
+                    .and_then(|id| self.net.node_index(id))
+                    .map_or(0, |i| i as i32 + 1);
+                (3, "Trace".into(), "%".into(), node)
+            } else {
+                let units = q.get(1).cloned().unwrap_or_else(|| "mg/L".into());
+                (1, q[0].clone(), units, 0)
+            },
+        )
     }
 
     pub fn set_qual_type(&mut self, kind: i32, chem: &str, units: &str, trace: &str) -> Result<()> {
@@ -366,12 +404,18 @@ impl Project {
 
     pub fn demand(&self, index: i32, d: i32) -> Result<&Demand> {
         let j = self.junction(index)?;
-        usize::try_from(d - 1).ok().and_then(|d| j.demands.get(d)).ok_or(253)
+        usize::try_from(d - 1)
+            .ok()
+            .and_then(|d| j.demands.get(d))
+            .ok_or(253)
     }
 
     pub fn demand_mut(&mut self, index: i32, d: i32) -> Result<&mut Demand> {
         let j = self.junction_mut(index)?;
-        usize::try_from(d - 1).ok().and_then(|d| j.demands.get_mut(d)).ok_or(253)
+        usize::try_from(d - 1)
+            .ok()
+            .and_then(|d| j.demands.get_mut(d))
+            .ok_or(253)
     }
 
     pub fn add_demand(&mut self, index: i32, base: f64, pattern: &str, name: &str) -> Result<()> {
@@ -381,26 +425,42 @@ impl Project {
             Some(self.net.pattern(pattern).ok_or(205)?.id.clone())
         };
         let name = (!name.is_empty()).then(|| name.to_string());
-        self.junction_mut(index)?.demands.push(Demand { base, pattern, category: name });
+        self.junction_mut(index)?.demands.push(Demand {
+            base,
+            pattern,
+            category: name,
+        });
         Ok(())
     }
 
     pub fn delete_demand(&mut self, index: i32, d: i32) -> Result<()> {
         let j = self.junction_mut(index)?;
-        let d = usize::try_from(d - 1).ok().filter(|&d| d < j.demands.len()).ok_or(253)?;
+        let d = usize::try_from(d - 1)
+            .ok()
+            .filter(|&d| d < j.demands.len())
+            .ok_or(253)?;
         j.demands.remove(d);
         Ok(())
     }
 
     pub fn demand_index(&self, index: i32, name: &str) -> Result<i32> {
         let j = self.junction(index)?;
-        j.demands.iter().position(|d| d.category.as_deref().unwrap_or("") == name).map(|i| i as i32 + 1).ok_or(253)
+        j.demands
+            .iter()
+            .position(|d| d.category.as_deref().unwrap_or("") == name)
+            .map(|i| i as i32 + 1)
+            .ok_or(253)
     }
 
     pub fn demand_model(&self) -> Result<(i32, f64, f64, f64)> {
         self.check_open()?;
         let o = &self.net.options;
-        Ok((i32::from(o.demand_model == DemandModel::Pda), o.minimum_pressure, o.required_pressure, o.pressure_exponent))
+        Ok((
+            i32::from(o.demand_model == DemandModel::Pda),
+            o.minimum_pressure,
+            o.required_pressure,
+            o.pressure_exponent,
+        ))
     }
 
     pub fn set_demand_model(&mut self, kind: i32, pmin: f64, preq: f64, pexp: f64) -> Result<()> {
@@ -417,7 +477,12 @@ impl Project {
             return Err(208);
         }
         let o = &mut self.net.options;
-        (o.demand_model, o.minimum_pressure, o.required_pressure, o.pressure_exponent) = (model, pmin, preq, pexp);
+        (
+            o.demand_model,
+            o.minimum_pressure,
+            o.required_pressure,
+            o.pressure_exponent,
+        ) = (model, pmin, preq, pexp);
         Ok(())
     }
 
@@ -425,7 +490,13 @@ impl Project {
 
     pub fn coord(&self, index: i32) -> Result<(f64, f64)> {
         let id = &self.net.nodes[self.node(index)?].id;
-        self.net.coordinates.iter().rev().find(|(n, _, _)| n == id).map(|&(_, x, y)| (x, y)).ok_or(254)
+        self.net
+            .coordinates
+            .iter()
+            .rev()
+            .find(|(n, _, _)| n == id)
+            .map(|&(_, x, y)| (x, y))
+            .ok_or(254)
     }
 
     pub fn set_coord(&mut self, index: i32, x: f64, y: f64) -> Result<()> {
@@ -437,13 +508,21 @@ impl Project {
 
     pub fn vertices(&self, index: i32) -> Result<Vec<(f64, f64)>> {
         let id = &self.net.links[self.link(index)?].id;
-        Ok(self.net.vertices.iter().filter(|(l, _, _)| l == id).map(|&(_, x, y)| (x, y)).collect())
+        Ok(self
+            .net
+            .vertices
+            .iter()
+            .filter(|(l, _, _)| l == id)
+            .map(|&(_, x, y)| (x, y))
+            .collect())
     }
 
     pub fn set_vertices(&mut self, index: i32, points: &[(f64, f64)]) -> Result<()> {
         let id = self.net.links[self.link(index)?].id.clone();
         self.net.vertices.retain(|(l, _, _)| *l != id);
-        self.net.vertices.extend(points.iter().map(|&(x, y)| (id.clone(), x, y)));
+        self.net
+            .vertices
+            .extend(points.iter().map(|&(x, y)| (id.clone(), x, y)));
         Ok(())
     }
 
@@ -472,9 +551,17 @@ impl Project {
             }),
             _ => return Err(251),
         };
-        let node = Node { id: id.to_string(), elevation: 0.0, kind: node_kind };
+        let node = Node {
+            id: id.to_string(),
+            elevation: 0.0,
+            kind: node_kind,
+        };
         // Junctions come before every tank and reservoir, as in EPANET.
-        let at = if kind == 0 { self.net.junction_count() } else { self.net.nodes.len() };
+        let at = if kind == 0 {
+            self.net.junction_count()
+        } else {
+            self.net.nodes.len()
+        };
         self.net.nodes.insert(at, node);
         Ok(at as i32 + 1)
     }
@@ -483,9 +570,14 @@ impl Project {
         let i = self.node(index)?;
         self.check_no_solver()?;
         let id = self.net.nodes[i].id.clone();
-        let linked: Vec<usize> =
-            (0..self.net.links.len()).filter(|&k| self.net.links[k].from == id || self.net.links[k].to == id).collect();
-        let controlled = self.net.controls.iter().any(|c| control_node(c) == Some(&id));
+        let linked: Vec<usize> = (0..self.net.links.len())
+            .filter(|&k| self.net.links[k].from == id || self.net.links[k].to == id)
+            .collect();
+        let controlled = self
+            .net
+            .controls
+            .iter()
+            .any(|c| control_node(c) == Some(&id));
         if action == 1 && !linked.is_empty() {
             return Err(259);
         }
@@ -493,7 +585,12 @@ impl Project {
             return Err(261);
         }
         if self.net.options.quality.get(1).is_some_and(|t| *t == id)
-            && self.net.options.quality.first().is_some_and(|q| q.to_ascii_uppercase().starts_with("TRACE"))
+            && self
+                .net
+                .options
+                .quality
+                .first()
+                .is_some_and(|q| q.to_ascii_uppercase().starts_with("TRACE"))
         {
             return Err(260);
         }
@@ -506,7 +603,10 @@ impl Project {
         self.net.sources.retain(|s| s.node != id);
         self.net.mixing.retain(|m| m.tank != id);
         self.net.coordinates.retain(|(n, _, _)| *n != id);
-        self.net.reactions.lines.retain(|l| !(l.len() > 1 && l[0].eq_ignore_ascii_case("TANK") && l[1] == id));
+        self.net
+            .reactions
+            .lines
+            .retain(|l| !(l.len() > 1 && l[0].eq_ignore_ascii_case("TANK") && l[1] == id));
         Ok(())
     }
 
@@ -558,7 +658,13 @@ impl Project {
     pub fn delete_link(&mut self, index: i32, action: i32) -> Result<()> {
         let k = self.link(index)?;
         self.check_no_solver()?;
-        if action == 1 && self.net.controls.iter().any(|c| c.link == self.net.links[k].id) {
+        if action == 1
+            && self
+                .net
+                .controls
+                .iter()
+                .any(|c| c.link == self.net.links[k].id)
+        {
             return Err(261);
         }
         self.remove_link(k);
@@ -595,7 +701,13 @@ impl Project {
         if codes::link_type(&self.net.links[k].kind) == kind {
             return Ok(index);
         }
-        if action == 1 && self.net.controls.iter().any(|c| c.link == self.net.links[k].id) {
+        if action == 1
+            && self
+                .net
+                .controls
+                .iter()
+                .any(|c| c.link == self.net.links[k].id)
+        {
             return Err(261);
         }
         let old = self.net.links[k].clone();
@@ -604,7 +716,10 @@ impl Project {
         let mut new = self.net.links.pop().expect("just added");
         new.id = old.id.clone();
         if let (LinkKind::Pipe(a), LinkKind::Pipe(b)) = (&old.kind, &mut new.kind) {
-            *b = Pipe { check_valve: b.check_valve, ..a.clone() };
+            *b = Pipe {
+                check_valve: b.check_valve,
+                ..a.clone()
+            };
         }
         self.net.controls.retain(|c| c.link != old.id);
         self.net.links[k] = new;
@@ -616,7 +731,10 @@ impl Project {
     /// `EN_getcontrol`: type, link, setting, node and level (or time).
     pub fn control(&self, index: i32) -> Result<(i32, i32, f64, i32, f64)> {
         self.check_open()?;
-        let c = usize::try_from(index - 1).ok().and_then(|i| self.net.controls.get(i)).ok_or(241)?;
+        let c = usize::try_from(index - 1)
+            .ok()
+            .and_then(|i| self.net.controls.get(i))
+            .ok_or(241)?;
         let link = self.net.link_index(&c.link).map_or(0, |k| k as i32 + 1);
         let setting = match c.action {
             ControlAction::Open => 1.0,
@@ -632,7 +750,14 @@ impl Project {
         })
     }
 
-    fn make_control(&self, kind: i32, link: i32, setting: f64, node: i32, level: f64) -> Result<Control> {
+    fn make_control(
+        &self,
+        kind: i32,
+        link: i32,
+        setting: f64,
+        node: i32,
+        level: f64,
+    ) -> Result<Control> {
         let k = self.link(link)?;
         let l = &self.net.links[k];
         if matches!(&l.kind, LinkKind::Pipe(p) if p.check_valve) {
@@ -645,13 +770,23 @@ impl Project {
             0 | 1 => {
                 let n = self.net.nodes[self.node(node)?].id.clone();
                 if kind == 0 {
-                    ControlCondition::Below { node: n, value: level }
+                    ControlCondition::Below {
+                        node: n,
+                        value: level,
+                    }
                 } else {
-                    ControlCondition::Above { node: n, value: level }
+                    ControlCondition::Above {
+                        node: n,
+                        value: level,
+                    }
                 }
             }
-            2 => ControlCondition::AtTime { time_s: level as i64 },
-            3 => ControlCondition::AtClockTime { time_s: level as i64 % 86400 },
+            2 => ControlCondition::AtTime {
+                time_s: level as i64,
+            },
+            3 => ControlCondition::AtClockTime {
+                time_s: level as i64 % 86400,
+            },
             _ => return Err(251),
         };
         let action = match &l.kind {
@@ -665,26 +800,51 @@ impl Project {
             }
             _ => ControlAction::Setting(setting),
         };
-        Ok(Control { link: l.id.clone(), action, condition })
+        Ok(Control {
+            link: l.id.clone(),
+            action,
+            condition,
+        })
     }
 
-    pub fn add_control(&mut self, kind: i32, link: i32, setting: f64, node: i32, level: f64) -> Result<i32> {
+    pub fn add_control(
+        &mut self,
+        kind: i32,
+        link: i32,
+        setting: f64,
+        node: i32,
+        level: f64,
+    ) -> Result<i32> {
         self.check_open()?;
         let c = self.make_control(kind, link, setting, node, level)?;
         self.net.controls.push(c);
         Ok(self.net.controls.len() as i32)
     }
 
-    pub fn set_control(&mut self, index: i32, kind: i32, link: i32, setting: f64, node: i32, level: f64) -> Result<()> {
+    pub fn set_control(
+        &mut self,
+        index: i32,
+        kind: i32,
+        link: i32,
+        setting: f64,
+        node: i32,
+        level: f64,
+    ) -> Result<()> {
         self.check_open()?;
-        let i = usize::try_from(index - 1).ok().filter(|&i| i < self.net.controls.len()).ok_or(241)?;
+        let i = usize::try_from(index - 1)
+            .ok()
+            .filter(|&i| i < self.net.controls.len())
+            .ok_or(241)?;
         self.net.controls[i] = self.make_control(kind, link, setting, node, level)?;
         Ok(())
     }
 
     pub fn delete_control(&mut self, index: i32) -> Result<()> {
         self.check_open()?;
-        let i = usize::try_from(index - 1).ok().filter(|&i| i < self.net.controls.len()).ok_or(241)?;
+        let i = usize::try_from(index - 1)
+            .ok()
+            .filter(|&i| i < self.net.controls.len())
+            .ok_or(241)?;
         self.net.controls.remove(i);
         Ok(())
     }
@@ -696,7 +856,11 @@ impl Project {
             0 => hyd.map_or(0.0, |s| f64::from(s.iterations)),
             1 => hyd.map_or(0.0, |s| s.relative_error),
             2 | 3 | 5 | 6 => 0.0,
-            4 => self.output.as_ref().and_then(|o| o.quality.as_ref()).map_or(0.0, |q| q.mass_balance.ratio),
+            4 => self
+                .output
+                .as_ref()
+                .and_then(|o| o.quality.as_ref())
+                .map_or(0.0, |q| q.mass_balance.ratio),
             _ => return Err(251),
         })
     }
@@ -719,7 +883,11 @@ fn relative(value: f64, threshold: f64, reference_ft2_s: f64, si: bool) -> f64 {
 }
 
 fn status_action(setting: f64) -> ControlAction {
-    if setting == 0.0 { ControlAction::Closed } else { ControlAction::Open }
+    if setting == 0.0 {
+        ControlAction::Closed
+    } else {
+        ControlAction::Open
+    }
 }
 
 fn control_node(c: &Control) -> Option<&String> {
@@ -764,12 +932,19 @@ impl Project {
         }
         for l in &mut self.net.links {
             match &mut l.kind {
-                LinkKind::Valve(v) if v.valve == oasis_network::ValveKind::Fcv => v.setting *= scale,
+                LinkKind::Valve(v) if v.valve == oasis_network::ValveKind::Fcv => {
+                    v.setting *= scale
+                }
                 LinkKind::Pump(p) => pump_curves.extend(p.head_curve.clone()),
                 _ => {}
             }
         }
-        for c in self.net.curves.iter_mut().filter(|c| pump_curves.contains(&c.id)) {
+        for c in self
+            .net
+            .curves
+            .iter_mut()
+            .filter(|c| pump_curves.contains(&c.id))
+        {
             c.points.iter_mut().for_each(|(q, _)| *q *= scale);
         }
         self.net.options.flow_units = units;

@@ -8,12 +8,18 @@ use crate::project::{Project, Result};
 impl Project {
     pub(crate) fn pattern_at(&self, index: i32) -> Result<usize> {
         self.check_open()?;
-        usize::try_from(index - 1).ok().filter(|&i| i < self.net.patterns.len()).ok_or(205)
+        usize::try_from(index - 1)
+            .ok()
+            .filter(|&i| i < self.net.patterns.len())
+            .ok_or(205)
     }
 
     pub(crate) fn curve_at(&self, index: i32) -> Result<usize> {
         self.check_open()?;
-        usize::try_from(index - 1).ok().filter(|&i| i < self.net.curves.len()).ok_or(206)
+        usize::try_from(index - 1)
+            .ok()
+            .filter(|&i| i < self.net.curves.len())
+            .ok_or(206)
     }
 
     pub fn add_pattern(&mut self, id: &str) -> Result<()> {
@@ -24,7 +30,10 @@ impl Project {
         if self.net.pattern(id).is_some() {
             return Err(215);
         }
-        self.net.patterns.push(Pattern { id: id.to_string(), factors: vec![1.0] });
+        self.net.patterns.push(Pattern {
+            id: id.to_string(),
+            factors: vec![1.0],
+        });
         Ok(())
     }
 
@@ -43,7 +52,12 @@ impl Project {
 
     pub fn pattern_index_of(&self, id: &str) -> Result<i32> {
         self.check_open()?;
-        self.net.patterns.iter().position(|p| p.id == id).map(|i| i as i32 + 1).ok_or(205)
+        self.net
+            .patterns
+            .iter()
+            .position(|p| p.id == id)
+            .map(|i| i as i32 + 1)
+            .ok_or(205)
     }
 
     pub fn set_pattern_id(&mut self, index: i32, id: &str) -> Result<()> {
@@ -101,13 +115,20 @@ impl Project {
 
     pub fn pattern_value(&self, index: i32, period: i32) -> Result<f64> {
         let f = &self.net.patterns[self.pattern_at(index)?].factors;
-        usize::try_from(period - 1).ok().and_then(|p| f.get(p)).copied().ok_or(251)
+        usize::try_from(period - 1)
+            .ok()
+            .and_then(|p| f.get(p))
+            .copied()
+            .ok_or(251)
     }
 
     pub fn set_pattern_value(&mut self, index: i32, period: i32, value: f64) -> Result<()> {
         let i = self.pattern_at(index)?;
         let f = &mut self.net.patterns[i].factors;
-        *usize::try_from(period - 1).ok().and_then(|p| f.get_mut(p)).ok_or(251)? = value;
+        *usize::try_from(period - 1)
+            .ok()
+            .and_then(|p| f.get_mut(p))
+            .ok_or(251)? = value;
         Ok(())
     }
 
@@ -133,7 +154,10 @@ impl Project {
         if self.net.curve(id).is_some() {
             return Err(215);
         }
-        self.net.curves.push(Curve { id: id.to_string(), points: vec![(1.0, 1.0)] });
+        self.net.curves.push(Curve {
+            id: id.to_string(),
+            points: vec![(1.0, 1.0)],
+        });
         Ok(())
     }
 
@@ -152,7 +176,12 @@ impl Project {
 
     pub fn curve_index_of(&self, id: &str) -> Result<i32> {
         self.check_open()?;
-        self.net.curves.iter().position(|c| c.id == id).map(|i| i as i32 + 1).ok_or(206)
+        self.net
+            .curves
+            .iter()
+            .position(|c| c.id == id)
+            .map(|i| i as i32 + 1)
+            .ok_or(206)
     }
 
     pub fn set_curve_id(&mut self, index: i32, id: &str) -> Result<()> {
@@ -181,7 +210,12 @@ impl Project {
     pub fn curve_type(&self, index: i32) -> Result<i32> {
         let id = self.net.curves[self.curve_at(index)?].id.as_str();
         let is = |c: &Option<String>| c.as_deref() == Some(id);
-        if self.net.nodes.iter().any(|n| matches!(&n.kind, NodeKind::Tank(t) if is(&t.volume_curve))) {
+        if self
+            .net
+            .nodes
+            .iter()
+            .any(|n| matches!(&n.kind, NodeKind::Tank(t) if is(&t.volume_curve)))
+        {
             return Ok(0);
         }
         for l in &self.net.links {
@@ -191,9 +225,12 @@ impl Project {
                 _ => {}
             }
         }
-        let efficiency = self.net.energy.lines.iter().any(|l| {
-            l.len() >= 4 && oasis_network::inp::read::kw(&l[2], "EFFI") && l[3] == id
-        });
+        let efficiency = self
+            .net
+            .energy
+            .lines
+            .iter()
+            .any(|l| l.len() >= 4 && oasis_network::inp::read::kw(&l[2], "EFFI") && l[3] == id);
         Ok(if efficiency { 2 } else { 4 })
     }
 
@@ -204,7 +241,10 @@ impl Project {
     pub fn set_curve_value(&mut self, index: i32, point: i32, x: f64, y: f64) -> Result<()> {
         let i = self.curve_at(index)?;
         let mut points = self.net.curves[i].points.clone();
-        let p = usize::try_from(point - 1).ok().filter(|&p| p <= points.len()).ok_or(251)?;
+        let p = usize::try_from(point - 1)
+            .ok()
+            .filter(|&p| p <= points.len())
+            .ok_or(251)?;
         if p == points.len() {
             points.push((x, y));
         } else {
@@ -229,14 +269,18 @@ impl Project {
     /// points), custom curve, or none.
     pub fn pump_type(&self, index: i32) -> Result<i32> {
         let k = self.link(index)?;
-        let LinkKind::Pump(p) = &self.net.links[k].kind else { return Err(216) };
+        let LinkKind::Pump(p) = &self.net.links[k].kind else {
+            return Err(216);
+        };
         if p.power.is_some() {
             return Ok(0);
         }
-        Ok(match p.head_curve.as_deref().and_then(|c| self.net.curve(c)) {
-            Some(c) if c.points.len() == 1 || c.points.len() == 3 => 1,
-            Some(_) => 2,
-            None => 3,
-        })
+        Ok(
+            match p.head_curve.as_deref().and_then(|c| self.net.curve(c)) {
+                Some(c) if c.points.len() == 1 || c.points.len() == 3 => 1,
+                Some(_) => 2,
+                None => 3,
+            },
+        )
     }
 }

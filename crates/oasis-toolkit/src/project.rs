@@ -1,7 +1,10 @@
 //! One toolkit project: the model, the files it was opened with, and the
 //! hydraulic and quality solvers, stepped as EPANET's toolkit steps them.
 
-use oasis_hydraulics::{QualityResults, QualityRouter, QualitySnapshot, RunResults, SavedHydraulics, Simulation, Snapshot};
+use oasis_hydraulics::{
+    QualityResults, QualityRouter, QualitySnapshot, RunResults, SavedHydraulics, Simulation,
+    Snapshot,
+};
 use oasis_network::Network;
 use oasis_output::RunInfo;
 
@@ -79,14 +82,35 @@ impl Running {
         if save && oasis_output::status_level(shared) == 2 {
             sim.record_trials();
         }
-        Ok(Running { sim, save, steps: Vec::new(), periods: Vec::new(), record: Vec::new(), pending: None, net })
+        Ok(Running {
+            sim,
+            save,
+            steps: Vec::new(),
+            periods: Vec::new(),
+            record: Vec::new(),
+            pending: None,
+            net,
+        })
     }
 
     fn finish(self) -> SavedRun {
-        let Running { sim, steps, periods, mut record, pending, net, .. } = self;
+        let Running {
+            sim,
+            steps,
+            periods,
+            mut record,
+            pending,
+            net,
+            ..
+        } = self;
         let results = sim.finish(periods);
         record.extend(pending);
-        SavedRun { net: *net, results, steps, record }
+        SavedRun {
+            net: *net,
+            results,
+            steps,
+            record,
+        }
     }
 }
 
@@ -102,7 +126,13 @@ pub(crate) struct SavedRun {
 
 impl SavedRun {
     fn has_quality(&self) -> bool {
-        self.net.times.duration_s > 0 && self.net.options.quality.first().is_some_and(|q| !q.eq_ignore_ascii_case("NONE"))
+        self.net.times.duration_s > 0
+            && self
+                .net
+                .options
+                .quality
+                .first()
+                .is_some_and(|q| !q.eq_ignore_ascii_case("NONE"))
     }
 }
 
@@ -124,9 +154,19 @@ impl QualSolver {
         // never changed, and outlive `router` and `sim` (field order).
         let shared_net: &'static Network = unsafe { &*(&*net as *const Network) };
         let sim = Box::new(Simulation::new(shared_net).map_err(|e| e.code() as Code)?);
-        let mut q = QualSolver { router: None, sim, record, net, save: false };
-        let (sim, record): (&'static Simulation<'static>, &'static [SavedHydraulics]) =
-            unsafe { (&*(&*q.sim as *const Simulation<'static>), &*(&*q.record as *const [SavedHydraulics])) };
+        let mut q = QualSolver {
+            router: None,
+            sim,
+            record,
+            net,
+            save: false,
+        };
+        let (sim, record): (&'static Simulation<'static>, &'static [SavedHydraulics]) = unsafe {
+            (
+                &*(&*q.sim as *const Simulation<'static>),
+                &*(&*q.record as *const [SavedHydraulics]),
+            )
+        };
         q.router = Some(QualityRouter::new(&q.net, sim, record).map_err(|e| e.code() as Code)?);
         Ok(q)
     }
@@ -183,7 +223,10 @@ impl Project {
         self.net.options.headloss = formula;
         self.rpt_path = rpt.to_string();
         self.out_path = out.to_string();
-        self.info = RunInfo { started: now_ctime(), ..RunInfo::default() };
+        self.info = RunInfo {
+            started: now_ctime(),
+            ..RunInfo::default()
+        };
         self.opened = true;
         Ok(0)
     }
@@ -199,7 +242,11 @@ impl Project {
 
     /// The model may not change shape while a solver is open (error 262).
     pub(crate) fn check_no_solver(&self) -> Result<()> {
-        if self.hyd.is_some() || self.qual.is_some() { Err(262) } else { Ok(()) }
+        if self.hyd.is_some() || self.qual.is_some() {
+            Err(262)
+        } else {
+            Ok(())
+        }
     }
 
     // ---- hydraulics ----------------------------------------------------
@@ -261,7 +308,9 @@ impl Project {
     /// `EN_closeH`: closing a solver that is not open is no error.
     pub fn close_h(&mut self) -> Result<Code> {
         self.check_open()?;
-        let Some(hyd) = self.hyd.take() else { return Ok(0) };
+        let Some(hyd) = self.hyd.take() else {
+            return Ok(0);
+        };
         if let Some(run) = hyd.run.filter(|r| r.save && !r.steps.is_empty()) {
             self.saved = Some(run.finish());
         }
@@ -333,7 +382,9 @@ impl Project {
     /// output file and the report.
     pub fn close_q(&mut self) -> Result<Code> {
         self.check_open()?;
-        let Some(qual) = self.qual.take() else { return Ok(0) };
+        let Some(qual) = self.qual.take() else {
+            return Ok(0);
+        };
         if qual.save {
             self.save_quality()?;
         }
@@ -353,7 +404,10 @@ impl Project {
     fn save_quality(&mut self) -> Result<()> {
         let saved = self.saved.as_ref().ok_or(104)?;
         let quality = if saved.has_quality() {
-            Some(oasis_hydraulics::water_quality_from(&saved.net, &saved.record).map_err(|e| e.code() as Code)?)
+            Some(
+                oasis_hydraulics::water_quality_from(&saved.net, &saved.record)
+                    .map_err(|e| e.code() as Code)?,
+            )
         } else {
             None
         };
@@ -379,7 +433,11 @@ impl Project {
         let output = self.output.as_ref().ok_or(106)?;
         Ok((
             saved,
-            oasis_output::Run { results: &saved.results, quality: output.quality.as_ref(), steps: Some(&saved.steps) },
+            oasis_output::Run {
+                results: &saved.results,
+                quality: output.quality.as_ref(),
+                steps: Some(&saved.steps),
+            },
         ))
     }
 
@@ -400,9 +458,13 @@ impl Project {
         if self.rpt_path.is_empty() {
             return Ok(0);
         }
-        let rpt = oasis_output::write_report_bytes(&saved.net, &run, &self.info).map_err(|_| 309)?;
+        let rpt =
+            oasis_output::write_report_bytes(&saved.net, &run, &self.info).map_err(|_| 309)?;
         std::fs::write(&self.rpt_path, rpt).map_err(|_| 303)?;
-        if let Some((second, rpt2)) = oasis_output::write_secondary_report_bytes(&saved.net, &run, &self.info).map_err(|_| 309)? {
+        if let Some((second, rpt2)) =
+            oasis_output::write_secondary_report_bytes(&saved.net, &run, &self.info)
+                .map_err(|_| 309)?
+        {
             std::fs::write(second, rpt2).map_err(|_| 303)?;
         }
         Ok(0)
@@ -436,14 +498,22 @@ impl Project {
             return Err(108);
         }
         let bytes = std::fs::read(path).map_err(|_| 305)?;
-        let record = oasis_hydraulics::read_hydraulics_file(&self.net, &bytes).map_err(|e| e.code() as Code)?;
+        let record = oasis_hydraulics::read_hydraulics_file(&self.net, &bytes)
+            .map_err(|e| e.code() as Code)?;
         let sim = Simulation::new(&self.net).map_err(|e| e.code() as Code)?;
         let steps: Vec<Snapshot> = record.iter().map(|h| sim.snapshot_of(h)).collect();
-        let periods = steps.iter().filter(|s| sim.is_reporting_time(s.time_s)).cloned().collect();
+        let periods = steps
+            .iter()
+            .filter(|s| sim.is_reporting_time(s.time_s))
+            .cloned()
+            .collect();
         drop(sim);
         let energy = (self.net.links.iter().enumerate())
             .filter(|(_, l)| matches!(l.kind, oasis_network::LinkKind::Pump(_)))
-            .map(|(k, _)| oasis_hydraulics::PumpEnergy { link: k, ..Default::default() })
+            .map(|(k, _)| oasis_hydraulics::PumpEnergy {
+                link: k,
+                ..Default::default()
+            })
             .collect();
         let results = RunResults {
             periods,
@@ -454,7 +524,12 @@ impl Project {
             warning_flag: 0,
             actions: Vec::new(),
         };
-        self.saved = Some(SavedRun { net: self.net.clone(), results, steps, record });
+        self.saved = Some(SavedRun {
+            net: self.net.clone(),
+            results,
+            steps,
+            record,
+        });
         self.output = None;
         Ok(0)
     }
@@ -475,6 +550,8 @@ impl Project {
 
 /// The current time as C's `ctime` prints it, for the report's header.
 fn now_ctime() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
     oasis_output::ctime(secs)
 }

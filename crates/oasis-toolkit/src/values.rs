@@ -8,18 +8,25 @@ use crate::codes::{MIX_MODELS, SOURCE_TYPES};
 use crate::keyed::{self, Keyed};
 use crate::project::{Project, Result};
 
-
 impl Project {
     /// A 1-based node index checked against the model (error 203).
     pub(crate) fn node(&self, index: i32) -> Result<usize> {
         self.check_open()?;
-        usize::try_from(index).ok().filter(|&i| i >= 1 && i <= self.net.nodes.len()).map(|i| i - 1).ok_or(203)
+        usize::try_from(index)
+            .ok()
+            .filter(|&i| i >= 1 && i <= self.net.nodes.len())
+            .map(|i| i - 1)
+            .ok_or(203)
     }
 
     /// A 1-based link index checked against the model (error 204).
     pub(crate) fn link(&self, index: i32) -> Result<usize> {
         self.check_open()?;
-        usize::try_from(index).ok().filter(|&i| i >= 1 && i <= self.net.links.len()).map(|i| i - 1).ok_or(204)
+        usize::try_from(index)
+            .ok()
+            .filter(|&i| i >= 1 && i <= self.net.links.len())
+            .map(|i| i - 1)
+            .ok_or(204)
     }
 
     /// A pattern index (1-based) as the id it names; 0 is "none".
@@ -28,11 +35,16 @@ impl Project {
         if i == 0 {
             return Ok(None);
         }
-        usize::try_from(i - 1).ok().and_then(|i| self.net.patterns.get(i)).map(|p| Some(p.id.clone())).ok_or(205)
+        usize::try_from(i - 1)
+            .ok()
+            .and_then(|i| self.net.patterns.get(i))
+            .map(|p| Some(p.id.clone()))
+            .ok_or(205)
     }
 
     pub(crate) fn pattern_index(&self, id: Option<&str>) -> f64 {
-        id.and_then(|id| self.net.patterns.iter().position(|p| p.id == id)).map_or(0.0, |i| (i + 1) as f64)
+        id.and_then(|id| self.net.patterns.iter().position(|p| p.id == id))
+            .map_or(0.0, |i| (i + 1) as f64)
     }
 
     pub(crate) fn curve_id(&self, index: f64) -> Result<Option<String>> {
@@ -40,11 +52,16 @@ impl Project {
         if i == 0 {
             return Ok(None);
         }
-        usize::try_from(i - 1).ok().and_then(|i| self.net.curves.get(i)).map(|c| Some(c.id.clone())).ok_or(206)
+        usize::try_from(i - 1)
+            .ok()
+            .and_then(|i| self.net.curves.get(i))
+            .map(|c| Some(c.id.clone()))
+            .ok_or(206)
     }
 
     pub(crate) fn curve_index(&self, id: Option<&str>) -> f64 {
-        id.and_then(|id| self.net.curves.iter().position(|c| c.id == id)).map_or(0.0, |i| (i + 1) as f64)
+        id.and_then(|id| self.net.curves.iter().position(|c| c.id == id))
+            .map_or(0.0, |i| (i + 1) as f64)
     }
 
     pub fn get_node_value(&self, index: i32, property: i32) -> Result<f64> {
@@ -64,7 +81,9 @@ impl Project {
                 _ => 0.0,
             },
             2 => match &node.kind {
-                NodeKind::Junction(j) => self.demand_pattern_index(j.demands.first().and_then(|d| d.pattern.as_deref())),
+                NodeKind::Junction(j) => {
+                    self.demand_pattern_index(j.demands.first().and_then(|d| d.pattern.as_deref()))
+                }
                 NodeKind::Reservoir(r) => self.pattern_index(r.pattern.as_deref()),
                 NodeKind::Tank(_) => 0.0,
             },
@@ -72,12 +91,21 @@ impl Project {
                 NodeKind::Junction(j) => j.emitter_coefficient,
                 _ => 0.0,
             },
-            4 => self.net.quality.iter().rev().find(|(id, _)| *id == node.id).map_or(0.0, |&(_, c)| c),
+            4 => self
+                .net
+                .quality
+                .iter()
+                .rev()
+                .find(|(id, _)| *id == node.id)
+                .map_or(0.0, |&(_, c)| c),
             5 => source.ok_or(240)?.strength,
             6 => self.pattern_index(source.ok_or(240)?.pattern.as_deref()),
             7 => {
                 let s = source.ok_or(240)?;
-                SOURCE_TYPES.iter().position(|t| s.kind.eq_ignore_ascii_case(t)).unwrap_or(0) as f64
+                SOURCE_TYPES
+                    .iter()
+                    .position(|t| s.kind.eq_ignore_ascii_case(t))
+                    .unwrap_or(0) as f64
             }
             // EPANET 2.2 answers the initial level, also during a run.
             8 => tank.map_or(0.0, |t| t.initial_level),
@@ -97,10 +125,15 @@ impl Project {
             19 => tank.map_or(0.0, |t| self.curve_index(t.volume_curve.as_deref())),
             20 => tank.map_or(0.0, |t| t.min_level),
             21 => tank.map_or(0.0, |t| t.max_level),
-            22 => tank.and_then(|_| self.mixing(&node.id)).map_or(1.0, |(_, f)| f),
+            22 => tank
+                .and_then(|_| self.mixing(&node.id))
+                .map_or(1.0, |(_, f)| f),
             23 => match node.kind {
                 NodeKind::Junction(_) => 0.0,
-                _ => reactions.value(&["TANK", &node.id]).or(reactions.value(&["GLOBAL", "BULK"])).unwrap_or(0.0),
+                _ => reactions
+                    .value(&["TANK", &node.id])
+                    .or(reactions.value(&["GLOBAL", "BULK"]))
+                    .unwrap_or(0.0),
             },
             24 => tank.map_or(0.0, |t| {
                 let level = hyd.map_or(t.initial_level, |h| h.head - node.elevation);
@@ -122,7 +155,13 @@ impl Project {
         let id = &self.net.nodes[i].id;
         match self.qual_info() {
             Ok((3, _, _, trace)) if trace as usize == i + 1 => 100.0,
-            _ => self.net.quality.iter().rev().find(|(n, _)| n == id).map_or(0.0, |&(_, c)| c),
+            _ => self
+                .net
+                .quality
+                .iter()
+                .rev()
+                .find(|(n, _)| n == id)
+                .map_or(0.0, |&(_, c)| c),
         }
     }
 
@@ -135,7 +174,10 @@ impl Project {
     /// The tank's `[MIXING]` model (`EN_MixingModel`) and mixing fraction.
     fn mixing(&self, tank: &str) -> Option<(usize, f64)> {
         let m = self.net.mixing.iter().rev().find(|m| m.tank == tank)?;
-        let model = MIX_MODELS.iter().position(|k| m.model.eq_ignore_ascii_case(k)).unwrap_or(0);
+        let model = MIX_MODELS
+            .iter()
+            .position(|k| m.model.eq_ignore_ascii_case(k))
+            .unwrap_or(0);
         Some((model, m.fraction.unwrap_or(1.0)))
     }
 
@@ -149,7 +191,11 @@ impl Project {
                 if let NodeKind::Junction(j) = &mut self.net.nodes[i].kind {
                     match j.demands.first_mut() {
                         Some(d) => d.base = value,
-                        None => j.demands.push(Demand { base: value, pattern: None, category: None }),
+                        None => j.demands.push(Demand {
+                            base: value,
+                            pattern: None,
+                            category: None,
+                        }),
                     }
                 }
             }
@@ -158,7 +204,11 @@ impl Project {
                 match &mut self.net.nodes[i].kind {
                     NodeKind::Junction(j) => match j.demands.first_mut() {
                         Some(d) => d.pattern = pattern,
-                        None => j.demands.push(Demand { base: 0.0, pattern, category: None }),
+                        None => j.demands.push(Demand {
+                            base: 0.0,
+                            pattern,
+                            category: None,
+                        }),
                     },
                     NodeKind::Reservoir(r) => r.pattern = pattern,
                     NodeKind::Tank(_) => return Err(209),
@@ -177,14 +227,23 @@ impl Project {
                 }
             }
             5..=7 => {
-                let pattern = if property == 6 { Some(self.pattern_id(value)?) } else { None };
+                let pattern = if property == 6 {
+                    Some(self.pattern_id(value)?)
+                } else {
+                    None
+                };
                 if property == 7 && !(0.0..=3.0).contains(&value.round()) {
                     return Err(251);
                 }
                 let source = match self.net.sources.iter().position(|s| s.node == id) {
                     Some(k) => &mut self.net.sources[k],
                     None => {
-                        self.net.sources.push(Source { node: id, kind: "CONCEN".into(), strength: 0.0, pattern: None });
+                        self.net.sources.push(Source {
+                            node: id,
+                            kind: "CONCEN".into(),
+                            strength: 0.0,
+                            pattern: None,
+                        });
                         self.net.sources.last_mut().expect("just pushed")
                     }
                 };
@@ -200,7 +259,10 @@ impl Project {
                 }
                 let (mut model, mut fraction) = self.mixing(&id).unwrap_or((0, 1.0));
                 if property == 15 {
-                    model = usize::try_from(value.round() as i64).ok().filter(|&m| m < 4).ok_or(251)?;
+                    model = usize::try_from(value.round() as i64)
+                        .ok()
+                        .filter(|&m| m < 4)
+                        .ok_or(251)?;
                 } else {
                     if !(0.0..=1.0).contains(&value) {
                         return Err(209);
@@ -216,7 +278,11 @@ impl Project {
             }
             23 => keyed::set(&mut self.net.reactions.lines, &["TANK", &id], value),
             8 | 17..=21 | 26 => {
-                let curve = if property == 19 { self.curve_id(value)? } else { None };
+                let curve = if property == 19 {
+                    self.curve_id(value)?
+                } else {
+                    None
+                };
                 match &mut self.net.nodes[i].kind {
                     NodeKind::Tank(t) => match property {
                         8 => {
@@ -307,7 +373,15 @@ impl Project {
             15 => self.pattern_index(pump.and_then(|p| p.pattern.as_deref())),
             16 => hyd.map_or(3.0, |h| f64::from(h.status_code.code())),
             17 => 0.0,
-            18 => pump.and_then(|p| p.power.or(p.inline_curve.as_ref().filter(|c| c.len() == 1).map(|c| c[0]))).unwrap_or(0.0),
+            18 => pump
+                .and_then(|p| {
+                    p.power.or(p
+                        .inline_curve
+                        .as_ref()
+                        .filter(|c| c.len() == 1)
+                        .map(|c| c[0]))
+                })
+                .unwrap_or(0.0),
             19 => self.curve_index(pump.and_then(|p| p.head_curve.as_deref())),
             20 => self.curve_index(energy.word(&["PUMP", &link.id, "EFFIC"])),
             21 => energy.value(&["PUMP", &link.id, "PRICE"]).unwrap_or(0.0),
@@ -318,14 +392,25 @@ impl Project {
 
     /// A pipe's bulk or wall coefficient: its own, else the global one; a
     /// wall coefficient may come from the roughness correlation.
-    fn pipe_reaction(&self, reactions: &Keyed, id: &str, p: &oasis_network::Pipe, bulk: bool) -> f64 {
+    fn pipe_reaction(
+        &self,
+        reactions: &Keyed,
+        id: &str,
+        p: &oasis_network::Pipe,
+        bulk: bool,
+    ) -> f64 {
         if bulk {
-            return reactions.value(&["BULK", id]).or(reactions.value(&["GLOBAL", "BULK"])).unwrap_or(0.0);
+            return reactions
+                .value(&["BULK", id])
+                .or(reactions.value(&["GLOBAL", "BULK"]))
+                .unwrap_or(0.0);
         }
         if let Some(k) = reactions.value(&["WALL", id]) {
             return k;
         }
-        let rfactor = reactions.value(&["ROUGHNESS", "CORRELATION"]).unwrap_or(0.0);
+        let rfactor = reactions
+            .value(&["ROUGHNESS", "CORRELATION"])
+            .unwrap_or(0.0);
         if rfactor == 0.0 {
             return reactions.value(&["GLOBAL", "WALL"]).unwrap_or(0.0);
         }
@@ -437,7 +522,11 @@ impl Project {
                     p.closed_on_line = false;
                     p.open_on_line = false;
                 }
-                link.initial_status = Some(if s == 1.0 { InitialStatus::Open } else { InitialStatus::Closed });
+                link.initial_status = Some(if s == 1.0 {
+                    InitialStatus::Open
+                } else {
+                    InitialStatus::Closed
+                });
             }
             5 | 12 => {
                 if value < 0.0 {
@@ -477,9 +566,17 @@ impl Project {
                 }
             }
             20 | 22 => {
-                let word = if property == 20 { self.curve_id(value)? } else { self.pattern_id(value)? };
+                let word = if property == 20 {
+                    self.curve_id(value)?
+                } else {
+                    self.pattern_id(value)?
+                };
                 let key = if property == 20 { "EFFIC" } else { "PATTERN" };
-                keyed::set_word(&mut self.net.energy.lines, &["PUMP", &id, key], word.as_deref());
+                keyed::set_word(
+                    &mut self.net.energy.lines,
+                    &["PUMP", &id, key],
+                    word.as_deref(),
+                );
             }
             21 => keyed::set(&mut self.net.energy.lines, &["PUMP", &id, "PRICE"], value),
             _ => return Err(251),

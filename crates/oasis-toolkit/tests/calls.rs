@@ -34,14 +34,22 @@ struct Lib {
     set_link_value: unsafe extern "C" fn(Ph, c_int, c_int, c_double) -> c_int,
     node_index: unsafe extern "C" fn(Ph, *const c_char, *mut c_int) -> c_int,
     add_node: unsafe extern "C" fn(Ph, *const c_char, c_int, *mut c_int) -> c_int,
-    add_link: unsafe extern "C" fn(Ph, *const c_char, c_int, *const c_char, *const c_char, *mut c_int) -> c_int,
+    add_link: unsafe extern "C" fn(
+        Ph,
+        *const c_char,
+        c_int,
+        *const c_char,
+        *const c_char,
+        *mut c_int,
+    ) -> c_int,
     delete_link: unsafe extern "C" fn(Ph, c_int, c_int) -> c_int,
     count: unsafe extern "C" fn(Ph, c_int, *mut c_int) -> c_int,
     time_param: unsafe extern "C" fn(Ph, c_int, *mut c_long) -> c_int,
     set_time_param: unsafe extern "C" fn(Ph, c_int, c_long) -> c_int,
     pattern_value: unsafe extern "C" fn(Ph, c_int, c_int, *mut c_double) -> c_int,
     set_option: unsafe extern "C" fn(Ph, c_int, c_double) -> c_int,
-    add_control: unsafe extern "C" fn(Ph, c_int, c_int, c_double, c_int, c_double, *mut c_int) -> c_int,
+    add_control:
+        unsafe extern "C" fn(Ph, c_int, c_int, c_double, c_int, c_double, *mut c_int) -> c_int,
     error: unsafe extern "C" fn(c_int, *mut c_char, c_int) -> c_int,
 }
 
@@ -91,13 +99,23 @@ impl Lib {
     /// A project with `inp` opened (a fresh report and output file each).
     fn project(&self, inp: &Path) -> Ph {
         let mut ph: Ph = std::ptr::null_mut();
-        let tmp = std::env::temp_dir().join(format!("oasis-calls-{}-{:p}", std::process::id(), &ph));
+        let tmp =
+            std::env::temp_dir().join(format!("oasis-calls-{}-{:p}", std::process::id(), &ph));
         let c = |p: &Path| CString::new(p.to_str().unwrap()).unwrap();
-        let (i, r, o) = (c(inp), c(&tmp.with_extension("rpt")), c(&tmp.with_extension("out")));
+        let (i, r, o) = (
+            c(inp),
+            c(&tmp.with_extension("rpt")),
+            c(&tmp.with_extension("out")),
+        );
         // SAFETY: documented toolkit calls with valid arguments.
         unsafe {
             assert_eq!((self.create)(&mut ph), 0);
-            assert_eq!((self.open)(ph, i.as_ptr(), r.as_ptr(), o.as_ptr()), 0, "{} opens", inp.display());
+            assert_eq!(
+                (self.open)(ph, i.as_ptr(), r.as_ptr(), o.as_ptr()),
+                0,
+                "{} opens",
+                inp.display()
+            );
         }
         ph
     }
@@ -167,25 +185,51 @@ fn wrong_calls(lib: &Lib, inp: &Path) -> Vec<(&'static str, c_int)> {
         (lib.count)(ph, 0, &mut n);
         vec![
             ("node index 0", (lib.node_value)(ph, 0, 0, &mut v)),
-            ("node index past the end", (lib.node_value)(ph, n + 1, 0, &mut v)),
-            ("link index past the end", (lib.link_value)(ph, 10_000, 0, &mut v)),
+            (
+                "node index past the end",
+                (lib.node_value)(ph, n + 1, 0, &mut v),
+            ),
+            (
+                "link index past the end",
+                (lib.link_value)(ph, 10_000, 0, &mut v),
+            ),
             ("node property 99", (lib.node_value)(ph, 1, 99, &mut v)),
             ("link property 99", (lib.link_value)(ph, 1, 99, &mut v)),
             ("runH before openH", (lib.run_h)(ph, &mut t)),
             ("nextH before openH", (lib.next_h)(ph, &mut t)),
             ("runQ before openQ", (lib.run_q)(ph, &mut t)),
             ("openQ before any hydraulics", (lib.open_q)(ph)),
-            ("id longer than 31 characters", (lib.node_index)(ph, long_id.as_ptr(), &mut n)),
-            ("add a node with a long id", (lib.add_node)(ph, long_id.as_ptr(), 0, &mut n)),
+            (
+                "id longer than 31 characters",
+                (lib.node_index)(ph, long_id.as_ptr(), &mut n),
+            ),
+            (
+                "add a node with a long id",
+                (lib.add_node)(ph, long_id.as_ptr(), 0, &mut n),
+            ),
             ("add a node with an id in use", {
                 let mut first = [0 as c_char; 64];
-                let get_id: libloading::Symbol<unsafe extern "C" fn(Ph, c_int, *mut c_char) -> c_int> =
-                    lib._lib.get(b"EN_getnodeid\0").unwrap();
+                let get_id: libloading::Symbol<
+                    unsafe extern "C" fn(Ph, c_int, *mut c_char) -> c_int,
+                > = lib._lib.get(b"EN_getnodeid\0").unwrap();
                 get_id(ph, 1, first.as_mut_ptr());
                 (lib.add_node)(ph, first.as_ptr(), 0, &mut n)
             }),
-            ("add a node of type 7", (lib.add_node)(ph, id("NEWNODE").as_ptr(), 7, &mut n)),
-            ("link to a missing node", (lib.add_link)(ph, id("NEWLINK").as_ptr(), 1, id("NOPE1").as_ptr(), id("NOPE2").as_ptr(), &mut n)),
+            (
+                "add a node of type 7",
+                (lib.add_node)(ph, id("NEWNODE").as_ptr(), 7, &mut n),
+            ),
+            (
+                "link to a missing node",
+                (lib.add_link)(
+                    ph,
+                    id("NEWLINK").as_ptr(),
+                    1,
+                    id("NOPE1").as_ptr(),
+                    id("NOPE2").as_ptr(),
+                    &mut n,
+                ),
+            ),
             ("negative emitter", (lib.set_node_value)(ph, 1, 3, -1.0)),
             ("negative diameter", (lib.set_link_value)(ph, 1, 0, -5.0)),
             ("pattern period 0", (lib.pattern_value)(ph, 1, 0, &mut v)),
@@ -194,8 +238,14 @@ fn wrong_calls(lib: &Lib, inp: &Path) -> Vec<(&'static str, c_int)> {
             ("count of object 9", (lib.count)(ph, 9, &mut n)),
             ("accuracy of 1", (lib.set_option)(ph, 1, 1.0)),
             ("option 99", (lib.set_option)(ph, 99, 1.0)),
-            ("control of type 9", (lib.add_control)(ph, 9, 1, 1.0, 0, 0.0, &mut n)),
-            ("control on link 0", (lib.add_control)(ph, 2, 0, 1.0, 0, 0.0, &mut n)),
+            (
+                "control of type 9",
+                (lib.add_control)(ph, 9, 1, 1.0, 0, 0.0, &mut n),
+            ),
+            (
+                "control on link 0",
+                (lib.add_control)(ph, 2, 0, 1.0, 0, 0.0, &mut n),
+            ),
             ("delete link 0", (lib.delete_link)(ph, 0, 0)),
             ("closeH without openH", (lib.close_h)(ph)),
         ]
@@ -209,7 +259,10 @@ fn wrong_calls_answer_epanet22s_error_codes() {
     let _turn = serial();
     let Some(reference) = reference() else { return };
     let ours = Lib::load(&library_path());
-    let (a, b) = (wrong_calls(&ours, &net1()), wrong_calls(&reference, &net1()));
+    let (a, b) = (
+        wrong_calls(&ours, &net1()),
+        wrong_calls(&reference, &net1()),
+    );
     let differ: Vec<String> = a
         .iter()
         .zip(&b)
@@ -217,7 +270,12 @@ fn wrong_calls_answer_epanet22s_error_codes() {
         .map(|(x, y)| format!("{}: oasis {}, epanet {}", x.0, x.1, y.1))
         .collect();
     assert!(differ.is_empty(), "{}", differ.join("\n"));
-    assert!(a.iter().filter(|(what, _)| *what != "closeH without openH").all(|(_, c)| *c > 100), "{a:?}");
+    assert!(
+        a.iter()
+            .filter(|(what, _)| *what != "closeH without openH")
+            .all(|(_, c)| *c > 100),
+        "{a:?}"
+    );
 }
 
 #[test]
@@ -229,15 +287,25 @@ fn null_pointers_and_missing_projects_are_errors_not_crashes() {
     unsafe {
         assert_eq!((ours.node_value)(ph, 1, 0, std::ptr::null_mut()), 251);
         assert_eq!((ours.run_h)(ph, std::ptr::null_mut()), 103);
-        assert_eq!((ours.node_index)(ph, std::ptr::null(), std::ptr::null_mut()), 251);
-        assert_eq!((ours.count)(std::ptr::null_mut(), 0, std::ptr::null_mut()), 102);
+        assert_eq!(
+            (ours.node_index)(ph, std::ptr::null(), std::ptr::null_mut()),
+            251
+        );
+        assert_eq!(
+            (ours.count)(std::ptr::null_mut(), 0, std::ptr::null_mut()),
+            102
+        );
         assert_eq!((ours.solve_h)(std::ptr::null_mut()), 102);
         assert_eq!((ours.create)(std::ptr::null_mut()), 251);
         let mut text = [0 as c_char; 80];
         assert_eq!((ours.error)(200, text.as_mut_ptr(), 80), 0);
         let msg = std::ffi::CStr::from_ptr(text.as_ptr()).to_str().unwrap();
         assert_eq!(msg, "Error 200: one or more errors in input file");
-        assert_eq!((ours.error)(203, text.as_mut_ptr(), 30), 0, "a short buffer is cut, not overrun");
+        assert_eq!(
+            (ours.error)(203, text.as_mut_ptr(), 30),
+            0,
+            "a short buffer is cut, not overrun"
+        );
         assert_eq!(std::ffi::CStr::from_ptr(text.as_ptr()).to_bytes().len(), 29);
     }
     ours.done(ph);
@@ -252,10 +320,19 @@ fn error_messages_equal_epanet22s() {
         let mut text = [0 as c_char; 256];
         // SAFETY: a buffer of 256 bytes, 255 passed.
         let rc = unsafe { (lib.error)(code, text.as_mut_ptr(), 255) };
-        (rc, unsafe { std::ffi::CStr::from_ptr(text.as_ptr()) }.to_string_lossy().into_owned())
+        (
+            rc,
+            unsafe { std::ffi::CStr::from_ptr(text.as_ptr()) }
+                .to_string_lossy()
+                .into_owned(),
+        )
     };
     for code in (0..=6).chain(100..=310) {
-        assert_eq!(message(&ours, code), message(&reference, code), "code {code}");
+        assert_eq!(
+            message(&ours, code),
+            message(&reference, code),
+            "code {code}"
+        );
     }
 }
 
@@ -276,7 +353,17 @@ fn edited_run(lib: &Lib, inp: &Path) -> Vec<(c_long, Vec<f64>)> {
         assert_eq!((lib.set_node_value)(ph, index, 1, 3.0), 0);
         assert_eq!((lib.set_node_value)(ph, index, 3, 0.8), 0);
         let mut link = 0;
-        assert_eq!((lib.add_link)(ph, id("TEEPIPE").as_ptr(), 1, first.as_ptr(), id("TEE").as_ptr(), &mut link), 0);
+        assert_eq!(
+            (lib.add_link)(
+                ph,
+                id("TEEPIPE").as_ptr(),
+                1,
+                first.as_ptr(),
+                id("TEE").as_ptr(),
+                &mut link
+            ),
+            0
+        );
         assert_eq!((lib.set_link_value)(ph, link, 0, 150.0), 0);
         assert_eq!((lib.set_link_value)(ph, link, 1, 250.0), 0);
         // Close the first pipe from 2 h (a timer control) and raise demand.
@@ -298,18 +385,28 @@ fn edits_through_the_api_change_the_run_as_in_epanet22() {
     for ((ta, va), (tb, vb)) in a.iter().zip(&b) {
         assert_eq!(ta, tb);
         for (i, (x, y)) in va.iter().zip(vb).enumerate() {
-            assert!(close(*x, *y, 1e-6), "at {ta} s value {i}: oasis {x}, epanet {y}");
+            assert!(
+                close(*x, *y, 1e-6),
+                "at {ta} s value {i}: oasis {x}, epanet {y}"
+            );
         }
     }
     let unedited = ours.run(ours.project(&net1()));
-    assert_ne!(a[0].1.len(), unedited[0].1.len(), "the edit added a node and a link");
+    assert_ne!(
+        a[0].1.len(),
+        unedited[0].1.len(),
+        "the edit added a node and a link"
+    );
 }
 
 #[test]
 fn projects_on_separate_threads_do_not_disturb_each_other() {
     let _turn = serial();
     let ours = Lib::load(&library_path());
-    let mut files = vec![net1(), oasis_parity::workspace().join("crates/oasis-parity/tests/networks/quality-base.inp")];
+    let mut files = vec![
+        net1(),
+        oasis_parity::workspace().join("crates/oasis-parity/tests/networks/quality-base.inp"),
+    ];
     files.extend(networks().into_iter().take(6));
     let serial: Vec<_> = files.iter().map(|f| ours.run(ours.project(f))).collect();
     let parallel: Vec<_> = std::thread::scope(|s| {
@@ -395,25 +492,37 @@ fn status_and_setting_changes_during_a_run_act_as_in_epanet22() {
     let mut compared = 0;
     for inp in networks().iter().filter(|p| {
         let s = p.display().to_string();
-        s.contains("Net1.inp") || s.contains("Net3.inp") || s.contains("jinchang") || s.contains("anytown")
+        s.contains("Net1.inp")
+            || s.contains("Net3.inp")
+            || s.contains("jinchang")
+            || s.contains("anytown")
     }) {
         let (a, b) = (controlled_run(&ours, inp), controlled_run(&reference, inp));
         assert_eq!(a.len(), b.len(), "{}: same steps", inp.display());
         for ((ta, va), (tb, vb)) in a.iter().zip(&b) {
             assert_eq!(ta, tb, "{}", inp.display());
             for (i, (x, y)) in va.iter().zip(vb).enumerate() {
-                assert!(close(*x, *y, 1e-6), "{} at {ta} s value {i}: oasis {x}, epanet {y}", inp.display());
+                assert!(
+                    close(*x, *y, 1e-6),
+                    "{} at {ta} s value {i}: oasis {x}, epanet {y}",
+                    inp.display()
+                );
             }
         }
         compared += 1;
     }
-    assert!(compared >= 2, "networks with pumps and valves compared: {compared}");
+    assert!(
+        compared >= 2,
+        "networks with pumps and valves compared: {compared}"
+    );
 }
 
 #[test]
 fn the_legacy_api_runs_a_network_in_single_precision() {
     let _turn = serial();
-    let Some(reference) = oasis_parity::epanet22() else { return };
+    let Some(reference) = oasis_parity::epanet22() else {
+        return;
+    };
     let ours = library_path();
     type Open = unsafe extern "C" fn(*const c_char, *const c_char, *const c_char) -> c_int;
     type Plain = unsafe extern "C" fn() -> c_int;
@@ -425,7 +534,8 @@ fn the_legacy_api_runs_a_network_in_single_precision() {
             let lib = libloading::Library::new(path).unwrap();
             let open: libloading::Symbol<Open> = lib.get(b"ENopen\0").unwrap();
             let open_h: libloading::Symbol<Plain> = lib.get(b"ENopenH\0").unwrap();
-            let init_h: libloading::Symbol<unsafe extern "C" fn(c_int) -> c_int> = lib.get(b"ENinitH\0").unwrap();
+            let init_h: libloading::Symbol<unsafe extern "C" fn(c_int) -> c_int> =
+                lib.get(b"ENinitH\0").unwrap();
             let run_h: libloading::Symbol<Step> = lib.get(b"ENrunH\0").unwrap();
             let next_h: libloading::Symbol<Step> = lib.get(b"ENnextH\0").unwrap();
             let close: libloading::Symbol<Plain> = lib.get(b"ENclose\0").unwrap();
@@ -467,11 +577,21 @@ fn run_with_added_rule(lib: &Lib, inp: &Path) -> (c_int, Vec<(c_long, Vec<f64>)>
         let get_id: libloading::Symbol<unsafe extern "C" fn(Ph, c_int, *mut c_char) -> c_int> =
             lib._lib.get(b"EN_getlinkid\0").unwrap();
         get_id(ph, 1, first.as_mut_ptr());
-        let pipe = std::ffi::CStr::from_ptr(first.as_ptr()).to_str().unwrap().to_string();
-        let add: libloading::Symbol<unsafe extern "C" fn(Ph, *const c_char) -> c_int> = lib._lib.get(b"EN_addrule\0").unwrap();
+        let pipe = std::ffi::CStr::from_ptr(first.as_ptr())
+            .to_str()
+            .unwrap()
+            .to_string();
+        let add: libloading::Symbol<unsafe extern "C" fn(Ph, *const c_char) -> c_int> =
+            lib._lib.get(b"EN_addrule\0").unwrap();
         let bad = add(ph, id("RULE X\nIF SYSTEM NONSENSE\n").as_ptr());
         assert!(bad > 200, "a bad rule is refused: {bad}");
-        add(ph, id(&format!("RULE CLOSE3\nIF SYSTEM TIME >= 3\nTHEN PIPE {pipe} STATUS IS CLOSED\nPRIORITY 5")).as_ptr())
+        add(
+            ph,
+            id(&format!(
+                "RULE CLOSE3\nIF SYSTEM TIME >= 3\nTHEN PIPE {pipe} STATUS IS CLOSED\nPRIORITY 5"
+            ))
+            .as_ptr(),
+        )
     };
     let run = lib.run(ph);
     lib.done(ph);
@@ -483,13 +603,19 @@ fn a_rule_added_as_text_acts_as_in_epanet22() {
     let _turn = serial();
     let Some(reference) = reference() else { return };
     let ours = Lib::load(&library_path());
-    let ((ca, a), (cb, b)) = (run_with_added_rule(&ours, &net1()), run_with_added_rule(&reference, &net1()));
+    let ((ca, a), (cb, b)) = (
+        run_with_added_rule(&ours, &net1()),
+        run_with_added_rule(&reference, &net1()),
+    );
     assert_eq!((ca, cb), (0, 0));
     assert_eq!(a.len(), b.len());
     for ((ta, va), (tb, vb)) in a.iter().zip(&b) {
         assert_eq!(ta, tb);
         for (i, (x, y)) in va.iter().zip(vb).enumerate() {
-            assert!(close(*x, *y, 1e-6), "at {ta} s value {i}: oasis {x}, epanet {y}");
+            assert!(
+                close(*x, *y, 1e-6),
+                "at {ta} s value {i}: oasis {x}, epanet {y}"
+            );
         }
     }
 }

@@ -12,7 +12,11 @@ use std::path::Path;
 use common::*;
 
 /// Compares the two runs step by step; `Err` names the first difference.
-fn same_run(ours: &oasis_epanet::Toolkit, theirs: &oasis_epanet::Toolkit, inp: &Path) -> Result<bool, String> {
+fn same_run(
+    ours: &oasis_epanet::Toolkit,
+    theirs: &oasis_epanet::Toolkit,
+    inp: &Path,
+) -> Result<bool, String> {
     let name = inp.display().to_string();
     let (a, b) = (ours.extended_period(inp), theirs.extended_period(inp));
     let (a, b) = match (a, b) {
@@ -21,7 +25,11 @@ fn same_run(ours: &oasis_epanet::Toolkit, theirs: &oasis_epanet::Toolkit, inp: &
         (a, b) => return Err(format!("{name}: oasis {:?}, epanet {:?}", a.err(), b.err())),
     };
     if a.len() != b.len() {
-        return Err(format!("{name}: oasis {} steps, epanet {}", a.len(), b.len()));
+        return Err(format!(
+            "{name}: oasis {} steps, epanet {}",
+            a.len(),
+            b.len()
+        ));
     }
     for (x, y) in a.iter().zip(&b) {
         let t = y.snapshot.time_s;
@@ -32,9 +40,16 @@ fn same_run(ours: &oasis_epanet::Toolkit, theirs: &oasis_epanet::Toolkit, inp: &
             ));
         }
         for (n, m) in x.snapshot.nodes.iter().zip(&y.snapshot.nodes) {
-            for (what, p, q) in [("head", n.head, m.head), ("pressure", n.pressure, m.pressure), ("demand", n.demand, m.demand)] {
+            for (what, p, q) in [
+                ("head", n.head, m.head),
+                ("pressure", n.pressure, m.pressure),
+                ("demand", n.demand, m.demand),
+            ] {
                 if n.id != m.id || !close(p, q, 1e-6) {
-                    return Err(format!("{name}: {t} s node {} {what}: oasis {p} epanet {q}", m.id));
+                    return Err(format!(
+                        "{name}: {t} s node {} {what}: oasis {p} epanet {q}",
+                        m.id
+                    ));
                 }
             }
         }
@@ -47,7 +62,10 @@ fn same_run(ours: &oasis_epanet::Toolkit, theirs: &oasis_epanet::Toolkit, inp: &
                 ("setting", l.setting, m.setting),
             ] {
                 if l.id != m.id || !close(p, q, 1e-6) {
-                    return Err(format!("{name}: {t} s link {} {what}: oasis {p} epanet {q}", m.id));
+                    return Err(format!(
+                        "{name}: {t} s link {} {what}: oasis {p} epanet {q}",
+                        m.id
+                    ));
                 }
             }
         }
@@ -58,7 +76,9 @@ fn same_run(ours: &oasis_epanet::Toolkit, theirs: &oasis_epanet::Toolkit, inp: &
 #[test]
 fn every_hydraulic_step_equals_epanet22_through_the_toolkit_api() {
     let _turn = serial();
-    let Some(reference) = oasis_parity::epanet22() else { return };
+    let Some(reference) = oasis_parity::epanet22() else {
+        return;
+    };
     let ours = oasis();
     let known = oasis_parity::known_differences();
     let (mut compared, mut failures) = (0, Vec::new());
@@ -72,16 +92,26 @@ fn every_hydraulic_step_equals_epanet22_through_the_toolkit_api() {
             Err(e) => failures.push(e),
         }
     }
-    eprintln!("{compared} networks equal at every hydraulic step, {} differ", failures.len());
+    eprintln!(
+        "{compared} networks equal at every hydraulic step, {} differ",
+        failures.len()
+    );
     assert!(compared > 0, "no network was compared");
-    assert!(failures.is_empty(), "{} differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// The report's two time stamps are the only lines allowed to differ.
 fn report_lines(rpt: &[u8]) -> Vec<String> {
     String::from_utf8_lossy(rpt)
         .lines()
-        .filter(|l| !l.contains("Analysis begun") && !l.contains("Analysis ended") && !l.contains("Page 1"))
+        .filter(|l| {
+            !l.contains("Analysis begun") && !l.contains("Analysis ended") && !l.contains("Page 1")
+        })
         .map(str::to_string)
         .collect()
 }
@@ -89,7 +119,9 @@ fn report_lines(rpt: &[u8]) -> Vec<String> {
 #[test]
 fn output_and_report_files_equal_epanet22s() {
     let _turn = serial();
-    let Some(reference) = oasis_parity::epanet22() else { return };
+    let Some(reference) = oasis_parity::epanet22() else {
+        return;
+    };
     let ours = oasis();
     let dir = std::env::temp_dir().join(format!("oasis-toolkit-files-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -103,7 +135,12 @@ fn output_and_report_files_equal_epanet22s() {
             continue;
         }
         let name = inp.display().to_string();
-        let files = |who: &str| (dir.join(format!("{i}-{who}.rpt")), dir.join(format!("{i}-{who}.out")));
+        let files = |who: &str| {
+            (
+                dir.join(format!("{i}-{who}.rpt")),
+                dir.join(format!("{i}-{who}.out")),
+            )
+        };
         let ((r1, o1), (r2, o2)) = (files("oasis"), files("epanet"));
         let a = ours.write_files(inp, &r1, &o1);
         let b = reference.write_files(inp, &r2, &o2);
@@ -111,13 +148,24 @@ fn output_and_report_files_equal_epanet22s() {
             (Ok(x), Ok(y)) if x == y => {}
             (Err(x), Err(y)) if x.code == y.code => continue,
             _ => {
-                failures.push(format!("{name}: oasis {:?}, epanet {:?}", a.map_err(|e| e.code), b.map_err(|e| e.code)));
+                failures.push(format!(
+                    "{name}: oasis {:?}, epanet {:?}",
+                    a.map_err(|e| e.code),
+                    b.map_err(|e| e.code)
+                ));
                 continue;
             }
         }
         let out_same = std::fs::read(&o1).ok() == std::fs::read(&o2).ok();
-        let (ra, rb) = (report_lines(&std::fs::read(&r1).unwrap_or_default()), report_lines(&std::fs::read(&r2).unwrap_or_default()));
-        let first = ra.iter().zip(&rb).position(|(x, y)| x != y).or((ra.len() != rb.len()).then(|| ra.len().min(rb.len())));
+        let (ra, rb) = (
+            report_lines(&std::fs::read(&r1).unwrap_or_default()),
+            report_lines(&std::fs::read(&r2).unwrap_or_default()),
+        );
+        let first = ra
+            .iter()
+            .zip(&rb)
+            .position(|(x, y)| x != y)
+            .or((ra.len() != rb.len()).then(|| ra.len().min(rb.len())));
         match (out_same, first) {
             (true, None) => same += 1,
             (false, _) => failures.push(format!("{name}: .out files differ")),
@@ -130,7 +178,15 @@ fn output_and_report_files_equal_epanet22s() {
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
-    eprintln!("{same} networks: .out identical and .rpt identical apart from time stamps; {} differ", failures.len());
+    eprintln!(
+        "{same} networks: .out identical and .rpt identical apart from time stamps; {} differ",
+        failures.len()
+    );
     assert!(same > 0, "no network was compared");
-    assert!(failures.is_empty(), "{} differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -31,15 +31,25 @@ impl Api {
         static OPENED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let tmp = std::env::temp_dir().join(format!("oasis-getters-{}-{n}", std::process::id()));
-        let mut api = Api { lib, ph: std::ptr::null_mut(), out: tmp.with_extension("out") };
+        let mut api = Api {
+            lib,
+            ph: std::ptr::null_mut(),
+            out: tmp.with_extension("out"),
+        };
         let c = |p: &Path| CString::new(p.to_str().unwrap()).unwrap();
-        let (i, r, o) = (c(inp), c(&tmp.with_extension("rpt")), c(&tmp.with_extension("out")));
+        let (i, r, o) = (
+            c(inp),
+            c(&tmp.with_extension("rpt")),
+            c(&tmp.with_extension("out")),
+        );
         // SAFETY: documented calls with valid arguments.
         unsafe {
-            let create: libloading::Symbol<unsafe extern "C" fn(*mut Ph) -> c_int> = api.lib.get(b"EN_createproject\0").ok()?;
+            let create: libloading::Symbol<unsafe extern "C" fn(*mut Ph) -> c_int> =
+                api.lib.get(b"EN_createproject\0").ok()?;
             create(&mut api.ph);
-            let open: libloading::Symbol<unsafe extern "C" fn(Ph, *const c_char, *const c_char, *const c_char) -> c_int> =
-                api.lib.get(b"EN_open\0").ok()?;
+            let open: libloading::Symbol<
+                unsafe extern "C" fn(Ph, *const c_char, *const c_char, *const c_char) -> c_int,
+            > = api.lib.get(b"EN_open\0").ok()?;
             if open(api.ph, i.as_ptr(), r.as_ptr(), o.as_ptr()) > 100 {
                 return None;
             }
@@ -49,7 +59,12 @@ impl Api {
 
     fn sym<T: Copy>(&self, name: &str) -> T {
         // SAFETY: the caller names a function of this C type.
-        unsafe { *self.lib.get::<T>(format!("{name}\0").as_bytes()).unwrap_or_else(|_| panic!("{name}")) }
+        unsafe {
+            *self
+                .lib
+                .get::<T>(format!("{name}\0").as_bytes())
+                .unwrap_or_else(|_| panic!("{name}"))
+        }
     }
 
     fn int(&self, name: &str, a: c_int) -> (c_int, c_int) {
@@ -80,7 +95,12 @@ impl Api {
         let f: unsafe extern "C" fn(Ph, c_int, *mut c_char) -> c_int = self.sym(name);
         let mut buf = [0 as c_char; 256];
         let rc = unsafe { f(self.ph, a, buf.as_mut_ptr()) };
-        (rc, unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned())
+        (
+            rc,
+            unsafe { CStr::from_ptr(buf.as_ptr()) }
+                .to_string_lossy()
+                .into_owned(),
+        )
     }
 
     fn call(&self, name: &str) -> c_int {
@@ -119,21 +139,33 @@ fn model_answers(api: &Api) -> Vec<(String, c_int, f64)> {
         // Computed properties (9-13, 24, 27) are compared after the runs; the
         // source mass rate (13) is not kept by Oasis.
         for p in (0..=26).filter(|p| ![9, 10, 11, 12, 13, 24].contains(p)) {
-            num(format!("node {i} property {p}"), api.double2("EN_getnodevalue", i, p));
+            num(
+                format!("node {i} property {p}"),
+                api.double2("EN_getnodevalue", i, p),
+            );
         }
         let (rc, demands) = api.int("EN_getnumdemands", i);
         num(format!("node {i} demands"), (rc, f64::from(demands)));
         for d in 1..=demands {
-            let f: unsafe extern "C" fn(Ph, c_int, c_int, *mut c_double) -> c_int = api.sym("EN_getbasedemand");
+            let f: unsafe extern "C" fn(Ph, c_int, c_int, *mut c_double) -> c_int =
+                api.sym("EN_getbasedemand");
             let mut v = 0.0;
-            num(format!("node {i} demand {d}"), (unsafe { f(api.ph, i, d, &mut v) }, v));
-            let g: unsafe extern "C" fn(Ph, c_int, c_int, *mut c_int) -> c_int = api.sym("EN_getdemandpattern");
+            num(
+                format!("node {i} demand {d}"),
+                (unsafe { f(api.ph, i, d, &mut v) }, v),
+            );
+            let g: unsafe extern "C" fn(Ph, c_int, c_int, *mut c_int) -> c_int =
+                api.sym("EN_getdemandpattern");
             let mut p = 0;
-            num(format!("node {i} demand {d} pattern"), (unsafe { g(api.ph, i, d, &mut p) }, f64::from(p)));
+            num(
+                format!("node {i} demand {d} pattern"),
+                (unsafe { g(api.ph, i, d, &mut p) }, f64::from(p)),
+            );
         }
     }
     for k in 1..=count(2) {
-        let f: unsafe extern "C" fn(Ph, c_int, *mut c_int, *mut c_int) -> c_int = api.sym("EN_getlinknodes");
+        let f: unsafe extern "C" fn(Ph, c_int, *mut c_int, *mut c_int) -> c_int =
+            api.sym("EN_getlinknodes");
         let (mut a, mut b) = (0, 0);
         let rc = unsafe { f(api.ph, k, &mut a, &mut b) };
         num(format!("link {k} nodes"), (rc, f64::from(a * 100_000 + b)));
@@ -143,7 +175,10 @@ fn model_answers(api: &Api) -> Vec<(String, c_int, f64)> {
         });
         // 8-14, 16, 17 are computed; 13 and 17 (pump energy and efficiency) are not kept by Oasis.
         for p in (0..=22).filter(|p| !(8..=14).contains(p) && ![16, 17].contains(p)) {
-            num(format!("link {k} property {p}"), api.double2("EN_getlinkvalue", k, p));
+            num(
+                format!("link {k} property {p}"),
+                api.double2("EN_getlinkvalue", k, p),
+            );
         }
     }
     for o in 0..=22 {
@@ -157,7 +192,10 @@ fn model_answers(api: &Api) -> Vec<(String, c_int, f64)> {
         let (rc, len) = api.int("EN_getpatternlen", p);
         num(format!("pattern {p} length"), (rc, f64::from(len)));
         for period in 1..=len {
-            num(format!("pattern {p} factor {period}"), api.double2("EN_getpatternvalue", p, period));
+            num(
+                format!("pattern {p} factor {period}"),
+                api.double2("EN_getpatternvalue", p, period),
+            );
         }
     }
     for c in 1..=count(4) {
@@ -166,7 +204,8 @@ fn model_answers(api: &Api) -> Vec<(String, c_int, f64)> {
         let (rc, kind) = api.int("EN_getcurvetype", c);
         num(format!("curve {c} type"), (rc, f64::from(kind)));
         for point in 1..=len {
-            let f: unsafe extern "C" fn(Ph, c_int, c_int, *mut c_double, *mut c_double) -> c_int = api.sym("EN_getcurvevalue");
+            let f: unsafe extern "C" fn(Ph, c_int, c_int, *mut c_double, *mut c_double) -> c_int =
+                api.sym("EN_getcurvevalue");
             let (mut x, mut y) = (0.0, 0.0);
             let rc = unsafe { f(api.ph, c, point, &mut x, &mut y) };
             num(format!("curve {c} point {point} x"), (rc, x));
@@ -174,11 +213,34 @@ fn model_answers(api: &Api) -> Vec<(String, c_int, f64)> {
         }
     }
     for c in 1..=count(5) {
-        let f: unsafe extern "C" fn(Ph, c_int, *mut c_int, *mut c_int, *mut c_double, *mut c_int, *mut c_double) -> c_int =
-            api.sym("EN_getcontrol");
+        let f: unsafe extern "C" fn(
+            Ph,
+            c_int,
+            *mut c_int,
+            *mut c_int,
+            *mut c_double,
+            *mut c_int,
+            *mut c_double,
+        ) -> c_int = api.sym("EN_getcontrol");
         let (mut kind, mut link, mut setting, mut node, mut level) = (0, 0, 0.0, 0, 0.0);
-        let rc = unsafe { f(api.ph, c, &mut kind, &mut link, &mut setting, &mut node, &mut level) };
-        for (what, v) in [("type", f64::from(kind)), ("link", f64::from(link)), ("setting", setting), ("node", f64::from(node)), ("level", level)] {
+        let rc = unsafe {
+            f(
+                api.ph,
+                c,
+                &mut kind,
+                &mut link,
+                &mut setting,
+                &mut node,
+                &mut level,
+            )
+        };
+        for (what, v) in [
+            ("type", f64::from(kind)),
+            ("link", f64::from(link)),
+            ("setting", setting),
+            ("node", f64::from(node)),
+            ("level", level),
+        ] {
             num(format!("control {c} {what}"), (rc, v));
         }
     }
@@ -254,7 +316,11 @@ fn stepped_quality(api: &Api) -> Vec<(String, c_int, f64)> {
     for _ in 0..100_000 {
         let (rc, t) = api.step("EN_runQ");
         for i in (1..=nodes).step_by((nodes as usize / 7).max(1)) {
-            out.push((format!("{t} s node {i} quality"), rc, api.double2("EN_getnodevalue", i, 12).1));
+            out.push((
+                format!("{t} s node {i} quality"),
+                rc,
+                api.double2("EN_getnodevalue", i, 12).1,
+            ));
         }
         let (rc, left) = api.step("EN_stepQ");
         if rc > 100 || left <= 0 {
@@ -273,36 +339,63 @@ fn differences<T: PartialEq + std::fmt::Debug>(
     same: impl Fn(&T, &T) -> bool,
 ) -> Vec<String> {
     if a.len() != b.len() {
-        return vec![format!("{name}: oasis gives {} answers, epanet {}", a.len(), b.len())];
+        return vec![format!(
+            "{name}: oasis gives {} answers, epanet {}",
+            a.len(),
+            b.len()
+        )];
     }
     a.iter()
         .zip(b)
         .filter(|(x, y)| x.0 != y.0 || x.1 != y.1 || (x.1 == 0 && !same(&x.2, &y.2)))
         .take(3)
-        .map(|(x, y)| format!("{name}: {}: oasis ({}, {:?}), epanet ({}, {:?})", y.0, x.1, x.2, y.1, y.2))
+        .map(|(x, y)| {
+            format!(
+                "{name}: {}: oasis ({}, {:?}), epanet ({}, {:?})",
+                y.0, x.1, x.2, y.1, y.2
+            )
+        })
         .collect()
 }
 
 fn compare_all(what: &str, answers: impl Fn(&Api) -> Vec<(String, c_int, f64)>) {
-    let Some(reference) = oasis_parity::epanet22() else { return };
+    let Some(reference) = oasis_parity::epanet22() else {
+        return;
+    };
     let known = oasis_parity::known_differences();
     let (mut compared, mut failures) = (0, Vec::new());
-    for inp in networks().iter().filter(|p| !known.contains(&oasis_parity::label(p))) {
+    for inp in networks()
+        .iter()
+        .filter(|p| !known.contains(&oasis_parity::label(p)))
+    {
         let name = inp.display().to_string();
-        let (Some(ours), Some(theirs)) = (Api::open(&library_path(), inp), Api::open(reference.path(), inp)) else {
+        let (Some(ours), Some(theirs)) = (
+            Api::open(&library_path(), inp),
+            Api::open(reference.path(), inp),
+        ) else {
             failures.push(format!("{name}: one library does not open it"));
             continue;
         };
-        let mut d = differences(&name, &answers(&ours), &answers(&theirs), |x, y| close(*x, *y, 1e-6));
+        let mut d = differences(&name, &answers(&ours), &answers(&theirs), |x, y| {
+            close(*x, *y, 1e-6)
+        });
         if what == "model" {
-            d.extend(differences(&name, &model_texts(&ours), &model_texts(&theirs), |x, y| x == y));
+            d.extend(differences(
+                &name,
+                &model_texts(&ours),
+                &model_texts(&theirs),
+                |x, y| x == y,
+            ));
         }
         if d.is_empty() {
             compared += 1;
         }
         failures.extend(d);
     }
-    eprintln!("{what}: {compared} networks give EPANET 2.2's answers, {} differences", failures.len());
+    eprintln!(
+        "{what}: {compared} networks give EPANET 2.2's answers, {} differences",
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(compared > 0);
 }
@@ -339,45 +432,82 @@ impl Api {
 #[test]
 fn hydraulics_files_are_epanet22s() {
     let _turn = serial();
-    let Some(reference) = oasis_parity::epanet22() else { return };
+    let Some(reference) = oasis_parity::epanet22() else {
+        return;
+    };
     let dir = std::env::temp_dir().join(format!("oasis-hydfiles-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let known = oasis_parity::known_differences();
     let (mut same, mut failures) = (0, Vec::new());
-    for (i, inp) in networks().iter().enumerate().filter(|(_, p)| !known.contains(&oasis_parity::label(p))) {
+    for (i, inp) in networks()
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !known.contains(&oasis_parity::label(p)))
+    {
         let name = inp.display().to_string();
-        let (ours_hyd, theirs_hyd) = (dir.join(format!("{i}-oasis.hyd")), dir.join(format!("{i}-epanet.hyd")));
-        let (Some(ours), Some(theirs)) = (Api::open(&library_path(), inp), Api::open(reference.path(), inp)) else { continue };
+        let (ours_hyd, theirs_hyd) = (
+            dir.join(format!("{i}-oasis.hyd")),
+            dir.join(format!("{i}-epanet.hyd")),
+        );
+        let (Some(ours), Some(theirs)) = (
+            Api::open(&library_path(), inp),
+            Api::open(reference.path(), inp),
+        ) else {
+            continue;
+        };
         let solved = (ours.call("EN_solveH"), theirs.call("EN_solveH"));
         if solved.0 > 100 || solved.1 > 100 {
             if solved.0 != solved.1 {
-                failures.push(format!("{name}: solveH oasis {}, epanet {}", solved.0, solved.1));
+                failures.push(format!(
+                    "{name}: solveH oasis {}, epanet {}",
+                    solved.0, solved.1
+                ));
             }
             continue;
         }
         assert_eq!(ours.call_path("EN_savehydfile", &ours_hyd), 0);
         assert_eq!(theirs.call_path("EN_savehydfile", &theirs_hyd), 0);
-        let (a, b) = (std::fs::read(&ours_hyd).unwrap(), std::fs::read(&theirs_hyd).unwrap());
+        let (a, b) = (
+            std::fs::read(&ours_hyd).unwrap(),
+            std::fs::read(&theirs_hyd).unwrap(),
+        );
         if a != b {
-            let at = a.iter().zip(&b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
-            failures.push(format!("{name}: hydraulics files differ from byte {at} ({} and {} bytes)", a.len(), b.len()));
+            let at = a
+                .iter()
+                .zip(&b)
+                .position(|(x, y)| x != y)
+                .unwrap_or(a.len().min(b.len()));
+            failures.push(format!(
+                "{name}: hydraulics files differ from byte {at} ({} and {} bytes)",
+                a.len(),
+                b.len()
+            ));
             continue;
         }
         // Quality and the output file over the same hydraulics file.
         let over_file = |lib: &Path| {
             let api = Api::open(lib, inp).expect("opens");
-            assert_eq!(api.call_path("EN_usehydfile", &theirs_hyd), 0, "{name}: uses the file");
+            assert_eq!(
+                api.call_path("EN_usehydfile", &theirs_hyd),
+                0,
+                "{name}: uses the file"
+            );
             assert_eq!(api.call("EN_solveQ"), 0, "{name}: quality over the file");
             std::fs::read(&api.out).unwrap_or_default()
         };
         if over_file(&library_path()) != over_file(reference.path()) {
-            failures.push(format!("{name}: the .out from EPANET's hydraulics file differs from EPANET's"));
+            failures.push(format!(
+                "{name}: the .out from EPANET's hydraulics file differs from EPANET's"
+            ));
             continue;
         }
         same += 1;
     }
     let _ = std::fs::remove_dir_all(&dir);
-    eprintln!("hydraulics files: {same} networks byte for byte equal, {} differ", failures.len());
+    eprintln!(
+        "hydraulics files: {same} networks byte for byte equal, {} differ",
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(same > 0);
 }

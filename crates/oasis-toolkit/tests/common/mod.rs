@@ -14,7 +14,10 @@ pub fn library_path() -> PathBuf {
     }
     let exe = std::env::current_exe().expect("test executable");
     // target/<profile>/deps/<test> → target/<profile>/libepanet2.so
-    exe.parent().and_then(|d| d.parent()).expect("target dir").join("libepanet2.so")
+    exe.parent()
+        .and_then(|d| d.parent())
+        .expect("target dir")
+        .join("libepanet2.so")
 }
 
 pub fn oasis() -> Toolkit {
@@ -22,7 +25,10 @@ pub fn oasis() -> Toolkit {
     // `cargo test` builds the crate only as an rlib: the shared library comes
     // from `cargo build -p oasis-toolkit` (as `.ci/run` does first).
     let tk = Toolkit::load(&path).unwrap_or_else(|e| {
-        panic!("cannot load {} ({e}); build it first: cargo build [--release] -p oasis-toolkit", path.display())
+        panic!(
+            "cannot load {} ({e}); build it first: cargo build [--release] -p oasis-toolkit",
+            path.display()
+        )
     });
     assert_eq!(tk.version(), 20200, "the library stands in for EPANET 2.2");
     tk
@@ -36,7 +42,9 @@ pub fn networks() -> Vec<PathBuf> {
     if let Some(dir) = oasis_parity::shared_networks() {
         all.extend(oasis_parity::inp_files(&dir));
     }
-    all.extend(oasis_parity::inp_files(&ws.join("crates/oasis-parity/tests/networks")));
+    all.extend(oasis_parity::inp_files(
+        &ws.join("crates/oasis-parity/tests/networks"),
+    ));
     all.extend(oasis_parity::inp_files(&ws.join("examples")));
     // Files the reader refuses are left out: EPANET 2.2 itself can crash on
     // some of them (the reader's own tests cover those).
