@@ -1,7 +1,7 @@
 //! EPANET 2.2's enumerations (`epanet2_enums.h`) and their Oasis meanings.
 
 use oasis_network::units::{FlowUnits, HeadlossFormula};
-use oasis_network::{LinkKind, NodeKind, ValveKind};
+use oasis_network::{LinkKind, Network, NodeKind, ValveKind};
 
 pub const EN_MAXID: usize = 31;
 pub const EN_MAXMSG: usize = 255;
@@ -35,11 +35,13 @@ pub fn headloss_code(f: HeadlossFormula) -> i32 {
     }
 }
 
-/// `EN_NodeType`: junction 0, reservoir 1, tank 2.
-pub fn node_type(kind: &NodeKind) -> i32 {
-    match kind {
+/// `EN_NodeType`: junction 0, reservoir 1, tank 2 (a tank without area —
+/// no diameter and no volume curve to give one — is a reservoir, as in EPANET).
+pub fn node_type(net: &Network, i: usize) -> i32 {
+    match &net.nodes[i].kind {
         NodeKind::Junction(_) => 0,
         NodeKind::Reservoir(_) => 1,
+        NodeKind::Tank(t) if oasis_hydraulics::tank_volumes(net, t).3 == 0.0 => 1,
         NodeKind::Tank(_) => 2,
     }
 }

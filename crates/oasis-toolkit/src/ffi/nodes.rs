@@ -57,7 +57,7 @@ pub unsafe extern "C" fn EN_setnodeid(ph: Handle, index: c_int, id: *mut c_char)
 pub unsafe extern "C" fn EN_getnodetype(ph: Handle, index: c_int, kind: *mut c_int) -> c_int {
     with(ph, |p| {
         let i = p.node(index)?;
-        ok(unsafe { put(kind, codes::node_type(&p.net.nodes[i].kind)) })
+        ok(unsafe { put(kind, codes::node_type(&p.net, i)) })
     })
 }
 

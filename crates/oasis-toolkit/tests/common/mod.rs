@@ -35,16 +35,15 @@ pub fn oasis() -> Toolkit {
 }
 
 /// Every network the parity tests use: the shared benchmark set (when this
-/// checkout has `../shared`), the parity crate's own and the examples.
+/// checkout has `../shared`), the parity fixtures and the examples.
 pub fn networks() -> Vec<PathBuf> {
     let ws = oasis_parity::workspace();
     let mut all = Vec::new();
     if let Some(dir) = oasis_parity::shared_networks() {
         all.extend(oasis_parity::inp_files(&dir));
     }
-    all.extend(oasis_parity::inp_files(
-        &ws.join("crates/oasis-parity/tests/networks"),
-    ));
+    all.extend(oasis_parity::inp_files(&ws.join("tests/networks")));
+    all.extend(oasis_parity::inp_files(&ws.join("crates/oasis-parity/tests/networks")));
     all.extend(oasis_parity::inp_files(&ws.join("examples")));
     // Files the reader refuses are left out: EPANET 2.2 itself can crash on
     // some of them (the reader's own tests cover those).
