@@ -14,7 +14,7 @@ Results are in the ``.inp`` file's units unless ``units="SI"`` is asked for
 (WNTR's SI units). :func:`run_scenarios` runs many variants in parallel.
 """
 
-from . import edits
+from . import edits, units
 from .edits import (
     BaseDemand,
     DemandMultiplier,
@@ -50,4 +50,5 @@ __all__ = [
     "edits",
     "read_inp",
     "run_scenarios",
+    "units",
 ]
