@@ -102,7 +102,7 @@ def _to_si(node: Dict[str, np.ndarray], link: Dict[str, np.ndarray], info: _Netw
     link = dict(link)
     node["demand"] = node["demand"] * flow
     node["head"] = node["head"] * length
-    node["pressure"] = node["pressure"] * _units.pressure_factor(u, info.pressure_units)
+    node["pressure"] = node["pressure"] * _units.pressure_factor(info.pressure_units)
     link["flowrate"] = link["flowrate"] * flow
     link["velocity"] = link["velocity"] * length
     headloss = link["headloss"].copy()

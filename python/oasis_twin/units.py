@@ -33,7 +33,7 @@ def is_us(flow_units: str) -> bool:
     return flow_units in US_FLOW_UNITS
 
 
-def pressure_factor(flow_units: str, pressure_units: str) -> float:
+def pressure_factor(pressure_units: str) -> float:
     """m of head per pressure unit of the file (WNTR's psi factor; kPa via EPANET's psi)."""
     if pressure_units == "PSI":
         return PSI_TO_M
@@ -52,6 +52,6 @@ def setting_factors(flow_units: str, pressure_units: str, link_types: np.ndarray
     pipes = np.isin(link_types, ["Pipe", "CVPipe"])
     if darcy_weisbach:
         f[pipes] = 0.001 * FT_TO_M if is_us(flow_units) else 0.001
-    f[np.isin(link_types, ["PRV", "PSV", "PBV"])] = pressure_factor(flow_units, pressure_units)
+    f[np.isin(link_types, ["PRV", "PSV", "PBV"])] = pressure_factor(pressure_units)
     f[link_types == "FCV"] = FLOW_TO_M3S[flow_units]
     return f

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import oasis_twin as ot
-from conftest import REPO, shared_networks
+from conftest import REPO, require_shared, shared_networks
 from epanet22 import Project
 
 RTOL = 1e-6
@@ -58,3 +58,8 @@ def test_equals_epanet22(path: Path) -> None:
     if q is not None:
         assert_close(ours.node["quality"].to_numpy(), q["node"], "node quality")
         assert_close(ours.link["quality"].to_numpy(), q["link"], "link quality")
+
+
+def test_shared_networks_are_compared() -> None:
+    require_shared()
+    assert len(shared_networks(max_junctions=2000)) > 100

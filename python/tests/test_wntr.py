@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import oasis_twin as ot
-from conftest import REPO, SHARED
+from conftest import REPO, SHARED, require_shared
 
 wntr = pytest.importorskip("wntr")
 
@@ -39,7 +39,7 @@ NETWORKS = OWN + [SHARED / "networks" / p for p in FROM_SHARED]
 @pytest.mark.parametrize("path", NETWORKS, ids=[p.name for p in NETWORKS])
 def test_equals_wntr_epanet_simulator(path: Path, tmp_path: Path) -> None:
     if not path.exists():
-        pytest.skip(f"{path} is absent (../shared not here)")
+        require_shared()
     wn = wntr.network.WaterNetworkModel(str(path))
     theirs = wntr.sim.EpanetSimulator(wn).run_sim(file_prefix=str(tmp_path / "wntr"))
     model = ot.read_inp(tmp_path / "wntr.inp")

@@ -19,7 +19,10 @@ pub enum Edit {
     /// The first demand category's base demand of a junction (flow units).
     BaseDemand { node: String, value: f64 },
     /// The first demand category's pattern (None: the default pattern).
-    DemandPattern { node: String, pattern: Option<String> },
+    DemandPattern {
+        node: String,
+        pattern: Option<String>,
+    },
     /// A junction's emitter coefficient, replaced.
     Emitter { node: String, coefficient: f64 },
     /// A leak: `coefficient` added to the junction's emitter coefficient.
@@ -44,11 +47,18 @@ impl Edit {
         };
         let at_least_0 = |what: &str| {
             let v = number(what)?;
-            if v >= 0.0 { Ok(v) } else { Err(format!("{op}: {what} must be >= 0, got {v}")) }
+            if v >= 0.0 {
+                Ok(v)
+            } else {
+                Err(format!("{op}: {what} must be >= 0, got {v}"))
+            }
         };
         let node = target.to_string();
         Ok(match op {
-            "base_demand" => Edit::BaseDemand { node, value: number("base demand")? },
+            "base_demand" => Edit::BaseDemand {
+                node,
+                value: number("base demand")?,
+            },
             "demand_pattern" => Edit::DemandPattern {
                 node,
                 pattern: match value {
@@ -57,8 +67,14 @@ impl Edit {
                     _ => return Err(format!("{op}: the pattern must be a pattern name or None")),
                 },
             },
-            "emitter" => Edit::Emitter { node, coefficient: at_least_0("emitter coefficient")? },
-            "leak" => Edit::Leak { node, coefficient: at_least_0("leak coefficient")? },
+            "emitter" => Edit::Emitter {
+                node,
+                coefficient: at_least_0("emitter coefficient")?,
+            },
+            "leak" => Edit::Leak {
+                node,
+                coefficient: at_least_0("leak coefficient")?,
+            },
             "link_status" => Edit::LinkStatus {
                 link: node,
                 open: match &value {
@@ -67,16 +83,27 @@ impl Edit {
                     _ => return Err(format!("{op}: the status must be 'OPEN' or 'CLOSED'")),
                 },
             },
-            "link_setting" => Edit::LinkSetting { link: node, value: number("setting")? },
+            "link_setting" => Edit::LinkSetting {
+                link: node,
+                value: number("setting")?,
+            },
             "pattern" => Edit::Pattern {
                 name: node,
                 factors: match value {
-                    Some(Value::Numbers(f)) if !f.is_empty() && f.iter().all(|x| x.is_finite()) => f,
+                    Some(Value::Numbers(f)) if !f.is_empty() && f.iter().all(|x| x.is_finite()) => {
+                        f
+                    }
                     Some(Value::Number(x)) if x.is_finite() => vec![x],
-                    _ => return Err(format!("{op}: the factors must be a non-empty list of finite numbers")),
+                    _ => {
+                        return Err(format!(
+                            "{op}: the factors must be a non-empty list of finite numbers"
+                        ));
+                    }
                 },
             },
-            "demand_multiplier" => Edit::DemandMultiplier { factor: at_least_0("demand multiplier")? },
+            "demand_multiplier" => Edit::DemandMultiplier {
+                factor: at_least_0("demand multiplier")?,
+            },
             "duration" => {
                 let s = at_least_0("duration")?;
                 if s.fract() != 0.0 {
@@ -90,7 +117,9 @@ impl Edit {
 
     pub fn apply(&self, net: &mut Network) -> Result<(), String> {
         match self {
-            Edit::BaseDemand { node, value } => first_demand(junction_mut(net, node)?).base = *value,
+            Edit::BaseDemand { node, value } => {
+                first_demand(junction_mut(net, node)?).base = *value
+            }
             Edit::DemandPattern { node, pattern } => {
                 if let Some(p) = pattern
                     && net.pattern(p).is_none()
@@ -99,19 +128,29 @@ impl Edit {
                 }
                 first_demand(junction_mut(net, node)?).pattern = pattern.clone();
             }
-            Edit::Emitter { node, coefficient } => junction_mut(net, node)?.emitter_coefficient = *coefficient,
-            Edit::Leak { node, coefficient } => junction_mut(net, node)?.emitter_coefficient += *coefficient,
+            Edit::Emitter { node, coefficient } => {
+                junction_mut(net, node)?.emitter_coefficient = *coefficient
+            }
+            Edit::Leak { node, coefficient } => {
+                junction_mut(net, node)?.emitter_coefficient += *coefficient
+            }
             Edit::LinkStatus { link, open } => {
                 let l = link_mut(net, link)?;
                 if let LinkKind::Pipe(p) = &mut l.kind {
                     if p.check_valve {
                         // EPANET's error 207: a check valve's status is its own.
-                        return Err(format!("link '{link}' is a check valve; its status cannot be set"));
+                        return Err(format!(
+                            "link '{link}' is a check valve; its status cannot be set"
+                        ));
                     }
                     p.closed_on_line = false;
                     p.open_on_line = false;
                 }
-                l.initial_status = Some(if *open { InitialStatus::Open } else { InitialStatus::Closed });
+                l.initial_status = Some(if *open {
+                    InitialStatus::Open
+                } else {
+                    InitialStatus::Closed
+                });
             }
             Edit::LinkSetting { link, value } => {
                 let l = link_mut(net, link)?;
@@ -125,10 +164,15 @@ impl Edit {
                     }
                 }
             }
-            Edit::Pattern { name, factors } => match net.patterns.iter_mut().find(|p| &p.id == name) {
-                Some(p) => p.factors = factors.clone(),
-                None => net.patterns.push(Pattern { id: name.clone(), factors: factors.clone() }),
-            },
+            Edit::Pattern { name, factors } => {
+                match net.patterns.iter_mut().find(|p| &p.id == name) {
+                    Some(p) => p.factors = factors.clone(),
+                    None => net.patterns.push(Pattern {
+                        id: name.clone(),
+                        factors: factors.clone(),
+                    }),
+                }
+            }
             Edit::DemandMultiplier { factor } => net.options.demand_multiplier = *factor,
             Edit::Duration { seconds } => {
                 net.times.duration_s = *seconds;
@@ -150,7 +194,12 @@ pub fn junction<'a>(net: &'a Network, id: &str) -> Result<&'a Junction, String> 
 }
 
 fn junction_mut<'a>(net: &'a mut Network, id: &str) -> Result<&'a mut Junction, String> {
-    match net.nodes.iter_mut().find(|n| n.id == id).map(|n| &mut n.kind) {
+    match net
+        .nodes
+        .iter_mut()
+        .find(|n| n.id == id)
+        .map(|n| &mut n.kind)
+    {
         Some(NodeKind::Junction(j)) => Ok(j),
         Some(_) => Err(format!("node '{id}' is not a junction")),
         None => Err(format!("no node '{id}'")),
@@ -158,13 +207,20 @@ fn junction_mut<'a>(net: &'a mut Network, id: &str) -> Result<&'a mut Junction, 
 }
 
 fn link_mut<'a>(net: &'a mut Network, id: &str) -> Result<&'a mut Link, String> {
-    net.links.iter_mut().find(|l| l.id == id).ok_or_else(|| format!("no link '{id}'"))
+    net.links
+        .iter_mut()
+        .find(|l| l.id == id)
+        .ok_or_else(|| format!("no link '{id}'"))
 }
 
 /// A junction without demand gets one category (as EPANET gives every junction).
 fn first_demand(j: &mut Junction) -> &mut Demand {
     if j.demands.is_empty() {
-        j.demands.push(Demand { base: 0.0, pattern: None, category: None });
+        j.demands.push(Demand {
+            base: 0.0,
+            pattern: None,
+            category: None,
+        });
     }
     &mut j.demands[0]
 }

@@ -18,6 +18,9 @@ use oasis_network::{LinkKind, Network, NodeKind, ReadError};
 use edit::{Edit, Value};
 use run::{Outcome, Results};
 
+/// `(base, pattern, category)` of one demand category.
+type DemandRow = (f64, Option<String>, Option<String>);
+
 /// A parsed network (the file's own units); the Python `Model` wraps one.
 #[pyclass(module = "oasis_twin._oasis", name = "Network")]
 #[derive(Clone)]
@@ -88,7 +91,11 @@ impl PyNetwork {
 
     /// (start node, end node) per link.
     fn link_ends(&self) -> Vec<(String, String)> {
-        self.net.links.iter().map(|l| (l.from.clone(), l.to.clone())).collect()
+        self.net
+            .links
+            .iter()
+            .map(|l| (l.from.clone(), l.to.clone()))
+            .collect()
     }
 
     /// Pipe lengths (file units), NaN for pumps and valves.
@@ -115,18 +122,26 @@ impl PyNetwork {
     }
 
     /// `(base, pattern, category)` per demand category of a junction.
-    fn demands(&self, node: &str) -> PyResult<Vec<(f64, Option<String>, Option<String>)>> {
+    fn demands(&self, node: &str) -> PyResult<Vec<DemandRow>> {
         let j = edit::junction(&self.net, node).map_err(PyValueError::new_err)?;
-        Ok(j.demands.iter().map(|d| (d.base, d.pattern.clone(), d.category.clone())).collect())
+        Ok(j.demands
+            .iter()
+            .map(|d| (d.base, d.pattern.clone(), d.category.clone()))
+            .collect())
     }
 
     fn emitter_coefficient(&self, node: &str) -> PyResult<f64> {
-        Ok(edit::junction(&self.net, node).map_err(PyValueError::new_err)?.emitter_coefficient)
+        Ok(edit::junction(&self.net, node)
+            .map_err(PyValueError::new_err)?
+            .emitter_coefficient)
     }
 
     /// `OPEN`, `CLOSED`, a number (pump speed or valve setting) or None.
     fn link_initial_status(&self, link: &str) -> PyResult<Option<String>> {
-        let k = self.net.link_index(link).ok_or_else(|| PyValueError::new_err(format!("no link '{link}'")))?;
+        let k = self
+            .net
+            .link_index(link)
+            .ok_or_else(|| PyValueError::new_err(format!("no link '{link}'")))?;
         Ok(edit::initial_status(&self.net.links[k]))
     }
 
@@ -163,7 +178,13 @@ impl PyNetwork {
     /// `(duration, hydraulic step, pattern step, report step, report start)`, seconds.
     fn times(&self) -> (i64, i64, i64, i64, i64) {
         let t = &self.net.times;
-        (t.duration_s, t.hydraulic_step_s, t.pattern_step_s, t.report_step_s, t.report_start_s)
+        (
+            t.duration_s,
+            t.hydraulic_step_s,
+            t.pattern_step_s,
+            t.report_step_s,
+            t.report_start_s,
+        )
     }
 
     /// Makes one change (see `oasis_twin.edits` for the operations).
@@ -200,8 +221,10 @@ fn run_scenarios(
 ) -> PyResult<Py<PyList>> {
     let mut parsed = Vec::with_capacity(scenarios.len());
     for (i, edits) in scenarios.into_iter().enumerate() {
-        let edits: Result<Vec<Edit>, String> =
-            edits.into_iter().map(|(op, target, value)| Edit::parse(&op, &target, value)).collect();
+        let edits: Result<Vec<Edit>, String> = edits
+            .into_iter()
+            .map(|(op, target, value)| Edit::parse(&op, &target, value))
+            .collect();
         parsed.push(edits.map_err(|e| PyValueError::new_err(format!("scenario {i}: {e}")))?);
     }
     let net = &base.net;
@@ -210,7 +233,9 @@ fn run_scenarios(
     for (i, outcome) in outcomes.into_iter().enumerate() {
         let item: Py<PyAny> = match outcome {
             Outcome::Done(r) => results_dict(py, &r)?.into_any(),
-            Outcome::BadEdit(e) => PyValueError::new_err(format!("scenario {i}: {e}")).into_value(py).into_any(),
+            Outcome::BadEdit(e) => PyValueError::new_err(format!("scenario {i}: {e}"))
+                .into_value(py)
+                .into_any(),
             Outcome::Failed(e) => hydraulics_error(py, &e).into_value(py).into_any(),
         };
         list.append(item)?;
@@ -258,7 +283,11 @@ fn results_dict(py: Python<'_>, r: &Results) -> PyResult<Py<PyDict>> {
 }
 
 /// An instance of one of the package's exception classes (`oasis_twin.errors`).
-fn package_error<'py>(py: Python<'py>, class: &str, args: impl pyo3::call::PyCallArgs<'py>) -> PyErr {
+fn package_error<'py>(
+    py: Python<'py>,
+    class: &str,
+    args: impl pyo3::call::PyCallArgs<'py>,
+) -> PyErr {
     let made = py
         .import("oasis_twin.errors")
         .and_then(|m| m.getattr(class))
@@ -273,7 +302,16 @@ fn inp_error(py: Python<'_>, e: &ReadError) -> PyErr {
     let lines: Vec<(usize, String, String, String, u16, String)> = match e {
         ReadError::Input { errors, .. } => errors
             .iter()
-            .map(|l| (l.line, l.section.clone(), l.field.clone(), l.token.clone(), l.code, l.message.clone()))
+            .map(|l| {
+                (
+                    l.line,
+                    l.section.clone(),
+                    l.field.clone(),
+                    l.token.clone(),
+                    l.code,
+                    l.message.clone(),
+                )
+            })
             .collect(),
         ReadError::Network { .. } => Vec::new(),
     };

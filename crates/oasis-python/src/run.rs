@@ -4,7 +4,9 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use oasis_hydraulics::{HydraulicsError, Simulation, Snapshot, SolverStructure};
+use oasis_hydraulics::{
+    HydraulicsError, LinkResult, NodeResult, QualitySnapshot, Simulation, Snapshot, SolverStructure,
+};
 use oasis_network::Network;
 
 use crate::edit::Edit;
@@ -30,7 +32,7 @@ pub struct Results {
 }
 
 pub enum Outcome {
-    Done(Results),
+    Done(Box<Results>),
     BadEdit(String),
     Failed(HydraulicsError),
 }
@@ -53,7 +55,7 @@ pub fn run(
             while steps.peek().is_some_and(|s| s.time_s < p.time_s) {
                 steps.next();
             }
-            at_reports.push(steps.peek().filter(|s| s.time_s == p.time_s).map(|s| (&s.nodes, &s.links)));
+            at_reports.push(steps.peek().copied().filter(|s| s.time_s == p.time_s));
         }
         return Ok(gather(&run.periods, Some(&at_reports)));
     }
@@ -74,22 +76,28 @@ pub fn run(
     Ok(gather(&periods, None))
 }
 
-type QualityAt<'a> = Option<(&'a Vec<f64>, &'a Vec<f64>)>;
-
-fn gather(periods: &[Snapshot], quality: Option<&[QualityAt<'_>]>) -> Results {
+fn gather(periods: &[Snapshot], quality: Option<&[Option<&QualitySnapshot>]>) -> Results {
     let nn = periods.first().map_or(0, |p| p.nodes.len());
     let nl = periods.first().map_or(0, |p| p.links.len());
-    let nodes = |f: fn(&oasis_hydraulics::NodeResult) -> f64| -> Vec<f64> {
+    let nodes = |f: fn(&NodeResult) -> f64| -> Vec<f64> {
         periods.iter().flat_map(|p| p.nodes.iter().map(f)).collect()
     };
-    let links = |f: fn(&oasis_hydraulics::LinkResult) -> f64| -> Vec<f64> {
+    let links = |f: fn(&LinkResult) -> f64| -> Vec<f64> {
         periods.iter().flat_map(|p| p.links.iter().map(f)).collect()
     };
     // A reporting time without a quality step (none should exist) reads NaN.
-    let q = |pick: fn(&(&Vec<f64>, &Vec<f64>)) -> Vec<f64>, n: usize| -> Vec<f64> {
+    let q = |of_links: bool| -> Vec<f64> {
+        let n = if of_links { nl } else { nn };
         match quality {
             None => vec![0.0; periods.len() * n],
-            Some(at) => at.iter().flat_map(|a| a.as_ref().map_or(vec![f64::NAN; n], pick)).collect(),
+            Some(at) => at
+                .iter()
+                .flat_map(|s| match s {
+                    Some(s) if of_links => s.links.clone(),
+                    Some(s) => s.nodes.clone(),
+                    None => vec![f64::NAN; n],
+                })
+                .collect(),
         }
     };
     Results {
@@ -100,24 +108,31 @@ fn gather(periods: &[Snapshot], quality: Option<&[QualityAt<'_>]>) -> Results {
         head: nodes(|r| r.head),
         pressure: nodes(|r| r.pressure),
         demand: nodes(|r| r.demand),
-        node_quality: q(|(n, _)| n.to_vec(), nn),
+        node_quality: q(false),
         flow: links(|r| r.flow),
         velocity: links(|r| r.velocity),
         headloss: links(|r| r.headloss),
         status_code: links(|r| f64::from(r.status_code.code())),
         setting: links(|r| r.setting),
-        link_quality: q(|(_, l)| l.to_vec(), nl),
+        link_quality: q(true),
     }
 }
 
 /// Every scenario on `threads` threads (at least one): each applies its edits
 /// to its own copy of `base` and runs on the base network's solver structure.
 /// Outcomes come back in scenario order.
-pub fn run_many(base: &Network, scenarios: &[Vec<Edit>], steady: bool, quality: bool, threads: usize) -> Vec<Outcome> {
+pub fn run_many(
+    base: &Network,
+    scenarios: &[Vec<Edit>],
+    steady: bool,
+    quality: bool,
+    threads: usize,
+) -> Vec<Outcome> {
     // Ordering and symbolic factorisation once for all: no edit moves a node or a link end.
     let structure = Simulation::new(base).ok().map(|sim| sim.structure());
     let next = AtomicUsize::new(0);
-    let outcomes: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..scenarios.len()).map(|_| None).collect());
+    let outcomes: Mutex<Vec<Option<Outcome>>> =
+        Mutex::new((0..scenarios.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..threads.clamp(1, scenarios.len().max(1)) {
             scope.spawn(|| {
@@ -131,10 +146,21 @@ pub fn run_many(base: &Network, scenarios: &[Vec<Edit>], steady: bool, quality: 
             });
         }
     });
-    outcomes.into_inner().unwrap_or_else(|p| p.into_inner()).into_iter().flatten().collect()
+    outcomes
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner())
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
-fn one(base: &Network, edits: &[Edit], structure: Option<&SolverStructure>, steady: bool, quality: bool) -> Outcome {
+fn one(
+    base: &Network,
+    edits: &[Edit],
+    structure: Option<&SolverStructure>,
+    steady: bool,
+    quality: bool,
+) -> Outcome {
     let mut net = base.clone();
     for e in edits {
         if let Err(msg) = e.apply(&mut net) {
@@ -142,7 +168,7 @@ fn one(base: &Network, edits: &[Edit], structure: Option<&SolverStructure>, stea
         }
     }
     match run(&net, structure, steady, quality) {
-        Ok(r) => Outcome::Done(r),
+        Ok(r) => Outcome::Done(Box::new(r)),
         Err(e) => Outcome::Failed(e),
     }
 }
