@@ -133,6 +133,8 @@ def ratio(a: dict, b: dict) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--city", type=Path, action="append", default=[], help="a synthetic city .inp to add")
+    ap.add_argument("--only", type=Path, nargs="+", help="time these .inp files instead of the shared ones")
+    ap.add_argument("--engines", default="oasis,epanet,wntr", help="which to run (comma-separated)")
     ap.add_argument("--min-junctions", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--wntr-timeout", type=float, default=600.0, help="seconds before WNTRSimulator is stopped")
@@ -144,7 +146,11 @@ def main() -> None:
 
     import oasis_twin as ot
 
-    todo = networks(a.min_junctions) + [(p, len(ot.read_inp(p).junction_names)) for p in a.city]
+    files = a.only if a.only else []
+    todo = [] if a.only else networks(a.min_junctions)
+    todo += [(p, len(ot.read_inp(p).junction_names)) for p in files + a.city]
+    engines = set(a.engines.split(","))
+    skipped = {"error": "not run"}
     rows = []
     print(f"{a.clock} time; median of {a.repeat} runs in fresh processes (1 above 20,000 junctions; WNTRSimulator 1)\n")
     print("| network | junctions | periods | Oasis load / run (s) | EpanetSimulator load / run (s) | WNTRSimulator load / run (s) | EpanetSimulator ÷ Oasis | WNTRSimulator ÷ Oasis |")
@@ -152,9 +158,9 @@ def main() -> None:
     for path, junctions in todo:
         # One run of each on a big city, and always one of WNTRSimulator: it is slower by far.
         repeat = 1 if junctions > 20_000 else a.repeat
-        o = time_engine("oasis", path, repeat, a.timeout, a.clock)
-        e = time_engine("epanet", path, repeat, a.timeout, a.clock)
-        w = time_engine("wntr", path, 1, a.wntr_timeout, a.clock)
+        o = time_engine("oasis", path, repeat, a.timeout, a.clock) if "oasis" in engines else skipped
+        e = time_engine("epanet", path, repeat, a.timeout, a.clock) if "epanet" in engines else skipped
+        w = time_engine("wntr", path, 1, a.wntr_timeout, a.clock) if "wntr" in engines else skipped
         name = path.name if SHARED not in path.parents else str(path.relative_to(SHARED))
         rows.append({"network": name, "junctions": junctions, "oasis": o, "epanet": e, "wntr": w})
         print(
