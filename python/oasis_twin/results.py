@@ -54,10 +54,11 @@ class SimulationResults:
         self.iterations = pd.Series(np.asarray(raw["iterations"], dtype=np.int32), index=times, name="iterations")
 
         def table(buf: bytes, names: List[str]) -> np.ndarray:
-            return np.frombuffer(buf, dtype="<f8").reshape(len(times), len(names))
+            # A writable copy: the bytes object is read-only.
+            return np.frombuffer(buf, dtype="<f8").reshape(len(times), len(names)).copy()
 
         node = {k: table(raw["node"][k], info.node_names) for k in NODE_KEYS}
-        link = {k: table(raw["link"][k], info.link_names).copy() for k in LINK_KEYS}
+        link = {k: table(raw["link"][k], info.link_names) for k in LINK_KEYS}
         codes = link["status"]
         status = np.where(codes <= 2, CLOSED, np.where(codes == 4, ACTIVE, OPEN)).astype(np.float64)
         pipes = info.is_pipe
