@@ -24,9 +24,10 @@ def run_scenarios(
 ) -> List[Union[SimulationResults, Exception]]:
     """Runs each scenario (one edit or a list of edits applied to a copy of
     ``model``; the model itself is not changed) on ``threads`` threads
-    (default: the machine's CPUs) with the GIL released. Every run shares the
-    base model's matrix ordering and symbolic factorisation, and gives exactly
-    what :meth:`Model.run` gives on the same edited copy.
+    (default: the machine's CPUs) with the GIL released. Hydraulic runs share
+    the base model's matrix ordering and symbolic factorisation (a run with
+    water quality builds its own); each gives exactly what :meth:`Model.run`
+    gives on the same edited copy.
 
     Returns one :class:`SimulationResults` per scenario, in order. A scenario
     that fails raises its exception (``errors="raise"``), or with
