@@ -359,7 +359,7 @@ impl Project {
             10 => hyd.map_or(0.0, |h| h.headloss),
             11 => hyd.map_or_else(|| f64::from(u8::from(self.initially_open(k))), |h| h.status),
             12 => hyd.map_or_else(|| self.initial_setting(k), |h| h.setting),
-            13 => 0.0,
+            13 => self.energy(k).0,
             14 => match (&self.qual, &self.now.qual) {
                 // Segments exist only while a quality solver is open; after it
                 // closes EPANET averages the link's end nodes.
@@ -372,7 +372,7 @@ impl Project {
             },
             15 => self.pattern_index(pump.and_then(|p| p.pattern.as_deref())),
             16 => hyd.map_or(3.0, |h| f64::from(h.status_code.code())),
-            17 => 0.0,
+            17 => self.energy(k).1,
             18 => pump
                 .and_then(|p| {
                     p.power.or(p
@@ -423,6 +423,34 @@ impl Project {
             oasis_network::units::HeadlossFormula::DarcyWeisbach => rfactor / (kc / d).ln().abs(),
             oasis_network::units::HeadlossFormula::ChezyManning => rfactor * kc,
         }
+    }
+
+    /// EPANET's `getenergy`: the power link `k` uses now (kW) and the
+    /// efficiency it uses it at (a pump's from its curve or the global one,
+    /// with the speed adjustment; 1 for other links).
+    fn energy(&self, k: usize) -> (f64, f64) {
+        let Some(h) = self.now.hyd.as_ref().map(|s| &s.links[k]) else { return (0.0, 0.0) };
+        if h.status == 0.0 {
+            return (0.0, 0.0);
+        }
+        let o = &self.net.options;
+        let u = oasis_network::units::UnitFactors::new(o.flow_units, o.pressure_units, o.specific_gravity);
+        let (q, dh) = (h.flow.abs() / u.flow, h.headloss.abs() / u.head);
+        let link = &self.net.links[k];
+        let e = if matches!(link.kind, LinkKind::Pump(_)) {
+            let energy = Keyed::new(&self.net.energy.lines);
+            let mut e = energy.value(&["GLOBAL", "EFFIC"]).unwrap_or(75.0);
+            if let Some(curve) = energy.word(&["PUMP", &link.id, "EFFIC"]).and_then(|c| self.net.curve(c)) {
+                let speed = h.setting;
+                e = interpolate(&curve.points, q / speed * u.flow);
+                e = 100.0 - (100.0 - e) * (1.0 / speed).powf(0.1);
+            }
+            e.clamp(1.0, 100.0) / 100.0
+        } else {
+            1.0
+        };
+        const KW_PER_HP: f64 = 0.7457;
+        (dh * q * o.specific_gravity / 8.814 / e * KW_PER_HP, e)
     }
 
     /// Whether link `k` starts open (`EN_INITSTATUS`).
@@ -583,4 +611,23 @@ impl Project {
         }
         Ok(())
     }
+}
+
+/// EPANET's `interp`: linear between a curve's points, its end values beyond.
+fn interpolate(points: &[(f64, f64)], x: f64) -> f64 {
+    let Some(&(x0, y0)) = points.first() else { return 0.0 };
+    if x <= x0 {
+        return y0;
+    }
+    for w in points.windows(2) {
+        let ((xa, ya), (xb, yb)) = (w[0], w[1]);
+        if x <= xb {
+            let dx = xb - xa;
+            if dx.abs() < 1e-6 {
+                return yb;
+            }
+            return yb - (xb - x) * (yb - ya) / dx;
+        }
+    }
+    points[points.len() - 1].1
 }

@@ -297,7 +297,7 @@ fn results(api: &Api) -> Vec<(String, c_int, f64)> {
             }
         }
     };
-    read(&mut out, &[8, 9, 10, 11, 24], &[8, 9, 10, 11, 12]);
+    read(&mut out, &[8, 9, 10, 11, 24], &[8, 9, 10, 11, 12, 13, 17]);
     let rc = api.call("EN_solveQ");
     out.push(("solveQ".into(), rc, 0.0));
     read(&mut out, &[12], &[14]);
