@@ -113,7 +113,8 @@ impl Project {
             10 => hyd.map_or(0.0, |h| h.head),
             11 => hyd.map_or(0.0, |h| h.pressure),
             12 => self.node_quality(i),
-            13 => 0.0,
+            // Sources' mass rates are not kept: 0 where a source is.
+            13 => source.map(|_| 0.0).ok_or(240)?,
             14 => tank.map_or(0.0, |t| oasis_hydraulics::tank_volumes(&self.net, t).1),
             15 => self.mixing(&node.id).map_or(0.0, |(m, _)| m as f64),
             16 => tank.map_or(0.0, |t| {
@@ -428,20 +429,23 @@ impl Project {
     /// EPANET's `getenergy`: the power link `k` uses now (kW) and the
     /// efficiency it uses it at (a pump's from its curve or the global one,
     /// with the speed adjustment; 1 for other links).
+    /// Before any run the link is as it starts, with no flow.
     fn energy(&self, k: usize) -> (f64, f64) {
-        let Some(h) = self.now.hyd.as_ref().map(|s| &s.links[k]) else { return (0.0, 0.0) };
-        if h.status == 0.0 {
+        let (open, flow, headloss, speed) = match self.now.hyd.as_ref().map(|s| &s.links[k]) {
+            Some(h) => (h.status != 0.0, h.flow, h.headloss, h.setting),
+            None => (self.initially_open(k), 0.0, 0.0, self.initial_setting(k)),
+        };
+        if !open {
             return (0.0, 0.0);
         }
         let o = &self.net.options;
         let u = oasis_network::units::UnitFactors::new(o.flow_units, o.pressure_units, o.specific_gravity);
-        let (q, dh) = (h.flow.abs() / u.flow, h.headloss.abs() / u.head);
+        let (q, dh) = (flow.abs() / u.flow, headloss.abs() / u.head);
         let link = &self.net.links[k];
         let e = if matches!(link.kind, LinkKind::Pump(_)) {
             let energy = Keyed::new(&self.net.energy.lines);
             let mut e = energy.value(&["GLOBAL", "EFFIC"]).unwrap_or(75.0);
             if let Some(curve) = energy.word(&["PUMP", &link.id, "EFFIC"]).and_then(|c| self.net.curve(c)) {
-                let speed = h.setting;
                 e = interpolate(&curve.points, q / speed * u.flow);
                 e = 100.0 - (100.0 - e) * (1.0 / speed).powf(0.1);
             }
