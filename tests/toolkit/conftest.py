@@ -5,11 +5,13 @@ of the WNTR package with each library in place, and the networks compared on."""
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 HERE = Path(__file__).resolve().parent
@@ -62,13 +64,13 @@ def epanet22_lib_path():
     return Path(entoolkit.__file__).parent / "epanet" / "linux-x64" / "libepanet.so"
 
 
-def shared_networks():
+def shared_networks(big):
     """(id, path) of the networks compared on: every shared network of >= 1,000
-    junctions, the feature networks above, and the repo's examples; a file whose bytes
-    equal an earlier one's is listed once."""
+    junctions (if `big`), the feature networks above, and the repo's examples; a file
+    whose bytes equal an earlier one's is listed once."""
     manifest = json.loads((SHARED / "networks" / "manifest.json").read_text())
     big = [e["file"] for e in manifest
-           if (e["junctions"] or 0) >= 1000 and e["epanet22_error"] is None]
+           if big and (e["junctions"] or 0) >= 1000 and e["epanet22_error"] is None]
     paths = [SHARED / "networks" / f for f in big + FEATURE_NETWORKS]
     paths += sorted((REPO / "examples").glob("*.inp"))
     seen, out = set(), []
@@ -82,11 +84,11 @@ def shared_networks():
     return out
 
 
-def network_params():
+def network_params(big=True):
     if not (SHARED / "networks" / "manifest.json").exists():
         return [pytest.param(None, marks=pytest.mark.skip(
             reason=f"{SHARED} is absent: the shared benchmark networks are not here"))]
-    return shared_networks()
+    return shared_networks(big)
 
 
 @pytest.fixture(scope="session")
@@ -133,3 +135,68 @@ def run_child(args, cwd, pythonpath=None, timeout=900):
         env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), env.get("PYTHONPATH", "")])
     return subprocess.run([sys.executable, *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def run_batch(args, inps, work_dir, pythonpath=None):
+    """{network: (result, error)} from a child process running `args OUT_DIR
+    NETWORK...`, which writes OUT_DIR/<i>.pkl or OUT_DIR/<i>.err for the i-th network.
+    One child runs every network (WNTR's and EPyT's imports are slow); a child that
+    dies is restarted after the network it died on, recorded with the exit status."""
+    results, todo, attempt = {}, list(inps), 0
+    while todo:
+        out = work_dir / f"attempt-{attempt}"
+        out.mkdir(parents=True)
+        attempt += 1
+        child = run_child([*args, out, *todo], cwd=out, pythonpath=pythonpath)
+        for i, inp in enumerate(todo):
+            pkl, err = out / f"{i}.pkl", out / f"{i}.err"
+            if pkl.exists():
+                with open(pkl, "rb") as f:
+                    results[inp] = (pickle.load(f), None)
+            elif err.exists():
+                results[inp] = (None, err.read_text())
+            else:
+                results[inp] = (None, f"the process died (exit {child.returncode}): "
+                                      f"{child.stderr[-2000:]}")
+                todo = todo[i + 1:]
+                break
+        else:
+            todo = []
+    return results
+
+
+def selected_networks(request, test_name):
+    """The networks of the collected (not deselected) cases of `test_name`."""
+    return [item.callspec.params["inp"] for item in request.session.items
+            if getattr(item, "originalname", None) == test_name
+            and item.callspec.params.get("inp") is not None]
+
+
+def assert_same(got, want, where=""):
+    """Equal values, exactly: numbers bit for bit (NaN equals NaN), arrays in shape and
+    every element, strings, and containers recursively. Fails naming the first place
+    that differs."""
+    if isinstance(want, dict):
+        assert isinstance(got, dict) and sorted(got) == sorted(want), \
+            f"{where}: keys {sorted(got) if isinstance(got, dict) else got!r} != {sorted(want)}"
+        for k in want:
+            assert_same(got[k], want[k], f"{where}/{k}")
+    elif isinstance(want, (list, tuple)):
+        assert isinstance(got, (list, tuple)) and len(got) == len(want), f"{where}: {got!r} != {want!r}"
+        for i, (g, w) in enumerate(zip(got, want)):
+            assert_same(g, w, f"{where}[{i}]")
+    elif isinstance(want, np.ndarray):
+        got = np.asarray(got)
+        assert got.shape == want.shape, f"{where}: shape {got.shape} != {want.shape}"
+        if want.dtype.kind in "fc":
+            unequal = ~((got == want) | (np.isnan(got) & np.isnan(want)))
+        else:
+            unequal = got != want
+        if np.any(unequal):
+            first = tuple(np.argwhere(unequal)[0])
+            pytest.fail(f"{where}: {int(np.sum(unequal))} of {want.size} values differ; "
+                        f"first at {first}: Oasis {got[first]!r}, EPANET 2.2 {want[first]!r}")
+    elif isinstance(want, float) and np.isnan(want):
+        assert isinstance(got, float) and np.isnan(got), f"{where}: {got!r} != NaN"
+    else:
+        assert got == want, f"{where}: Oasis {got!r}, EPANET 2.2 {want!r}"

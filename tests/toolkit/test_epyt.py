@@ -1,0 +1,44 @@
+"""EPyT 1.2.2 (the EPyT release for EPANET 2.2) with Oasis's library as its
+`customlib`, against EPyT 1.2.2 with EPANET 2.2.0's library (entoolkit 2.2.0): the
+getters EPyT users call (counts, IDs, types, node/link/tank properties, patterns,
+controls, times, options), getComputedHydraulicTimeSeries and
+getComputedQualityTimeSeries, then setters (a junction's base demand, a pipe's initial
+status and another's diameter, a pattern, an added control) and both time series again.
+Every value must be equal exactly: the toolkit returns doubles computed by the same
+algorithm, so no tolerance is allowed.
+
+EPyT 1.2.2 is found in $OASIS_EPYT_DIR (`pip install --target $OASIS_EPYT_DIR --no-deps
+epyt==1.2.2`): the EPyT installed beside WNTR may be a later release needing EPANET 2.3."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import HERE, assert_same, network_params, run_batch, selected_networks
+
+
+@pytest.fixture(scope="session")
+def epyt_results(request, libs, tmp_path_factory):
+    epyt_dir = os.environ.get("OASIS_EPYT_DIR")
+    if not epyt_dir or not (Path(epyt_dir) / "epyt" / "epanet.py").exists():
+        pytest.skip("EPyT 1.2.2 not found: `pip install --target DIR --no-deps epyt==1.2.2` "
+                    "and set OASIS_EPYT_DIR=DIR")
+    inps = selected_networks(request, "test_epyt_matches_epanet22")
+    return {name: run_batch([HERE / "run_epyt.py", epyt_dir, lib], inps,
+                            tmp_path_factory.mktemp(f"epyt-runs-{name}"))
+            for name, lib in libs.items()}
+
+
+# EPyT steps through the toolkit a call per value per time step: the feature networks
+# and examples, not the >= 1,000-junction ones (WNTR's test runs those).
+@pytest.mark.parametrize("inp", network_params(big=False))
+def test_epyt_matches_epanet22(inp, epyt_results):
+    ref, ref_error = epyt_results["epanet22"][inp]
+    ours, our_error = epyt_results["oasis"][inp]
+    if ref_error:
+        assert our_error is not None and "process died" not in our_error, our_error
+        pytest.skip(f"EPyT with EPANET 2.2 fails on this network too: {ref_error[-300:]}")
+    assert our_error is None, our_error
+    # getVersion: both say 20200 (EPANET 2.2); the rest are the network's values.
+    assert_same(ours, ref)
