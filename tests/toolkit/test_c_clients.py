@@ -55,7 +55,7 @@ def test_c_client_output_matches_epanet22(program, inp, clients, tmp_path):
     outputs = {}
     for name in ("oasis", "epanet22"):
         run = subprocess.run([clients[program, name], inp, tmp_path / f"{name}.rpt"],
-                             capture_output=True, text=True, timeout=600)
+                             capture_output=True, text=True, timeout=600, cwd=tmp_path)
         assert run.returncode == 0, f"{name}: exit {run.returncode}: {run.stderr[-2000:]}"
         outputs[name] = run.stdout.splitlines()
     ours, ref = outputs["oasis"], outputs["epanet22"]
