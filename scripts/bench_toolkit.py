@@ -88,7 +88,12 @@ def bench(inp, copies, repeats, work):
         procs[name] = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--child", str(inp.resolve())], cwd=cwd,
                                        env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                        text=True)
-        loaded = json.loads(procs[name].stdout.readline())
+        line = procs[name].stdout.readline()
+        if not line:  # WNTR cannot read this network (its error is on stderr)
+            for proc in procs.values():
+                proc.kill()
+            return None
+        loaded = json.loads(line)
         assert loaded["wntr"].startswith(str(root)), loaded  # the copy, not the installed WNTR
     times = {name: [] for name in copies}
     for _ in range(repeats):
@@ -128,8 +133,11 @@ def main():
         print("|---|---:|---:|---:|---:|---:|---:|")
         for inp in networks:
             m = bench(inp, copies, a.repeats, tmp / inp.stem)
-            e, o = m["epanet22"], m["oasis"]
             name = inp.relative_to(SHARED) if SHARED in inp.parents else inp.name
+            if m is None:
+                print(f"| {name} | WNTR cannot read it | | | | | |", flush=True)
+                continue
+            e, o = m["epanet22"], m["oasis"]
             print(f"| {name} | {e['total']:.2f} | {o['total']:.2f} | "
                   f"{o['total'] / e['total']:.2f} | {e['toolkit']:.2f} | {o['toolkit']:.2f} | "
                   f"{o['toolkit'] / e['toolkit']:.2f} |", flush=True)
