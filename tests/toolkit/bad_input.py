@@ -43,7 +43,7 @@ def index_out_of_range(lib, inp):
 
 def before_open(lib, inp):
     ph = C.c_void_p()
-    t, v = C.c_long(), C.c_double()
+    v = C.c_double()
     codes = [lib.EN_createproject(C.byref(ph)),
              lib.EN_getnodevalue(ph, 1, EN_ELEVATION, C.byref(v)),
              lib.EN_openH(ph), lib.EN_solveH(ph)]
