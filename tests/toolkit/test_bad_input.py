@@ -20,15 +20,7 @@ BAD_CALLS = {"null_output_pointer": 3, "null_string": 2, "null_file_name": 1,
 
 # Where Oasis's codes differ from EPANET 2.2's: library bugs reported to the lead. Strict,
 # so the test fails once a fix lands and the mark must go.
-KNOWN_DIFFERENCES = {
-    "run_before_open_h": "EN_runQ/EN_initQ before EN_openQ give 104, not 105 (EPANET checks "
-                         "that quality is opened first); EN_closeH/EN_closeQ when not opened "
-                         "give 103/105, EPANET 0",
-    "quality_before_hydraulics": "EN_initQ after a failed EN_openQ gives 104, not 105",
-    "long_strings": "EN_saveinpfile with a 300-character path gives 308, EPANET 302",
-    "legacy_before_open": "ENrunH before ENopen gives 102, EPANET 2.2 103 (its legacy API "
-                          "checks the solver flag before the open flag)",
-}
+KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
 def network():

@@ -95,7 +95,10 @@ impl<'a> Model<'a> {
         } else {
             0
         };
-        let node_index = |id: &str| net.node_index(id).unwrap_or(0);
+        // One look-up table, not a search per link end (networks are large).
+        let index: std::collections::HashMap<&str, usize> =
+            net.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+        let node_index = |id: &str| index.get(id).copied().unwrap_or(0);
         let mut link_type = Vec::with_capacity(net.links.len());
         let mut n1 = Vec::new();
         let mut n2 = Vec::new();
@@ -171,7 +174,7 @@ impl<'a> Model<'a> {
         let mut initial_quality = vec![0.0f32; net.nodes.len()];
         if quality.flag == 0 {
             for (id, c0) in &net.quality {
-                if let Some(i) = net.node_index(id) {
+                if let Some(&i) = index.get(id.as_str()) {
                     initial_quality[i] = *c0 as f32;
                 }
             }
