@@ -11,13 +11,21 @@ use crate::codes;
 use crate::keyed::{self, Keyed};
 use crate::project::{Code, Project, Result};
 
-/// An ID the toolkit accepts: 1 to 31 characters, no blanks, no `;` or `"`.
-pub fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= codes::EN_MAXID
-        && !id
+/// An ID for a new or renamed object: 1 to 31 characters, no blanks, no
+/// `;` or `"` (else 252), and not one an object of its kind has (else 215).
+pub fn new_id(id: &str, taken: bool) -> Result<()> {
+    if id.is_empty()
+        || id.len() > codes::EN_MAXID
+        || id
             .chars()
             .any(|c| c.is_whitespace() || c == ';' || c == '"')
+    {
+        Err(252)
+    } else if taken {
+        Err(215)
+    } else {
+        Ok(())
+    }
 }
 
 impl Project {
@@ -61,12 +69,7 @@ impl Project {
 
     pub fn set_node_id(&mut self, index: i32, id: &str) -> Result<()> {
         let i = self.node(index)?;
-        if !valid_id(id) {
-            return Err(252);
-        }
-        if self.net.node_index(id).is_some() {
-            return Err(215);
-        }
+        new_id(id, self.net.node_index(id).is_some())?;
         let old = std::mem::replace(&mut self.net.nodes[i].id, id.to_string());
         let rename = |s: &mut String| {
             if *s == old {
@@ -99,12 +102,7 @@ impl Project {
 
     pub fn set_link_id(&mut self, index: i32, id: &str) -> Result<()> {
         let k = self.link(index)?;
-        if !valid_id(id) {
-            return Err(252);
-        }
-        if self.net.link_index(id).is_some() {
-            return Err(215);
-        }
+        new_id(id, self.net.link_index(id).is_some())?;
         let old = std::mem::replace(&mut self.net.links[k].id, id.to_string());
         for c in &mut self.net.controls {
             if c.link == old {
@@ -531,12 +529,7 @@ impl Project {
     pub fn add_node(&mut self, id: &str, kind: i32) -> Result<i32> {
         self.check_open()?;
         self.check_no_solver()?;
-        if !valid_id(id) {
-            return Err(252);
-        }
-        if self.net.node_index(id).is_some() {
-            return Err(215);
-        }
+        new_id(id, self.net.node_index(id).is_some())?;
         let node_kind = match kind {
             0 => NodeKind::Junction(Junction::default()),
             1 => NodeKind::Reservoir(Reservoir { pattern: None }),
@@ -613,12 +606,7 @@ impl Project {
     pub fn add_link(&mut self, id: &str, kind: i32, from: &str, to: &str) -> Result<i32> {
         self.check_open()?;
         self.check_no_solver()?;
-        if !valid_id(id) {
-            return Err(252);
-        }
-        if self.net.link_index(id).is_some() {
-            return Err(215);
-        }
+        new_id(id, self.net.link_index(id).is_some())?;
         self.net.node_index(from).ok_or(203)?;
         self.net.node_index(to).ok_or(203)?;
         if from == to {

@@ -2,7 +2,7 @@
 
 use oasis_network::{Curve, LinkKind, NodeKind, Pattern};
 
-use crate::network::valid_id;
+use crate::network::new_id;
 use crate::project::{Project, Result};
 
 impl Project {
@@ -24,12 +24,7 @@ impl Project {
 
     pub fn add_pattern(&mut self, id: &str) -> Result<()> {
         self.check_open()?;
-        if !valid_id(id) {
-            return Err(252);
-        }
-        if self.net.pattern(id).is_some() {
-            return Err(215);
-        }
+        new_id(id, self.net.pattern(id).is_some())?;
         self.net.patterns.push(Pattern {
             id: id.to_string(),
             factors: vec![1.0],
@@ -62,12 +57,7 @@ impl Project {
 
     pub fn set_pattern_id(&mut self, index: i32, id: &str) -> Result<()> {
         let i = self.pattern_at(index)?;
-        if !valid_id(id) {
-            return Err(252);
-        }
-        if self.net.pattern(id).is_some() {
-            return Err(215);
-        }
+        new_id(id, self.net.pattern(id).is_some())?;
         let old = std::mem::replace(&mut self.net.patterns[i].id, id.to_string());
         self.pattern_refs(|p| {
             if p.as_deref() == Some(old.as_str()) {
@@ -148,12 +138,7 @@ impl Project {
 
     pub fn add_curve(&mut self, id: &str) -> Result<()> {
         self.check_open()?;
-        if !valid_id(id) {
-            return Err(252);
-        }
-        if self.net.curve(id).is_some() {
-            return Err(215);
-        }
+        new_id(id, self.net.curve(id).is_some())?;
         self.net.curves.push(Curve {
             id: id.to_string(),
             points: vec![(1.0, 1.0)],
@@ -186,12 +171,7 @@ impl Project {
 
     pub fn set_curve_id(&mut self, index: i32, id: &str) -> Result<()> {
         let i = self.curve_at(index)?;
-        if !valid_id(id) {
-            return Err(252);
-        }
-        if self.net.curve(id).is_some() {
-            return Err(215);
-        }
+        new_id(id, self.net.curve(id).is_some())?;
         let old = std::mem::replace(&mut self.net.curves[i].id, id.to_string());
         self.curve_refs(|c| {
             if c.as_deref() == Some(old.as_str()) {

@@ -439,13 +439,20 @@ impl Project {
             return (0.0, 0.0);
         }
         let o = &self.net.options;
-        let u = oasis_network::units::UnitFactors::new(o.flow_units, o.pressure_units, o.specific_gravity);
+        let u = oasis_network::units::UnitFactors::new(
+            o.flow_units,
+            o.pressure_units,
+            o.specific_gravity,
+        );
         let (q, dh) = (flow.abs() / u.flow, headloss.abs() / u.head);
         let link = &self.net.links[k];
         let e = if matches!(link.kind, LinkKind::Pump(_)) {
             let energy = Keyed::new(&self.net.energy.lines);
             let mut e = energy.value(&["GLOBAL", "EFFIC"]).unwrap_or(75.0);
-            if let Some(curve) = energy.word(&["PUMP", &link.id, "EFFIC"]).and_then(|c| self.net.curve(c)) {
+            if let Some(curve) = energy
+                .word(&["PUMP", &link.id, "EFFIC"])
+                .and_then(|c| self.net.curve(c))
+            {
                 e = interpolate(&curve.points, q / speed * u.flow);
                 e = 100.0 - (100.0 - e) * (1.0 / speed).powf(0.1);
             }
@@ -619,7 +626,9 @@ impl Project {
 
 /// EPANET's `interp`: linear between a curve's points, its end values beyond.
 fn interpolate(points: &[(f64, f64)], x: f64) -> f64 {
-    let Some(&(x0, y0)) = points.first() else { return 0.0 };
+    let Some(&(x0, y0)) = points.first() else {
+        return 0.0;
+    };
     if x <= x0 {
         return y0;
     }

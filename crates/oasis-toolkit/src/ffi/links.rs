@@ -4,7 +4,7 @@
 
 use std::ffi::{c_char, c_double, c_int};
 
-use super::{Handle, ok, put, put_text, slice, text, with};
+use super::{Handle, ok, put, put_index, put_text, slice, text, with};
 use crate::codes::{self, EN_MAXID};
 
 #[unsafe(no_mangle)]
@@ -34,11 +34,7 @@ pub unsafe extern "C" fn EN_deletelink(ph: Handle, index: c_int, action: c_int) 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EN_getlinkindex(ph: Handle, id: *mut c_char, index: *mut c_int) -> c_int {
     let id = unsafe { text(id) };
-    with(ph, |p| {
-        let i = p.link_index(&id);
-        unsafe { put(index, *i.as_ref().unwrap_or(&0))? };
-        i.map(|_| 0)
-    })
+    with(ph, |p| unsafe { put_index(index, p.link_index(&id)) })
 }
 
 #[unsafe(no_mangle)]

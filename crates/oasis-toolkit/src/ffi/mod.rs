@@ -57,6 +57,12 @@ pub(crate) unsafe fn put<T>(p: *mut T, value: T) -> Result<()> {
     Ok(())
 }
 
+/// An index found by name: written (0 when not found) and its code answered.
+pub(crate) unsafe fn put_index(out: *mut c_int, found: Result<c_int>) -> Result<Code> {
+    unsafe { put(out, *found.as_ref().unwrap_or(&0))? };
+    found.map(|_| 0)
+}
+
 /// A C string argument; null reads as empty. Bytes that are not UTF-8 are
 /// read one byte per character, as the `.inp` reader reads such files.
 pub(crate) unsafe fn text(p: *const c_char) -> String {

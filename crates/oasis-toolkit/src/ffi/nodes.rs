@@ -4,7 +4,7 @@
 
 use std::ffi::{c_char, c_double, c_int};
 
-use super::{Handle, ok, put, put_text, text, with};
+use super::{Handle, ok, put, put_index, put_text, text, with};
 use crate::codes::{self, EN_MAXID};
 
 #[unsafe(no_mangle)]
@@ -32,11 +32,7 @@ pub unsafe extern "C" fn EN_deletenode(ph: Handle, index: c_int, action: c_int) 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EN_getnodeindex(ph: Handle, id: *mut c_char, index: *mut c_int) -> c_int {
     let id = unsafe { text(id) };
-    with(ph, |p| {
-        let i = p.node_index(&id);
-        unsafe { put(index, *i.as_ref().unwrap_or(&0))? };
-        i.map(|_| 0)
-    })
+    with(ph, |p| unsafe { put_index(index, p.node_index(&id)) })
 }
 
 #[unsafe(no_mangle)]
@@ -232,10 +228,8 @@ pub unsafe extern "C" fn EN_getdemandindex(
     index: *mut c_int,
 ) -> c_int {
     let name = unsafe { text(name) };
-    with(ph, |p| {
-        let i = p.demand_index(node, &name);
-        unsafe { put(index, *i.as_ref().unwrap_or(&0))? };
-        i.map(|_| 0)
+    with(ph, |p| unsafe {
+        put_index(index, p.demand_index(node, &name))
     })
 }
 

@@ -43,7 +43,9 @@ pub fn networks() -> Vec<PathBuf> {
         all.extend(oasis_parity::inp_files(&dir));
     }
     all.extend(oasis_parity::inp_files(&ws.join("tests/networks")));
-    all.extend(oasis_parity::inp_files(&ws.join("crates/oasis-parity/tests/networks")));
+    all.extend(oasis_parity::inp_files(
+        &ws.join("crates/oasis-parity/tests/networks"),
+    ));
     all.extend(oasis_parity::inp_files(&ws.join("examples")));
     // Files the reader refuses are left out: EPANET 2.2 itself can crash on
     // some of them (the reader's own tests cover those).
