@@ -144,6 +144,8 @@ pub(crate) struct QualSolver {
     record: Box<[SavedHydraulics]>,
     net: Box<Network>,
     save: bool,
+    /// Quality has been routed: a new `EN_initQ` must start afresh.
+    routed: bool,
 }
 
 impl QualSolver {
@@ -160,6 +162,7 @@ impl QualSolver {
             record,
             net,
             save: false,
+            routed: false,
         };
         let (sim, record): (&'static Simulation<'static>, &'static [SavedHydraulics]) = unsafe {
             (
@@ -172,6 +175,7 @@ impl QualSolver {
     }
 
     fn router(&mut self) -> &mut QualityRouter<'static> {
+        self.routed = true;
         self.router.as_mut().expect("made in start")
     }
 }
@@ -343,11 +347,13 @@ impl Project {
     }
 
     pub fn init_q(&mut self, save: bool) -> Result<Code> {
-        self.qual.as_ref().ok_or(105)?;
+        let qual = self.qual.as_mut().ok_or(105)?;
         let saved = self.saved.as_ref().ok_or(104)?;
-        let mut fresh = QualSolver::start(saved)?;
-        fresh.save = save;
-        self.qual = Some(fresh);
+        // The solver `EN_openQ` made is used as it is, unless it has routed.
+        if qual.routed {
+            *qual = QualSolver::start(saved)?;
+        }
+        qual.save = save;
         if save {
             self.output = None;
         }
