@@ -29,6 +29,12 @@ pub(crate) struct EnergyLedger {
 }
 
 impl EnergyLedger {
+    /// Keeps `before`'s totals so far, for a run continued on an edited network.
+    pub fn carry_totals(&mut self, before: EnergyLedger) {
+        self.totals = before.totals;
+        self.peak_kw = before.peak_kw;
+    }
+
     pub fn new(net: &Network, m: &Model) -> EnergyLedger {
         let pattern_index = |id: &str| net.patterns.iter().position(|p| p.id == id).map(|i| i + 1);
         let mut ledger = EnergyLedger {

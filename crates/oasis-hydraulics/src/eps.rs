@@ -421,6 +421,59 @@ impl<'a> Simulation<'a> {
         crate::snapshot(&self.m, &s, h.time_s, &sol, Vec::new())
     }
 
+    /// Continues the run on `net`, an edited copy of this run's network of
+    /// the same shape (nodes, links, tanks), as EPANET's toolkit does when a
+    /// property is set while its solver is open: the edit takes effect from
+    /// the next solve, while the state of the run (time, heads, flows,
+    /// statuses, settings, tank volumes, energy) carries on.
+    pub fn continue_on(&mut self, net: &'a Network) -> Result<(), HydraulicsError> {
+        let m = Model::new(net)?;
+        if m.nnodes != self.m.nnodes || m.links.len() != self.m.links.len() || m.fixed.len() != self.m.fixed.len() {
+            return Err(HydraulicsError::Input { code: 262, message: "the network changed shape during a run".into() });
+        }
+        self.rules = RuleSet::new(net)?;
+        let before = std::mem::replace(&mut self.energy, EnergyLedger::new(net, &m));
+        self.energy.carry_totals(before);
+        self.clock = Clock::new(net);
+        self.vmax = m.fixed.iter().map(|t| t.vmax).collect();
+        self.m = m;
+        self.net = net;
+        Ok(())
+    }
+
+    /// The link flows (internal units, cfs), for [`Simulation::keep_flows`].
+    pub fn flows(&self) -> &[f64] {
+        &self.s.flow
+    }
+
+    /// Starts from a previous run's `flows` where EPANET's `EN_initH`
+    /// without `EN_INITFLOW` keeps them: on links open at the start whose
+    /// carried flow is not zero. Flows of another shape are ignored.
+    pub fn keep_flows(&mut self, flows: &[f64]) {
+        if flows.len() != self.s.flow.len() {
+            return;
+        }
+        for (k, &q) in flows.iter().enumerate() {
+            if self.s.status[k] > Status::Closed && q.abs() > QZERO {
+                self.s.flow[k] = q;
+            }
+        }
+    }
+
+    /// Each junction's demand deficit (flow units): its required demand less
+    /// the demand it was delivered in the last solve, as EPANET 2.2's
+    /// `EN_DEMANDDEFICIT` (0 under demand-driven analysis).
+    pub fn demand_deficits(&self) -> Vec<f64> {
+        (0..self.m.njuncs)
+            .map(|i| {
+                // After a solve `demand_flow` holds the full demand and
+                // `demand` the delivered demand plus emitter flow.
+                let full = self.s.demand_flow[i];
+                if full < 0.0 { 0.0 } else { (full - (self.s.demand[i] - self.s.emitter_flow[i])) * self.m.ucf.flow }
+            })
+            .collect()
+    }
+
     /// The current time (EPANET's `EN_HTIME`).
     pub fn time_s(&self) -> i64 {
         self.htime

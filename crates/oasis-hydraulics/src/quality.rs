@@ -60,6 +60,9 @@ pub struct QualitySnapshot {
     /// (mass per ft³ per day, internal units; 0 unless a chemical reacts), as
     /// EPANET keeps it for its output file.
     pub link_reaction_rates: Vec<f64>,
+    /// Each source node's mass added so far (internal mass units), as EPANET
+    /// keeps it for `EN_SOURCEMASS`.
+    pub source_mass: Vec<(usize, f64)>,
 }
 
 /// Mass reacted or added over the reporting span, as EPANET totals it for
@@ -131,6 +134,7 @@ struct SourceData {
     kind: SourceKind,
     strength: f64,
     pattern: Option<usize>,
+    mass_added: f64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -461,7 +465,7 @@ impl<'a> Engine<'a> {
                 _ => SourceKind::Concen,
             };
             let pattern = s.pattern.as_deref().and_then(|p| net.patterns.iter().position(|x| x.id == p)).map(|i| i + 1);
-            source[n] = Some(SourceData { kind, strength: s.strength, pattern });
+            source[n] = Some(SourceData { kind, strength: s.strength, pattern, mass_added: 0.0 });
         }
 
         // Initial quality.
@@ -637,7 +641,8 @@ impl<'a> Engine<'a> {
         let m = self.m;
         let nodes = self.node_qual.iter().map(|c| c * self.ucf).collect();
         let links = (0..m.links.len()).map(|k| self.link_quality(k) * self.ucf).collect();
-        QualitySnapshot { time_s, nodes, links, link_reaction_rates: self.reported_rates.clone() }
+        let source_mass = (self.source.iter().enumerate()).filter_map(|(n, s)| Some((n, s.as_ref()?.mass_added))).collect();
+        QualitySnapshot { time_s, nodes, links, link_reaction_rates: self.reported_rates.clone(), source_mass }
     }
 
     fn link_quality(&self, k: usize) -> f64 {
@@ -896,6 +901,9 @@ impl<'a> Engine<'a> {
             SourceKind::Mass => c = c * dt as f64 / volout,
             SourceKind::Setpoint => c = (c - self.node_qual[n]).max(0.0),
             SourceKind::FlowPaced => {}
+        }
+        if let Some(s) = &mut self.source[n] {
+            s.mass_added += c * volout;
         }
         if self.htime >= self.report_start {
             self.totals.source += c * volout;

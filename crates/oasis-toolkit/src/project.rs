@@ -17,6 +17,11 @@ fn saves(init_flag: i32) -> bool {
     init_flag % 10 == 1
 }
 
+/// `EN_initH`'s flag asks to initialize link flows (`EN_INITFLOW`, `EN_SAVE_AND_INIT`).
+fn inits_flows(init_flag: i32) -> bool {
+    init_flag / 10 > 0
+}
+
 #[derive(Default)]
 pub struct Project {
     pub(crate) net: Network,
@@ -47,12 +52,17 @@ pub(crate) struct Now {
     pub htime: i64,
     pub qtime: i64,
     pub halted: bool,
+    /// Junctions' demand deficits after the last solve (flow units).
+    pub deficits: Vec<f64>,
 }
 
 /// An open hydraulic solver; `run` is there once `EN_initH` was called.
 #[derive(Default)]
 pub(crate) struct HydSolver {
     pub run: Option<Running>,
+    /// The last run's link flows, which a new `EN_initH` starts from
+    /// unless asked to initialize them (EPANET's `EN_INITFLOW`).
+    flows: Vec<f64>,
 }
 
 /// A hydraulic run in progress over a copy of the model taken at `EN_initH`.
@@ -91,6 +101,21 @@ impl Running {
             pending: None,
             net,
         })
+    }
+
+    /// Carries an edit of the model made while the run is open into it,
+    /// as EPANET applies a property set while its solver is open.
+    fn follow(&mut self, edited: &Network) -> Result<()> {
+        if *self.net == *edited {
+            return Ok(());
+        }
+        let net = Box::new(edited.clone());
+        // SAFETY: as in `start`; the old network is dropped only after the
+        // simulation has moved to the new one.
+        let shared: &'static Network = unsafe { &*(&*net as *const Network) };
+        self.sim.continue_on(shared).map_err(|e| e.code() as Code)?;
+        self.net = net;
+        Ok(())
     }
 
     fn finish(self) -> SavedRun {
@@ -265,8 +290,13 @@ impl Project {
         self.check_open()?;
         let hyd = self.hyd.as_mut().ok_or(103)?;
         // A new run replaces an unfinished one, whose results are dropped.
-        hyd.run = None;
-        let run = Running::start(&self.net, saves(flag))?;
+        if let Some(before) = hyd.run.take() {
+            hyd.flows = before.sim.flows().to_vec();
+        }
+        let mut run = Running::start(&self.net, saves(flag))?;
+        if !inits_flows(flag) {
+            run.sim.keep_flows(&hyd.flows);
+        }
         hyd.run = Some(run);
         if saves(flag) {
             self.saved = None;
@@ -279,6 +309,7 @@ impl Project {
 
     pub fn run_h(&mut self) -> Result<(i64, Code)> {
         let run = self.hyd.as_mut().and_then(|h| h.run.as_mut()).ok_or(103)?;
+        run.follow(&self.net)?;
         let snap = run.sim.run().map_err(|e| e.code() as Code)?;
         let warning = snap.warning_code();
         if warning > 0 {
@@ -292,6 +323,7 @@ impl Project {
                 run.periods.push(snap.clone());
             }
         }
+        self.now.deficits = run.sim.demand_deficits();
         self.now.hyd = Some(snap);
         self.now.htime = t;
         self.now.halted = run.sim.halted();
@@ -300,6 +332,7 @@ impl Project {
 
     pub fn next_h(&mut self) -> Result<i64> {
         let run = self.hyd.as_mut().and_then(|h| h.run.as_mut()).ok_or(103)?;
+        run.follow(&self.net)?;
         let step = run.sim.next().map_err(|e| e.code() as Code)?;
         if let Some(mut h) = run.pending.take() {
             h.set_step_s(step);
@@ -380,7 +413,10 @@ impl Project {
     pub fn step_q(&mut self) -> Result<i64> {
         let router = self.qual.as_mut().ok_or(105)?.router();
         let left = router.step().ok_or(307)?;
-        self.now.qtime = router.snapshot().time_s;
+        // EPANET's getters read its quality arrays as the step left them.
+        let now = router.snapshot();
+        self.now.qtime = now.time_s;
+        self.now.qual = Some(now);
         Ok(left)
     }
 

@@ -114,7 +114,16 @@ impl Project {
             11 => hyd.map_or(0.0, |h| h.pressure),
             12 => self.node_quality(i),
             // Sources' mass rates are not kept: 0 where a source is.
-            13 => source.map(|_| 0.0).ok_or(240)?,
+            // EPANET reports the mass added so far times 60.
+            13 => {
+                source.ok_or(240)?;
+                let added = self
+                    .now
+                    .qual
+                    .as_ref()
+                    .and_then(|q| q.source_mass.iter().find(|&&(n, _)| n == i));
+                added.map_or(0.0, |&(_, mass)| mass * 60.0)
+            }
             14 => tank.map_or(0.0, |t| oasis_hydraulics::tank_volumes(&self.net, t).1),
             15 => self.mixing(&node.id).map_or(0.0, |(m, _)| m as f64),
             16 => tank.map_or(0.0, |t| {
@@ -142,7 +151,7 @@ impl Project {
             }),
             25 => tank.map_or(0.0, |t| oasis_hydraulics::tank_volumes(&self.net, t).2),
             26 => tank.map_or(0.0, |t| f64::from(u8::from(t.overflow))),
-            27 => 0.0,
+            27 => self.now.deficits.get(i).copied().unwrap_or(0.0),
             _ => return Err(251),
         })
     }
