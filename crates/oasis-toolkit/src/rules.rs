@@ -28,8 +28,19 @@ const SYSTEM: i32 = 8;
 // EN_RuleVariable, in EPANET's order, as its reader matches them (prefix of
 // the token, first match wins).
 const VARIABLES: [&str; 13] = [
-    "DEMAND", "HEAD", "GRADE", "LEVEL", "PRESSURE", "FLOW", "STATUS", "SETTING", "POWER", "TIME",
-    "CLOCKTIME", "FILLTIME", "DRAINTIME",
+    "DEMAND",
+    "HEAD",
+    "GRADE",
+    "LEVEL",
+    "PRESSURE",
+    "FLOW",
+    "STATUS",
+    "SETTING",
+    "POWER",
+    "TIME",
+    "CLOCKTIME",
+    "FILLTIME",
+    "DRAINTIME",
 ];
 const DEMAND: i32 = 0;
 const STATUS: i32 = 6;
@@ -39,7 +50,9 @@ const FILLTIME: i32 = 11;
 const DRAINTIME: i32 = 12;
 
 // EN_RuleOperator; `<=`/`>=` before `<`/`>` so a prefix match finds them.
-const RELATIONS: [&str; 10] = ["=", "<>", "<=", ">=", "<", ">", "IS", "NOT", "BELOW", "ABOVE"];
+const RELATIONS: [&str; 10] = [
+    "=", "<>", "<=", ">=", "<", ">", "IS", "NOT", "BELOW", "ABOVE",
+];
 
 // EN_RuleStatus 1..=3 (0: a number).
 const STATUSES: [&str; 4] = ["", "OPEN", "CLOSED", "ACTIVE"];
@@ -69,6 +82,14 @@ pub struct ActionCodes {
     pub setting: f64,
 }
 
+/// The list position of a 1-based toolkit index, if within `len`.
+fn position(index: i32, len: usize) -> Option<usize> {
+    usize::try_from(index)
+        .ok()?
+        .checked_sub(1)
+        .filter(|&i| i < len)
+}
+
 fn find(token: &str, words: &[&str]) -> Option<usize> {
     words.iter().position(|w| !w.is_empty() && kw(token, w))
 }
@@ -85,7 +106,9 @@ fn number(token: &str) -> Option<f64> {
 fn premise_codes(net: &Network, p: &Premise) -> PremiseCodes {
     let (object, index) = match p.object.as_str() {
         "SYSTEM" => (SYSTEM, 0),
-        "LINK" | "PIPE" | "PUMP" | "VALVE" => (LINK, net.link_index(&p.id).map_or(0, |k| k as i32 + 1)),
+        "LINK" | "PIPE" | "PUMP" | "VALVE" => {
+            (LINK, net.link_index(&p.id).map_or(0, |k| k as i32 + 1))
+        }
         _ => (NODE, net.node_index(&p.id).map_or(0, |i| i as i32 + 1)),
     };
     let variable = find(&p.variable, &VARIABLES).map_or(-1, |v| v as i32);
@@ -101,17 +124,39 @@ fn premise_codes(net: &Network, p: &Premise) -> PremiseCodes {
     let tokens: Vec<&str> = p.value.split_whitespace().collect();
     let last = tokens.last().copied().unwrap_or("");
     let (status, value) = if variable == TIME || variable == CLOCKTIME {
-        let h = hours(tokens.first().copied().unwrap_or(""), tokens.get(1).copied().unwrap_or(""));
+        let h = hours(
+            tokens.first().copied().unwrap_or(""),
+            tokens.get(1).copied().unwrap_or(""),
+        );
         (0, h.map_or(MISSING, |h| 3600.0 * h))
     } else if let Some(s) = status_code(last) {
         (s, MISSING)
     } else {
         let x = number(last).unwrap_or(MISSING);
         let hours_to_s = variable == FILLTIME || variable == DRAINTIME;
-        (0, if hours_to_s && x != MISSING { 3600.0 * x } else { x })
+        (
+            0,
+            if hours_to_s && x != MISSING {
+                3600.0 * x
+            } else {
+                x
+            },
+        )
     };
-    let logop = if p.conjunction == Conjunction::Or { OR } else { AND };
-    PremiseCodes { logop, object, index, variable, relop, status, value }
+    let logop = if p.conjunction == Conjunction::Or {
+        OR
+    } else {
+        AND
+    };
+    PremiseCodes {
+        logop,
+        object,
+        index,
+        variable,
+        relop,
+        status,
+        value,
+    }
 }
 
 fn node_word(kind: &NodeKind) -> &'static str {
@@ -144,8 +189,8 @@ fn hours_text(s: f64) -> String {
     format!("{h}")
 }
 
-fn premise_text(net: &Network, position: usize, c: &PremiseCodes) -> Result<Premise> {
-    let conjunction = match (c.logop, position) {
+fn premise_text(net: &Network, at: usize, c: &PremiseCodes) -> Result<Premise> {
+    let conjunction = match (c.logop, at) {
         (OR, _) => Conjunction::Or,
         (1 | AND, 0) => Conjunction::If,
         (1 | AND, _) => Conjunction::And,
@@ -155,7 +200,7 @@ fn premise_text(net: &Network, position: usize, c: &PremiseCodes) -> Result<Prem
     let (object, id) = match c.object {
         SYSTEM if [DEMAND, TIME, CLOCKTIME].contains(&v) => ("SYSTEM", String::new()),
         NODE => {
-            let i = usize::try_from(c.index - 1).ok().filter(|&i| i < net.nodes.len()).ok_or(203)?;
+            let i = position(c.index, net.nodes.len()).ok_or(203)?;
             let node = &net.nodes[i];
             let tank = !matches!(node.kind, NodeKind::Junction(_));
             if !matches!(v, 0..=4) && !(tank && (v == FILLTIME || v == DRAINTIME)) {
@@ -164,7 +209,7 @@ fn premise_text(net: &Network, position: usize, c: &PremiseCodes) -> Result<Prem
             (node_word(&node.kind), node.id.clone())
         }
         LINK => {
-            let k = usize::try_from(c.index - 1).ok().filter(|&k| k < net.links.len()).ok_or(204)?;
+            let k = position(c.index, net.links.len()).ok_or(204)?;
             if !matches!(v, 5..=7) {
                 return Err(251);
             }
@@ -172,7 +217,10 @@ fn premise_text(net: &Network, position: usize, c: &PremiseCodes) -> Result<Prem
         }
         _ => return Err(251),
     };
-    let relation = *usize::try_from(c.relop).ok().and_then(|r| RELATIONS.get(r)).ok_or(251)?;
+    let relation = *usize::try_from(c.relop)
+        .ok()
+        .and_then(|r| RELATIONS.get(r))
+        .ok_or(251)?;
     if !(0..=3).contains(&c.status) {
         return Err(251);
     }
@@ -182,7 +230,11 @@ fn premise_text(net: &Network, position: usize, c: &PremiseCodes) -> Result<Prem
         hours_text(finite(c.value).and_then(|x| if x < 0.0 { Err(202) } else { Ok(x) })?)
     } else if v == STATUS {
         // A status premise tests a status: a number there never holds.
-        STATUSES.get(c.status as usize).filter(|s| !s.is_empty()).ok_or(251)?.to_string()
+        STATUSES
+            .get(c.status as usize)
+            .filter(|s| !s.is_empty())
+            .ok_or(251)?
+            .to_string()
     } else if c.status != 0 {
         return Err(251);
     } else if v == FILLTIME || v == DRAINTIME {
@@ -211,11 +263,15 @@ fn action_codes(net: &Network, a: &RuleAction) -> ActionCodes {
         }
         (None, x) => (-1, x.unwrap_or(MISSING)),
     };
-    ActionCodes { link, status, setting }
+    ActionCodes {
+        link,
+        status,
+        setting,
+    }
 }
 
 fn action_text(net: &Network, c: &ActionCodes) -> Result<RuleAction> {
-    let k = usize::try_from(c.link - 1).ok().filter(|&k| k < net.links.len()).ok_or(204)?;
+    let k = position(c.link, net.links.len()).ok_or(204)?;
     let link = &net.links[k];
     let status = |s: i32| ("STATUS", STATUSES[s as usize].to_string());
     let (variable, value) = match (c.status, c.setting) {
@@ -233,7 +289,12 @@ fn action_text(net: &Network, c: &ActionCodes) -> Result<RuleAction> {
         },
         _ => return Err(251),
     };
-    Ok(RuleAction { object: link_word(&link.kind).to_string(), id: link.id.clone(), variable: variable.to_string(), value })
+    Ok(RuleAction {
+        object: link_word(&link.kind).to_string(),
+        id: link.id.clone(),
+        variable: variable.to_string(),
+        value,
+    })
 }
 
 /// Which of a rule's action lists.
@@ -247,13 +308,13 @@ impl Project {
     /// Rule `rule`'s list index (257) and premise `premise`'s (258), 1-based.
     fn premise_at(&self, rule: i32, premise: i32) -> Result<(usize, usize)> {
         let r = self.rule_at(rule)?;
-        let i = usize::try_from(premise - 1).ok().filter(|&i| i < self.net.rules[r].premises.len()).ok_or(258)?;
+        let i = position(premise, self.net.rules[r].premises.len()).ok_or(258)?;
         Ok((r, i))
     }
 
     pub(crate) fn rule_at(&self, index: i32) -> Result<usize> {
         self.check_open()?;
-        usize::try_from(index - 1).ok().filter(|&i| i < self.net.rules.len()).ok_or(257)
+        position(index, self.net.rules.len()).ok_or(257)
     }
 
     pub fn premise(&self, rule: i32, premise: i32) -> Result<PremiseCodes> {
@@ -262,7 +323,12 @@ impl Project {
     }
 
     /// Changes premise `premise` of rule `rule` as `edit` changes its codes.
-    pub fn edit_premise(&mut self, rule: i32, premise: i32, edit: impl FnOnce(&mut PremiseCodes)) -> Result<()> {
+    pub fn edit_premise(
+        &mut self,
+        rule: i32,
+        premise: i32,
+        edit: impl FnOnce(&mut PremiseCodes),
+    ) -> Result<()> {
         let (r, i) = self.premise_at(rule, premise)?;
         let mut codes = premise_codes(&self.net, &self.net.rules[r].premises[i]);
         edit(&mut codes);
@@ -270,30 +336,40 @@ impl Project {
         Ok(())
     }
 
-    fn actions(&self, rule: i32, branch: Branch) -> Result<&Vec<RuleAction>> {
-        let r = &self.net.rules[self.rule_at(rule)?];
-        Ok(match branch {
-            Branch::Then => &r.then_actions,
-            Branch::Else => &r.else_actions,
-        })
+    /// Rule `rule`'s list index (257) and its `branch` action `action`'s (258).
+    fn action_at(&self, rule: i32, branch: Branch, action: i32) -> Result<(usize, usize)> {
+        let r = self.rule_at(rule)?;
+        let n = match branch {
+            Branch::Then => self.net.rules[r].then_actions.len(),
+            Branch::Else => self.net.rules[r].else_actions.len(),
+        };
+        Ok((r, position(action, n).ok_or(258)?))
     }
 
     pub fn action(&self, rule: i32, branch: Branch, action: i32) -> Result<ActionCodes> {
-        let list = self.actions(rule, branch)?;
-        let a = usize::try_from(action - 1).ok().and_then(|i| list.get(i)).ok_or(258)?;
-        Ok(action_codes(&self.net, a))
+        let (r, i) = self.action_at(rule, branch, action)?;
+        let rule = &self.net.rules[r];
+        let list = match branch {
+            Branch::Then => &rule.then_actions,
+            Branch::Else => &rule.else_actions,
+        };
+        Ok(action_codes(&self.net, &list[i]))
     }
 
-    pub fn set_action(&mut self, rule: i32, branch: Branch, action: i32, codes: ActionCodes) -> Result<()> {
-        self.action(rule, branch, action)?;
+    pub fn set_action(
+        &mut self,
+        rule: i32,
+        branch: Branch,
+        action: i32,
+        codes: ActionCodes,
+    ) -> Result<()> {
+        let (r, i) = self.action_at(rule, branch, action)?;
         let new = action_text(&self.net, &codes)?;
-        let r = self.rule_at(rule)?;
-        let r = &mut self.net.rules[r];
-        let list = match branch {
-            Branch::Then => &mut r.then_actions,
-            Branch::Else => &mut r.else_actions,
-        };
-        list[action as usize - 1] = new;
+        let rule = &mut self.net.rules[r];
+        match branch {
+            Branch::Then => rule.then_actions[i] = new,
+            Branch::Else => rule.else_actions[i] = new,
+        }
         Ok(())
     }
 }
@@ -304,7 +380,15 @@ mod tests {
 
     #[test]
     fn times_written_read_back_to_the_same_whole_second() {
-        for s in [0.0, 1.0, 3601.0, 7199.0, 86399.0, 12345.6, 5.0 * 86400.0 + 7.0] {
+        for s in [
+            0.0,
+            1.0,
+            3601.0,
+            7199.0,
+            86399.0,
+            12345.6,
+            5.0 * 86400.0 + 7.0,
+        ] {
             let h: f64 = hours_text(s).parse().unwrap();
             assert_eq!((3600.0 * h) as i64, s as i64, "{s} s");
             assert!((3600.0 * h - s).abs() < 1e-6);

@@ -634,14 +634,30 @@ type GetPremise = unsafe extern "C" fn(
     *mut c_int,
     *mut c_double,
 ) -> c_int;
-type SetPremise =
-    unsafe extern "C" fn(Ph, c_int, c_int, c_int, c_int, c_int, c_int, c_int, c_int, c_double) -> c_int;
-type GetAction = unsafe extern "C" fn(Ph, c_int, c_int, *mut c_int, *mut c_int, *mut c_double) -> c_int;
+type SetPremise = unsafe extern "C" fn(
+    Ph,
+    c_int,
+    c_int,
+    c_int,
+    c_int,
+    c_int,
+    c_int,
+    c_int,
+    c_int,
+    c_double,
+) -> c_int;
+type GetAction =
+    unsafe extern "C" fn(Ph, c_int, c_int, *mut c_int, *mut c_int, *mut c_double) -> c_int;
 type SetAction = unsafe extern "C" fn(Ph, c_int, c_int, c_int, c_int, c_double) -> c_int;
+
+/// A rule or clause, named, as its code, its integers and its value.
+type Clause = (String, (c_int, Vec<c_int>, f64));
+type Run = Vec<(c_long, Vec<f64>)>;
 
 /// The rule calls of one library.
 struct Clauses {
-    get_rule: unsafe extern "C" fn(Ph, c_int, *mut c_int, *mut c_int, *mut c_int, *mut c_double) -> c_int,
+    get_rule:
+        unsafe extern "C" fn(Ph, c_int, *mut c_int, *mut c_int, *mut c_int, *mut c_double) -> c_int,
     get_premise: GetPremise,
     set_premise: SetPremise,
     set_premise_index: unsafe extern "C" fn(Ph, c_int, c_int, c_int) -> c_int,
@@ -703,7 +719,7 @@ impl Clauses {
     }
 
     /// Every clause of every rule, as codes.
-    fn all(&self, lib: &Lib, ph: Ph) -> Vec<(String, (c_int, Vec<c_int>, f64))> {
+    fn all(&self, lib: &Lib, ph: Ph) -> Vec<Clause> {
         let mut out = Vec::new();
         let mut rules = 0;
         // SAFETY: valid project and out pointers.
@@ -720,7 +736,10 @@ impl Clauses {
             for (then, n) in [(true, nt), (false, ne)] {
                 for i in 1..=n {
                     let (c, n, v) = self.action(ph, r, i, then);
-                    out.push((format!("rule {r} action {i} (then: {then})"), (c, n.to_vec(), v)));
+                    out.push((
+                        format!("rule {r} action {i} (then: {then})"),
+                        (c, n.to_vec(), v),
+                    ));
                 }
             }
         }
@@ -745,11 +764,7 @@ fn open_any(lib: &Lib, inp: &Path) -> Option<Ph> {
     None
 }
 
-fn same_clauses(
-    what: &str,
-    a: &[(String, (c_int, Vec<c_int>, f64))],
-    b: &[(String, (c_int, Vec<c_int>, f64))],
-) {
+fn same_clauses(what: &str, a: &[Clause], b: &[Clause]) {
     assert_eq!(a.len(), b.len(), "{what}: clause count");
     for ((name, x), (_, y)) in a.iter().zip(b) {
         assert!(
@@ -772,7 +787,9 @@ fn every_rule_clause_reads_as_in_epanet22() {
     let (co, cr) = (Clauses::of(&ours), Clauses::of(&reference));
     let (mut with_rules, mut clauses) = (0, 0);
     for inp in networks() {
-        let text = std::fs::read_to_string(&inp).unwrap_or_default().to_ascii_uppercase();
+        let text = std::fs::read_to_string(&inp)
+            .unwrap_or_default()
+            .to_ascii_uppercase();
         if !text.contains("[RULES]") {
             continue;
         }
@@ -790,7 +807,10 @@ fn every_rule_clause_reads_as_in_epanet22() {
         clauses += b.len();
     }
     eprintln!("{clauses} rules and clauses in {with_rules} networks read alike");
-    assert!(with_rules >= 1 && clauses >= 4, "the repository's own network has a rule");
+    assert!(
+        with_rules >= 1 && clauses >= 4,
+        "the repository's own network has a rule"
+    );
 }
 
 /// Rules of every form EPANET 2.2's reader takes, for
@@ -809,7 +829,7 @@ const RULES_OF_EVERY_FORM: [&str; 4] = [
 ];
 
 /// `RULES_OF_EVERY_FORM` added to the network: its clauses and its run.
-fn rules_of_every_form(lib: &Lib) -> (Vec<(String, (c_int, Vec<c_int>, f64))>, Vec<(c_long, Vec<f64>)>) {
+fn rules_of_every_form(lib: &Lib) -> (Vec<Clause>, Run) {
     let c = Clauses::of(lib);
     let ph = lib.project(&rules_net());
     for rule in RULES_OF_EVERY_FORM {
@@ -859,7 +879,7 @@ fn rules_net() -> PathBuf {
 
 /// A rule added as text, then every clause of it edited through the API.
 /// Answers the project (still open) and the clauses after the edit.
-fn edit_rule(lib: &Lib, edit: bool) -> (Ph, Vec<(String, (c_int, Vec<c_int>, f64))>) {
+fn edit_rule(lib: &Lib, edit: bool) -> (Ph, Vec<Clause>) {
     let c = Clauses::of(lib);
     let ph = lib.project(&rules_net());
     let rule = "RULE EDITED\nIF SYSTEM TIME >= 1\nAND NODE J2 PRESSURE > 1000\nAND LINK P5 STATUS IS OPEN\n\
@@ -872,13 +892,30 @@ fn edit_rule(lib: &Lib, edit: bool) -> (Ph, Vec<(String, (c_int, Vec<c_int>, f64
             let j2 = index_of(lib, &c, ph, true, "J2");
             let [p4, pu1, v1] = ["P4", "PU1", "V1"].map(|l| index_of(lib, &c, ph, false, l));
             // From 9 AM by the clock (the run starts at 6 AM) ...
-            assert_eq!((c.set_premise)(ph, 2, 1, 2, 8, 0, 10, 3, 0, 9.0 * 3600.0), 0);
+            assert_eq!(
+                (c.set_premise)(ph, 2, 1, 2, 8, 0, 10, 3, 0, 9.0 * 3600.0),
+                0
+            );
             // ... while J4's pressure is below 500 m ...
             assert_eq!((c.set_premise)(ph, 2, 2, 2, 6, j2, 4, 4, 0, 1000.0), 0);
             assert_eq!((c.set_premise_index)(ph, 2, 2, j4), 0);
             assert_eq!((c.set_premise_value)(ph, 2, 2, 500.0), 0);
             // ... or P5 is closed (a timer closes it at 3 h, 9 AM).
-            assert_eq!((c.set_premise)(ph, 2, 3, 3, 7, index_of(lib, &c, ph, false, "P5"), 6, 0, 1, MISSING), 0);
+            assert_eq!(
+                (c.set_premise)(
+                    ph,
+                    2,
+                    3,
+                    3,
+                    7,
+                    index_of(lib, &c, ph, false, "P5"),
+                    6,
+                    0,
+                    1,
+                    MISSING
+                ),
+                0
+            );
             assert_eq!((c.set_premise_status)(ph, 2, 3, 2), 0);
             // Then close P4 and slow the pump; else TCV V1 to 8 (over the
             // tank rule, priority 2).
@@ -900,7 +937,10 @@ fn same_runs(what: &str, a: &[(c_long, Vec<f64>)], b: &[(c_long, Vec<f64>)]) {
     for ((ta, va), (tb, vb)) in a.iter().zip(b) {
         assert_eq!(ta, tb, "{what}");
         for (i, (x, y)) in va.iter().zip(vb).enumerate() {
-            assert!(close(*x, *y, 1e-6), "{what} at {ta} s value {i}: {x} vs {y}");
+            assert!(
+                close(*x, *y, 1e-6),
+                "{what} at {ta} s value {i}: {x} vs {y}"
+            );
         }
     }
 }
@@ -926,14 +966,21 @@ fn edited_rule_clauses_act_as_in_epanet22() {
     let unedited = ours.run(pu);
     ours.done(pu);
     assert!(
-        ra.iter().zip(&unedited).any(|(x, y)| x.1.iter().zip(&y.1).any(|(p, q)| !close(*p, *q, 1e-3))),
+        ra.iter().zip(&unedited).any(|(x, y)| x
+            .1
+            .iter()
+            .zip(&y.1)
+            .any(|(p, q)| !close(*p, *q, 1e-3))),
         "the edit changes the run"
     );
 
     let saved = std::env::temp_dir().join(format!("oasis-rules-saved-{}.inp", std::process::id()));
     let path = CString::new(saved.to_str().unwrap()).unwrap();
     // SAFETY: valid project and path.
-    assert_eq!(unsafe { (Clauses::of(&ours).save_inp)(po, path.as_ptr()) }, 0);
+    assert_eq!(
+        unsafe { (Clauses::of(&ours).save_inp)(po, path.as_ptr()) },
+        0
+    );
     ours.done(po);
     reference.done(pr);
     for lib in [&ours, &reference] {
@@ -958,7 +1005,17 @@ fn missing_rules_and_clauses_answer_epanet22s_codes() {
         let (ph, _) = edit_rule(lib, false);
         let c = Clauses::of(lib);
         let mut out = Vec::new();
-        for (r, i) in [(0, 1), (3, 1), (-1, 1), (1, 0), (1, 2), (2, 4), (2, -1)] {
+        for (r, i) in [
+            (0, 1),
+            (3, 1),
+            (-1, 1),
+            (c_int::MIN, 1),
+            (1, 0),
+            (1, 2),
+            (2, 4),
+            (2, -1),
+            (2, c_int::MIN),
+        ] {
             // SAFETY: valid project and out pointers.
             unsafe {
                 out.push(c.premise(ph, r, i).0);
@@ -996,18 +1053,46 @@ fn values_no_clause_can_hold_are_refused() {
     unsafe {
         assert_eq!((c.set_premise_index)(ph, 2, 2, 0), 203, "node 0");
         assert_eq!((c.set_premise_index)(ph, 2, 3, 99), 204, "link 99");
-        assert_eq!((c.set_premise)(ph, 2, 1, 4, 8, 0, 9, 3, 0, 3600.0), 251, "logop 4");
-        assert_eq!((c.set_premise)(ph, 2, 1, 2, 5, 0, 9, 3, 0, 3600.0), 251, "object 5");
-        assert_eq!((c.set_premise)(ph, 2, 1, 2, 8, 0, 4, 3, 0, 1.0), 251, "system pressure");
-        assert_eq!((c.set_premise)(ph, 2, 1, 2, 8, 0, 9, 10, 0, 3600.0), 251, "relop 10");
-        assert_eq!((c.set_premise)(ph, 2, 1, 2, 8, 0, 9, 3, 0, -1.0), 202, "negative time");
-        assert_eq!((c.set_premise)(ph, 2, 1, 2, 6, tank, 7, 3, 0, 1.0), 251, "node setting");
+        assert_eq!(
+            (c.set_premise)(ph, 2, 1, 4, 8, 0, 9, 3, 0, 3600.0),
+            251,
+            "logop 4"
+        );
+        assert_eq!(
+            (c.set_premise)(ph, 2, 1, 2, 5, 0, 9, 3, 0, 3600.0),
+            251,
+            "object 5"
+        );
+        assert_eq!(
+            (c.set_premise)(ph, 2, 1, 2, 8, 0, 4, 3, 0, 1.0),
+            251,
+            "system pressure"
+        );
+        assert_eq!(
+            (c.set_premise)(ph, 2, 1, 2, 8, 0, 9, 10, 0, 3600.0),
+            251,
+            "relop 10"
+        );
+        assert_eq!(
+            (c.set_premise)(ph, 2, 1, 2, 8, 0, 9, 3, 0, -1.0),
+            202,
+            "negative time"
+        );
+        assert_eq!(
+            (c.set_premise)(ph, 2, 1, 2, 6, tank, 7, 3, 0, 1.0),
+            251,
+            "node setting"
+        );
         assert_eq!((c.set_premise_status)(ph, 2, 2, 1), 251, "open pressure");
         assert_eq!((c.set_premise_status)(ph, 2, 3, 4), 251, "status 4");
         assert_eq!((c.set_premise_value)(ph, 2, 2, f64::NAN), 202, "NaN");
         assert_eq!((c.set_then)(ph, 2, 1, 9999, 1, MISSING), 204, "link 9999");
         assert_eq!((c.set_then)(ph, 2, 2, 1, -1, -2.0), 202, "negative setting");
-        assert_eq!((c.set_then)(ph, 2, 2, 1, -1, MISSING), 251, "neither status nor setting");
+        assert_eq!(
+            (c.set_then)(ph, 2, 2, 1, -1, MISSING),
+            251,
+            "neither status nor setting"
+        );
         assert_eq!((c.set_else)(ph, 2, 1, 1, 7, MISSING), 251, "status 7");
     }
     assert_eq!(c.all(&ours, ph), before, "refused edits change nothing");

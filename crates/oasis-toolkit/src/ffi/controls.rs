@@ -185,23 +185,52 @@ pub unsafe extern "C" fn EN_setpremise(
     status: c_int,
     value: c_double,
 ) -> c_int {
-    let new = PremiseCodes { logop, object, index: obj_index, variable, relop, status, value };
+    let new = PremiseCodes {
+        logop,
+        object,
+        index: obj_index,
+        variable,
+        relop,
+        status,
+        value,
+    };
     with(ph, |p| ok(p.edit_premise(rule, premise, |c| *c = new)))
 }
 
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn EN_setpremiseindex(ph: Handle, rule: c_int, premise: c_int, obj_index: c_int) -> c_int {
-    with(ph, |p| ok(p.edit_premise(rule, premise, |c| c.index = obj_index)))
+pub unsafe extern "C" fn EN_setpremiseindex(
+    ph: Handle,
+    rule: c_int,
+    premise: c_int,
+    obj_index: c_int,
+) -> c_int {
+    with(ph, |p| {
+        ok(p.edit_premise(rule, premise, |c| c.index = obj_index))
+    })
 }
 
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn EN_setpremisestatus(ph: Handle, rule: c_int, premise: c_int, status: c_int) -> c_int {
-    with(ph, |p| ok(p.edit_premise(rule, premise, |c| c.status = status)))
+pub unsafe extern "C" fn EN_setpremisestatus(
+    ph: Handle,
+    rule: c_int,
+    premise: c_int,
+    status: c_int,
+) -> c_int {
+    with(ph, |p| {
+        ok(p.edit_premise(rule, premise, |c| c.status = status))
+    })
 }
 
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn EN_setpremisevalue(ph: Handle, rule: c_int, premise: c_int, value: c_double) -> c_int {
-    with(ph, |p| ok(p.edit_premise(rule, premise, |c| c.value = value)))
+pub unsafe extern "C" fn EN_setpremisevalue(
+    ph: Handle,
+    rule: c_int,
+    premise: c_int,
+    value: c_double,
+) -> c_int {
+    with(ph, |p| {
+        ok(p.edit_premise(rule, premise, |c| c.value = value))
+    })
 }
 
 unsafe fn get_action(
@@ -257,7 +286,18 @@ pub unsafe extern "C" fn EN_setthenaction(
     status: c_int,
     setting: c_double,
 ) -> c_int {
-    with(ph, |p| ok(p.set_action(rule, Branch::Then, action, ActionCodes { link, status, setting })))
+    with(ph, |p| {
+        ok(p.set_action(
+            rule,
+            Branch::Then,
+            action,
+            ActionCodes {
+                link,
+                status,
+                setting,
+            },
+        ))
+    })
 }
 
 #[unsafe(no_mangle)]
@@ -269,5 +309,16 @@ pub unsafe extern "C" fn EN_setelseaction(
     status: c_int,
     setting: c_double,
 ) -> c_int {
-    with(ph, |p| ok(p.set_action(rule, Branch::Else, action, ActionCodes { link, status, setting })))
+    with(ph, |p| {
+        ok(p.set_action(
+            rule,
+            Branch::Else,
+            action,
+            ActionCodes {
+                link,
+                status,
+                setting,
+            },
+        ))
+    })
 }
