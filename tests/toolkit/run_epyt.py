@@ -59,6 +59,8 @@ def drive(epanet, lib, inp):
     out = {name: call(d, name) for name in GETTERS}
     controls = d.getControlRulesCount() if hasattr(d, "getControlRulesCount") else 0
     out["getControls"] = call(d, "getControls") if controls else None
+    # EPyT rebuilds each rule's text from EN_getpremise/EN_getthenaction/EN_getelseaction.
+    out["getRules"] = call(d, "getRules") if d.getRuleCount() else None
     out["hydraulics"] = call(d, "getComputedHydraulicTimeSeries")
     out["quality"] = call(d, "getComputedQualityTimeSeries")
     # What users do next: change a demand, a status, a diameter, a pattern, a control;

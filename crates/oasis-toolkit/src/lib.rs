@@ -20,6 +20,7 @@ mod legacy;
 mod network;
 mod patterns;
 mod project;
+mod rules;
 mod values;
 
 pub use errors::message;

@@ -728,3 +728,482 @@ fn a_rule_added_as_text_acts_as_in_epanet22() {
         }
     }
 }
+
+// ---- Rule clauses (EN_getpremise … EN_setelseaction) ----------------------
+
+type GetPremise = unsafe extern "C" fn(
+    Ph,
+    c_int,
+    c_int,
+    *mut c_int,
+    *mut c_int,
+    *mut c_int,
+    *mut c_int,
+    *mut c_int,
+    *mut c_int,
+    *mut c_double,
+) -> c_int;
+type SetPremise = unsafe extern "C" fn(
+    Ph,
+    c_int,
+    c_int,
+    c_int,
+    c_int,
+    c_int,
+    c_int,
+    c_int,
+    c_int,
+    c_double,
+) -> c_int;
+type GetAction =
+    unsafe extern "C" fn(Ph, c_int, c_int, *mut c_int, *mut c_int, *mut c_double) -> c_int;
+type SetAction = unsafe extern "C" fn(Ph, c_int, c_int, c_int, c_int, c_double) -> c_int;
+
+/// A rule or clause, named, as its code, its integers and its value.
+type Clause = (String, (c_int, Vec<c_int>, f64));
+type Run = Vec<(c_long, Vec<f64>)>;
+
+/// The rule calls of one library.
+struct Clauses {
+    get_rule:
+        unsafe extern "C" fn(Ph, c_int, *mut c_int, *mut c_int, *mut c_int, *mut c_double) -> c_int,
+    get_premise: GetPremise,
+    set_premise: SetPremise,
+    set_premise_index: unsafe extern "C" fn(Ph, c_int, c_int, c_int) -> c_int,
+    set_premise_status: unsafe extern "C" fn(Ph, c_int, c_int, c_int) -> c_int,
+    set_premise_value: unsafe extern "C" fn(Ph, c_int, c_int, c_double) -> c_int,
+    get_then: GetAction,
+    set_then: SetAction,
+    get_else: GetAction,
+    set_else: SetAction,
+    add_rule: unsafe extern "C" fn(Ph, *const c_char) -> c_int,
+    set_priority: unsafe extern "C" fn(Ph, c_int, c_double) -> c_int,
+    link_index: unsafe extern "C" fn(Ph, *const c_char, *mut c_int) -> c_int,
+    save_inp: unsafe extern "C" fn(Ph, *const c_char) -> c_int,
+}
+
+impl Clauses {
+    fn of(lib: &Lib) -> Clauses {
+        // SAFETY: EPANET 2.2 toolkit symbols with these C signatures.
+        unsafe {
+            macro_rules! f {
+                ($name:literal) => {
+                    *lib._lib.get(concat!($name, "\0").as_bytes()).expect($name)
+                };
+            }
+            Clauses {
+                get_rule: f!("EN_getrule"),
+                get_premise: f!("EN_getpremise"),
+                set_premise: f!("EN_setpremise"),
+                set_premise_index: f!("EN_setpremiseindex"),
+                set_premise_status: f!("EN_setpremisestatus"),
+                set_premise_value: f!("EN_setpremisevalue"),
+                get_then: f!("EN_getthenaction"),
+                set_then: f!("EN_setthenaction"),
+                get_else: f!("EN_getelseaction"),
+                set_else: f!("EN_setelseaction"),
+                add_rule: f!("EN_addrule"),
+                set_priority: f!("EN_setrulepriority"),
+                link_index: f!("EN_getlinkindex"),
+                save_inp: f!("EN_saveinpfile"),
+            }
+        }
+    }
+
+    /// Premise `i` of rule `r`: the code, the six integers and the value.
+    fn premise(&self, ph: Ph, r: c_int, i: c_int) -> (c_int, [c_int; 6], f64) {
+        let (mut n, mut v) = ([0; 6], 0.0);
+        let [a, b, c, d, e, f] = &mut n;
+        // SAFETY: valid out pointers.
+        let code = unsafe { (self.get_premise)(ph, r, i, a, b, c, d, e, f, &mut v) };
+        (code, n, v)
+    }
+
+    fn action(&self, ph: Ph, r: c_int, i: c_int, then: bool) -> (c_int, [c_int; 2], f64) {
+        let (mut link, mut status, mut setting) = (0, 0, 0.0);
+        let get = if then { self.get_then } else { self.get_else };
+        // SAFETY: valid out pointers.
+        let code = unsafe { get(ph, r, i, &mut link, &mut status, &mut setting) };
+        (code, [link, status], setting)
+    }
+
+    /// Every clause of every rule, as codes.
+    fn all(&self, lib: &Lib, ph: Ph) -> Vec<Clause> {
+        let mut out = Vec::new();
+        let mut rules = 0;
+        // SAFETY: valid project and out pointers.
+        unsafe { (lib.count)(ph, 6, &mut rules) };
+        for r in 1..=rules {
+            let (mut np, mut nt, mut ne, mut priority) = (0, 0, 0, 0.0);
+            // SAFETY: as above.
+            let code = unsafe { (self.get_rule)(ph, r, &mut np, &mut nt, &mut ne, &mut priority) };
+            out.push((format!("rule {r}"), (code, vec![np, nt, ne], priority)));
+            for i in 1..=np {
+                let (c, n, v) = self.premise(ph, r, i);
+                out.push((format!("rule {r} premise {i}"), (c, n.to_vec(), v)));
+            }
+            for (then, n) in [(true, nt), (false, ne)] {
+                for i in 1..=n {
+                    let (c, n, v) = self.action(ph, r, i, then);
+                    out.push((
+                        format!("rule {r} action {i} (then: {then})"),
+                        (c, n.to_vec(), v),
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A project with `inp` opened, or `None` where the library refuses it.
+fn open_any(lib: &Lib, inp: &Path) -> Option<Ph> {
+    let mut ph: Ph = std::ptr::null_mut();
+    let tmp = std::env::temp_dir().join(format!("oasis-rules-{}", std::process::id()));
+    let c = |p: &Path| CString::new(p.to_str().unwrap()).unwrap();
+    let (i, r) = (c(inp), c(&tmp.with_extension("rpt")));
+    // SAFETY: documented toolkit calls with valid arguments.
+    unsafe {
+        assert_eq!((lib.create)(&mut ph), 0);
+        if (lib.open)(ph, i.as_ptr(), r.as_ptr(), c"".as_ptr()) < 100 {
+            return Some(ph);
+        }
+        (lib.delete)(ph);
+    }
+    None
+}
+
+fn same_clauses(what: &str, a: &[Clause], b: &[Clause]) {
+    assert_eq!(a.len(), b.len(), "{what}: clause count");
+    for ((name, x), (_, y)) in a.iter().zip(b) {
+        assert!(
+            x.0 == y.0 && x.1 == y.1 && close(x.2, y.2, 1e-9),
+            "{what} {name}: oasis {x:?}, epanet 2.2 {y:?}"
+        );
+    }
+}
+
+/// Reference: EPANET 2.2 from `entoolkit` 2.2.0; values equal to 1e-9
+/// relative, codes exactly, for every rule clause of every network with rules.
+#[test]
+fn every_rule_clause_reads_as_in_epanet22() {
+    let _turn = serial();
+    let Some(reference) = reference() else {
+        eprintln!("skipped: EPANET 2.2 (entoolkit 2.2.0) is not installed");
+        return;
+    };
+    let ours = Lib::load(&library_path());
+    let (co, cr) = (Clauses::of(&ours), Clauses::of(&reference));
+    let (mut with_rules, mut clauses) = (0, 0);
+    for inp in networks() {
+        let text = std::fs::read_to_string(&inp)
+            .unwrap_or_default()
+            .to_ascii_uppercase();
+        if !text.contains("[RULES]") {
+            continue;
+        }
+        let Some(pr) = open_any(&reference, &inp) else {
+            eprintln!("EPANET 2.2 does not open {}: left out", inp.display());
+            continue;
+        };
+        let b = cr.all(&reference, pr);
+        reference.done(pr);
+        let po = open_any(&ours, &inp).expect("oasis opens what EPANET 2.2 opens");
+        let a = co.all(&ours, po);
+        ours.done(po);
+        same_clauses(&inp.display().to_string(), &a, &b);
+        with_rules += usize::from(!b.is_empty());
+        clauses += b.len();
+    }
+    eprintln!("{clauses} rules and clauses in {with_rules} networks read alike");
+    assert!(
+        with_rules >= 1 && clauses >= 4,
+        "the repository's own network has a rule"
+    );
+}
+
+/// Rules of every form EPANET 2.2's reader takes, for
+/// `tests/networks/eps-tank-controls.inp`: every object word, variable,
+/// relation and synonym, OR, clock times with AM/PM, times with units,
+/// status and setting actions (a pipe's setting is a status).
+const RULES_OF_EVERY_FORM: [&str; 4] = [
+    "RULE R1\nIF SYSTEM CLOCKTIME >= 7:30 AM\nAND SYSTEM CLOCKTIME < 5 PM\nOR SYSTEM TIME = 2:00\n\
+     AND SYSTEM DEMAND ABOVE 10\nTHEN VALVE V1 SETTING IS 6.5\nELSE VALVE V1 STATUS IS ACTIVE\nPRIORITY 1",
+    "RULE R2\nIF TANK T1 FILLTIME BELOW 2.5\nAND JUNCTION J2 GRADE <> 40\nAND NODE J3 HEAD <= 45.5\n\
+     AND JUNCTION J4 DEMAND >= 0.1\nTHEN PIPE P4 SETTING = 0\nAND PIPE P2 SETTING = 3\nELSE PUMP PU1 SETTING = 0.9",
+    "RULE R3\nIF TANK T1 DRAINTIME > 1\nAND LINK P5 STATUS NOT CLOSED\nAND PIPE P1 FLOW < 30\n\
+     AND VALVE V1 SETTING = 5\nAND PUMP PU1 STATUS IS OPEN\nOR RESERVOIR R1 PRESSURE > -1\n\
+     THEN PUMP PU1 STATUS = CLOSED\nAND LINK P5 STATUS = OPEN",
+    "RULE R4\nIF SYSTEM TIME > 3 HOURS\nAND TANK T1 LEVEL < 7\nTHEN PUMP PU1 SETTING = 1.1\nAND VALVE V1 STATUS = OPEN",
+];
+
+/// `RULES_OF_EVERY_FORM` added to the network: its clauses and its run.
+fn rules_of_every_form(lib: &Lib) -> (Vec<Clause>, Run) {
+    let c = Clauses::of(lib);
+    let ph = lib.project(&rules_net());
+    for rule in RULES_OF_EVERY_FORM {
+        // SAFETY: valid project and text.
+        assert_eq!(unsafe { (c.add_rule)(ph, id(rule).as_ptr()) }, 0, "{rule}");
+    }
+    let clauses = c.all(lib, ph);
+    let run = lib.run(ph);
+    lib.done(ph);
+    (clauses, run)
+}
+
+/// Reference: EPANET 2.2 from `entoolkit` 2.2.0: clauses equal (codes
+/// exactly, values to 1e-9 relative), runs to 1e-6 relative.
+#[test]
+fn rule_clauses_of_every_form_read_and_act_as_in_epanet22() {
+    let _turn = serial();
+    let Some(reference) = reference() else {
+        eprintln!("skipped: EPANET 2.2 (entoolkit 2.2.0) is not installed");
+        return;
+    };
+    let (a, ra) = rules_of_every_form(&Lib::load(&library_path()));
+    let (b, rb) = rules_of_every_form(&reference);
+    assert!(b.len() > 30);
+    same_clauses("every form", &a, &b);
+    same_runs("every form", &ra, &rb);
+}
+
+/// Names of objects in `tests/networks/eps-tank-controls.inp`, as indices.
+fn index_of(lib: &Lib, c: &Clauses, ph: Ph, node: bool, name: &str) -> c_int {
+    let mut i = 0;
+    // SAFETY: valid project, id and out pointer.
+    let code = unsafe {
+        if node {
+            (lib.node_index)(ph, id(name).as_ptr(), &mut i)
+        } else {
+            (c.link_index)(ph, id(name).as_ptr(), &mut i)
+        }
+    };
+    assert_eq!(code, 0, "{name}");
+    i
+}
+
+fn rules_net() -> PathBuf {
+    oasis_parity::workspace().join("tests/networks/eps-tank-controls.inp")
+}
+
+/// A rule added as text, then every clause of it edited through the API.
+/// Answers the project (still open) and the clauses after the edit.
+fn edit_rule(lib: &Lib, edit: bool) -> (Ph, Vec<Clause>) {
+    let c = Clauses::of(lib);
+    let ph = lib.project(&rules_net());
+    let rule = "RULE EDITED\nIF SYSTEM TIME >= 1\nAND NODE J2 PRESSURE > 1000\nAND LINK P5 STATUS IS OPEN\n\
+                THEN PIPE P4 STATUS IS OPEN\nAND PUMP PU1 SETTING IS 1\nELSE PIPE P2 STATUS IS OPEN\nPRIORITY 1";
+    // SAFETY: valid project and arguments.
+    unsafe {
+        assert_eq!((c.add_rule)(ph, id(rule).as_ptr()), 0);
+        if edit {
+            let j4 = index_of(lib, &c, ph, true, "J4");
+            let j2 = index_of(lib, &c, ph, true, "J2");
+            let [p4, pu1, v1] = ["P4", "PU1", "V1"].map(|l| index_of(lib, &c, ph, false, l));
+            // From 9 AM by the clock (the run starts at 6 AM) ...
+            assert_eq!(
+                (c.set_premise)(ph, 2, 1, 2, 8, 0, 10, 3, 0, 9.0 * 3600.0),
+                0
+            );
+            // ... while J4's pressure is below 500 m ...
+            assert_eq!((c.set_premise)(ph, 2, 2, 2, 6, j2, 4, 4, 0, 1000.0), 0);
+            assert_eq!((c.set_premise_index)(ph, 2, 2, j4), 0);
+            assert_eq!((c.set_premise_value)(ph, 2, 2, 500.0), 0);
+            // ... or P5 is closed (a timer closes it at 3 h, 9 AM).
+            assert_eq!(
+                (c.set_premise)(
+                    ph,
+                    2,
+                    3,
+                    3,
+                    7,
+                    index_of(lib, &c, ph, false, "P5"),
+                    6,
+                    0,
+                    1,
+                    MISSING
+                ),
+                0
+            );
+            assert_eq!((c.set_premise_status)(ph, 2, 3, 2), 0);
+            // Then close P4 and slow the pump; else TCV V1 to 8 (over the
+            // tank rule, priority 2).
+            assert_eq!((c.set_then)(ph, 2, 1, p4, 2, MISSING), 0);
+            assert_eq!((c.set_then)(ph, 2, 2, pu1, -1, 0.8), 0);
+            assert_eq!((c.set_else)(ph, 2, 1, v1, -1, 8.0), 0);
+            assert_eq!((c.set_priority)(ph, 2, 3.0), 0);
+        }
+    }
+    let clauses = c.all(lib, ph);
+    (ph, clauses)
+}
+
+/// EPANET 2.2's `MISSING`, the value of a status premise or action.
+const MISSING: f64 = -1e10;
+
+fn same_runs(what: &str, a: &[(c_long, Vec<f64>)], b: &[(c_long, Vec<f64>)]) {
+    assert_eq!(a.len(), b.len(), "{what}: same steps");
+    for ((ta, va), (tb, vb)) in a.iter().zip(b) {
+        assert_eq!(ta, tb, "{what}");
+        for (i, (x, y)) in va.iter().zip(vb).enumerate() {
+            assert!(
+                close(*x, *y, 1e-6),
+                "{what} at {ta} s value {i}: {x} vs {y}"
+            );
+        }
+    }
+}
+
+/// Reference: EPANET 2.2 from `entoolkit` 2.2.0. Clauses edited through the
+/// API read back alike (1e-9 relative) and the run follows the edit alike
+/// (heads and flows to 1e-6 relative at every step); the file saved after
+/// the edit gives the same run again, in both libraries.
+#[test]
+fn edited_rule_clauses_act_as_in_epanet22() {
+    let _turn = serial();
+    let Some(reference) = reference() else {
+        eprintln!("skipped: EPANET 2.2 (entoolkit 2.2.0) is not installed");
+        return;
+    };
+    let ours = Lib::load(&library_path());
+    let (po, a) = edit_rule(&ours, true);
+    let (pr, b) = edit_rule(&reference, true);
+    same_clauses("edited", &a, &b);
+    let (ra, rb) = (ours.run(po), reference.run(pr));
+    same_runs("edited run", &ra, &rb);
+    let (pu, _) = edit_rule(&ours, false);
+    let unedited = ours.run(pu);
+    ours.done(pu);
+    assert!(
+        ra.iter().zip(&unedited).any(|(x, y)| x
+            .1
+            .iter()
+            .zip(&y.1)
+            .any(|(p, q)| !close(*p, *q, 1e-3))),
+        "the edit changes the run"
+    );
+
+    let saved = std::env::temp_dir().join(format!("oasis-rules-saved-{}.inp", std::process::id()));
+    let path = CString::new(saved.to_str().unwrap()).unwrap();
+    // SAFETY: valid project and path.
+    assert_eq!(
+        unsafe { (Clauses::of(&ours).save_inp)(po, path.as_ptr()) },
+        0
+    );
+    ours.done(po);
+    reference.done(pr);
+    for lib in [&ours, &reference] {
+        let ph = lib.project(&saved);
+        same_clauses("reopened", &Clauses::of(lib).all(lib, ph), &b);
+        same_runs("run of the saved file", &lib.run(ph), &rb);
+        lib.done(ph);
+    }
+    let _ = std::fs::remove_file(saved);
+}
+
+/// Reference: EPANET 2.2 from `entoolkit` 2.2.0: a missing rule is 257 and
+/// a missing clause 258, before any other check, in both libraries.
+#[test]
+fn missing_rules_and_clauses_answer_epanet22s_codes() {
+    let _turn = serial();
+    let Some(reference) = reference() else {
+        eprintln!("skipped: EPANET 2.2 (entoolkit 2.2.0) is not installed");
+        return;
+    };
+    let codes = |lib: &Lib| {
+        let (ph, _) = edit_rule(lib, false);
+        let c = Clauses::of(lib);
+        let mut out = Vec::new();
+        for (r, i) in [
+            (0, 1),
+            (3, 1),
+            (-1, 1),
+            (c_int::MIN, 1),
+            (1, 0),
+            (1, 2),
+            (2, 4),
+            (2, -1),
+            (2, c_int::MIN),
+        ] {
+            // SAFETY: valid project and out pointers.
+            unsafe {
+                out.push(c.premise(ph, r, i).0);
+                out.push((c.set_premise)(ph, r, i, 2, 8, 0, 9, 3, 0, 3600.0));
+                out.push((c.set_premise_index)(ph, r, i, 1));
+                out.push((c.set_premise_status)(ph, r, i, 1));
+                out.push((c.set_premise_value)(ph, r, i, 1.0));
+                // Past the end of both action lists, or below 1.
+                let k = if i > 0 { i + 2 } else { i };
+                out.push(c.action(ph, r, k, true).0);
+                out.push(c.action(ph, r, k, false).0);
+                out.push((c.set_then)(ph, r, k, 1, 1, MISSING));
+                out.push((c.set_else)(ph, r, k, 1, 1, MISSING));
+            }
+        }
+        lib.done(ph);
+        out
+    };
+    let (a, b) = (codes(&Lib::load(&library_path())), codes(&reference));
+    assert_eq!(a, b);
+    assert!(a.iter().all(|&c| c == 257 || c == 258), "{a:?}");
+}
+
+/// Values no clause can hold. EPANET 2.2 stores them unchecked (answering
+/// 0) and its run then reads outside its arrays; this library refuses them
+/// and leaves the clause as it was.
+#[test]
+fn values_no_clause_can_hold_are_refused() {
+    let _turn = serial();
+    let ours = Lib::load(&library_path());
+    let c = Clauses::of(&ours);
+    let (ph, before) = edit_rule(&ours, false);
+    let tank = index_of(&ours, &c, ph, true, "T1");
+    // SAFETY: valid project and arguments.
+    unsafe {
+        assert_eq!((c.set_premise_index)(ph, 2, 2, 0), 203, "node 0");
+        assert_eq!((c.set_premise_index)(ph, 2, 3, 99), 204, "link 99");
+        assert_eq!(
+            (c.set_premise)(ph, 2, 1, 4, 8, 0, 9, 3, 0, 3600.0),
+            251,
+            "logop 4"
+        );
+        assert_eq!(
+            (c.set_premise)(ph, 2, 1, 2, 5, 0, 9, 3, 0, 3600.0),
+            251,
+            "object 5"
+        );
+        assert_eq!(
+            (c.set_premise)(ph, 2, 1, 2, 8, 0, 4, 3, 0, 1.0),
+            251,
+            "system pressure"
+        );
+        assert_eq!(
+            (c.set_premise)(ph, 2, 1, 2, 8, 0, 9, 10, 0, 3600.0),
+            251,
+            "relop 10"
+        );
+        assert_eq!(
+            (c.set_premise)(ph, 2, 1, 2, 8, 0, 9, 3, 0, -1.0),
+            202,
+            "negative time"
+        );
+        assert_eq!(
+            (c.set_premise)(ph, 2, 1, 2, 6, tank, 7, 3, 0, 1.0),
+            251,
+            "node setting"
+        );
+        assert_eq!((c.set_premise_status)(ph, 2, 2, 1), 251, "open pressure");
+        assert_eq!((c.set_premise_status)(ph, 2, 3, 4), 251, "status 4");
+        assert_eq!((c.set_premise_value)(ph, 2, 2, f64::NAN), 202, "NaN");
+        assert_eq!((c.set_then)(ph, 2, 1, 9999, 1, MISSING), 204, "link 9999");
+        assert_eq!((c.set_then)(ph, 2, 2, 1, -1, -2.0), 202, "negative setting");
+        assert_eq!(
+            (c.set_then)(ph, 2, 2, 1, -1, MISSING),
+            251,
+            "neither status nor setting"
+        );
+        assert_eq!((c.set_else)(ph, 2, 1, 1, 7, MISSING), 251, "status 7");
+    }
+    assert_eq!(c.all(&ours, ph), before, "refused edits change nothing");
+    ours.done(ph);
+}

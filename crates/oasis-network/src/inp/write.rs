@@ -241,10 +241,11 @@ pub fn write_inp(net: &Network) -> String {
     section(&mut out, "RULES");
     for r in &net.rules {
         let _ = writeln!(out, "RULE {}", id(&r.id));
-        for p in &r.premises {
+        for (i, p) in r.premises.iter().enumerate() {
+            // The first clause is IF whatever its conjunction (as EPANET writes it).
             let word = match p.conjunction {
-                Conjunction::If => "IF",
-                Conjunction::And => "AND",
+                _ if i == 0 => "IF",
+                Conjunction::If | Conjunction::And => "AND",
                 Conjunction::Or => "OR",
             };
             let object = if p.id.is_empty() { p.object.clone() } else { format!("{} {}", p.object, id(&p.id)) };

@@ -6,7 +6,7 @@ use std::ffi::{c_char, c_double, c_int};
 
 use super::{Handle, ok, put, put_text, text, with};
 use crate::codes::EN_MAXID;
-use crate::project::{Project, Result};
+use crate::rules::{ActionCodes, Branch, PremiseCodes};
 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EN_addcontrol(
@@ -70,14 +70,6 @@ pub unsafe extern "C" fn EN_setcontrol(
     })
 }
 
-fn rule_at(p: &Project, index: c_int) -> Result<usize> {
-    p.check_open()?;
-    usize::try_from(index - 1)
-        .ok()
-        .filter(|&i| i < p.net.rules.len())
-        .ok_or(257)
-}
-
 /// `EN_addrule`: a rule in the text of an `.inp` file's `[RULES]` section,
 /// read by the same reader (so with the same line errors, answered as 250).
 #[unsafe(no_mangle)]
@@ -106,7 +98,7 @@ pub unsafe extern "C" fn EN_addrule(ph: Handle, rule: *mut c_char) -> c_int {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EN_deleterule(ph: Handle, index: c_int) -> c_int {
     with(ph, |p| {
-        let i = rule_at(p, index)?;
+        let i = p.rule_at(index)?;
         p.net.rules.remove(i);
         Ok(0)
     })
@@ -122,7 +114,7 @@ pub unsafe extern "C" fn EN_getrule(
     priority: *mut c_double,
 ) -> c_int {
     with(ph, |p| {
-        let r = &p.net.rules[rule_at(p, index)?];
+        let r = &p.net.rules[p.rule_at(index)?];
         unsafe {
             put(premises, r.premises.len() as c_int)?;
             put(then_actions, r.then_actions.len() as c_int)?;
@@ -136,7 +128,7 @@ pub unsafe extern "C" fn EN_getrule(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EN_getruleID(ph: Handle, index: c_int, out: *mut c_char) -> c_int {
     with(ph, |p| {
-        let i = rule_at(p, index)?;
+        let i = p.rule_at(index)?;
         ok(unsafe { put_text(out, &p.net.rules[i].id, EN_MAXID, p.info.latin1) })
     })
 }
@@ -144,37 +136,189 @@ pub unsafe extern "C" fn EN_getruleID(ph: Handle, index: c_int, out: *mut c_char
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EN_setrulepriority(ph: Handle, index: c_int, priority: c_double) -> c_int {
     with(ph, |p| {
-        let i = rule_at(p, index)?;
+        let i = p.rule_at(index)?;
         p.net.rules[i].priority = Some(priority);
         Ok(0)
     })
 }
 
-/// Clause-level rule editing is not offered: these answer error 258
-/// (nonexistent rule clause) after checking the rule exists.
-macro_rules! rule_clause_unsupported {
-    ($($name:ident($($arg:ident: $ty:ty),*);)*) => {$(
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $name(ph: Handle, rule: c_int, $($arg: $ty),*) -> c_int {
-            $(let _ = $arg;)*
-            with(ph, |p| {
-                rule_at(p, rule)?;
-                Err(258)
-            })
+/// A rule's premise (`EN_getpremise`), its codes as EPANET 2.2 reads
+/// them from the clause (see [`crate::rules`]).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EN_getpremise(
+    ph: Handle,
+    rule: c_int,
+    premise: c_int,
+    logop: *mut c_int,
+    object: *mut c_int,
+    obj_index: *mut c_int,
+    variable: *mut c_int,
+    relop: *mut c_int,
+    status: *mut c_int,
+    value: *mut c_double,
+) -> c_int {
+    with(ph, |p| {
+        let c = p.premise(rule, premise)?;
+        unsafe {
+            put(logop, c.logop)?;
+            put(object, c.object)?;
+            put(obj_index, c.index)?;
+            put(variable, c.variable)?;
+            put(relop, c.relop)?;
+            put(status, c.status)?;
+            put(value, c.value)?;
         }
-    )*};
+        Ok(0)
+    })
 }
 
-rule_clause_unsupported! {
-    EN_getpremise(premise: c_int, logop: *mut c_int, object: *mut c_int, obj_index: *mut c_int, variable: *mut c_int,
-        relop: *mut c_int, status: *mut c_int, value: *mut c_double);
-    EN_setpremise(premise: c_int, logop: c_int, object: c_int, obj_index: c_int, variable: c_int, relop: c_int,
-        status: c_int, value: c_double);
-    EN_setpremiseindex(premise: c_int, obj_index: c_int);
-    EN_setpremisestatus(premise: c_int, status: c_int);
-    EN_setpremisevalue(premise: c_int, value: c_double);
-    EN_getthenaction(action: c_int, link: *mut c_int, status: *mut c_int, setting: *mut c_double);
-    EN_setthenaction(action: c_int, link: c_int, status: c_int, setting: c_double);
-    EN_getelseaction(action: c_int, link: *mut c_int, status: *mut c_int, setting: *mut c_double);
-    EN_setelseaction(action: c_int, link: c_int, status: c_int, setting: c_double);
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EN_setpremise(
+    ph: Handle,
+    rule: c_int,
+    premise: c_int,
+    logop: c_int,
+    object: c_int,
+    obj_index: c_int,
+    variable: c_int,
+    relop: c_int,
+    status: c_int,
+    value: c_double,
+) -> c_int {
+    let new = PremiseCodes {
+        logop,
+        object,
+        index: obj_index,
+        variable,
+        relop,
+        status,
+        value,
+    };
+    with(ph, |p| ok(p.edit_premise(rule, premise, |c| *c = new)))
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EN_setpremiseindex(
+    ph: Handle,
+    rule: c_int,
+    premise: c_int,
+    obj_index: c_int,
+) -> c_int {
+    with(ph, |p| {
+        ok(p.edit_premise(rule, premise, |c| c.index = obj_index))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EN_setpremisestatus(
+    ph: Handle,
+    rule: c_int,
+    premise: c_int,
+    status: c_int,
+) -> c_int {
+    with(ph, |p| {
+        ok(p.edit_premise(rule, premise, |c| c.status = status))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EN_setpremisevalue(
+    ph: Handle,
+    rule: c_int,
+    premise: c_int,
+    value: c_double,
+) -> c_int {
+    with(ph, |p| {
+        ok(p.edit_premise(rule, premise, |c| c.value = value))
+    })
+}
+
+unsafe fn get_action(
+    ph: Handle,
+    rule: c_int,
+    branch: Branch,
+    action: c_int,
+    link: *mut c_int,
+    status: *mut c_int,
+    setting: *mut c_double,
+) -> c_int {
+    with(ph, |p| {
+        let c = p.action(rule, branch, action)?;
+        unsafe {
+            put(link, c.link)?;
+            put(status, c.status)?;
+            put(setting, c.setting)?;
+        }
+        Ok(0)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EN_getthenaction(
+    ph: Handle,
+    rule: c_int,
+    action: c_int,
+    link: *mut c_int,
+    status: *mut c_int,
+    setting: *mut c_double,
+) -> c_int {
+    unsafe { get_action(ph, rule, Branch::Then, action, link, status, setting) }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EN_getelseaction(
+    ph: Handle,
+    rule: c_int,
+    action: c_int,
+    link: *mut c_int,
+    status: *mut c_int,
+    setting: *mut c_double,
+) -> c_int {
+    unsafe { get_action(ph, rule, Branch::Else, action, link, status, setting) }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EN_setthenaction(
+    ph: Handle,
+    rule: c_int,
+    action: c_int,
+    link: c_int,
+    status: c_int,
+    setting: c_double,
+) -> c_int {
+    with(ph, |p| {
+        ok(p.set_action(
+            rule,
+            Branch::Then,
+            action,
+            ActionCodes {
+                link,
+                status,
+                setting,
+            },
+        ))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn EN_setelseaction(
+    ph: Handle,
+    rule: c_int,
+    action: c_int,
+    link: c_int,
+    status: c_int,
+    setting: c_double,
+) -> c_int {
+    with(ph, |p| {
+        ok(p.set_action(
+            rule,
+            Branch::Else,
+            action,
+            ActionCodes {
+                link,
+                status,
+                setting,
+            },
+        ))
+    })
 }
