@@ -307,9 +307,15 @@ impl Project {
         Ok(0)
     }
 
+    /// `EN_runH`: the caller may have edited the model since the last step.
     pub fn run_h(&mut self) -> Result<(i64, Code)> {
         let run = self.hyd.as_mut().and_then(|h| h.run.as_mut()).ok_or(103)?;
         run.follow(&self.net)?;
+        self.solve_step()
+    }
+
+    fn solve_step(&mut self) -> Result<(i64, Code)> {
+        let run = self.hyd.as_mut().and_then(|h| h.run.as_mut()).ok_or(103)?;
         let snap = run.sim.run().map_err(|e| e.code() as Code)?;
         let warning = snap.warning_code();
         if warning > 0 {
@@ -330,9 +336,15 @@ impl Project {
         Ok((t, warning))
     }
 
+    /// `EN_nextH`: the caller may have edited the model since `EN_runH`.
     pub fn next_h(&mut self) -> Result<i64> {
         let run = self.hyd.as_mut().and_then(|h| h.run.as_mut()).ok_or(103)?;
         run.follow(&self.net)?;
+        self.advance()
+    }
+
+    fn advance(&mut self) -> Result<i64> {
+        let run = self.hyd.as_mut().and_then(|h| h.run.as_mut()).ok_or(103)?;
         let step = run.sim.next().map_err(|e| e.code() as Code)?;
         if let Some(mut h) = run.pending.take() {
             h.set_step_s(step);
@@ -359,9 +371,10 @@ impl Project {
         self.open_h()?;
         let outcome = (|| {
             self.init_h(1)?;
+            // Nothing can edit the model between these steps.
             loop {
-                self.run_h()?;
-                if self.next_h()? == 0 {
+                self.solve_step()?;
+                if self.advance()? == 0 {
                     return Ok(());
                 }
             }
