@@ -75,6 +75,9 @@ pub struct Node {
     pub id: String,
     pub elevation: f64,
     pub kind: NodeKind,
+    /// EPANET's descriptive comment (the text after `;` on the object's line;
+    /// for patterns and curves the comment line above); empty when none.
+    pub comment: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -125,6 +128,9 @@ pub struct Link {
     pub kind: LinkKind,
     /// Status given in `[STATUS]` or on the pipe line, if any.
     pub initial_status: Option<InitialStatus>,
+    /// EPANET's descriptive comment (the text after `;` on the object's line;
+    /// for patterns and curves the comment line above); empty when none.
+    pub comment: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -208,12 +214,18 @@ pub struct Valve {
 pub struct Pattern {
     pub id: String,
     pub factors: Vec<f64>,
+    /// EPANET's descriptive comment (the text after `;` on the object's line;
+    /// for patterns and curves the comment line above); empty when none.
+    pub comment: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Curve {
     pub id: String,
     pub points: Vec<(f64, f64)>,
+    /// EPANET's descriptive comment (the text after `;` on the object's line;
+    /// for patterns and curves the comment line above); empty when none.
+    pub comment: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

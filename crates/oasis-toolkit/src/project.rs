@@ -106,7 +106,7 @@ impl Running {
     /// Carries an edit of the model made while the run is open into it,
     /// as EPANET applies a property set while its solver is open.
     fn follow(&mut self, edited: &Network) -> Result<()> {
-        if *self.net == *edited {
+        if *self.net == *edited || crate::comments::same_but_comments(&self.net, edited) {
             return Ok(());
         }
         let net = Box::new(edited.clone());
