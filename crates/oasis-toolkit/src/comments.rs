@@ -1,8 +1,7 @@
 //! `EN_getcomment`/`EN_setcomment`: the descriptive comments of nodes,
 //! links, patterns and curves, kept in the model (and so written by
-//! `EN_saveinpfile`); the solvers never read them.
-
-use oasis_network::{Curve, Link, Network, Node, Pattern};
+//! `EN_saveinpfile`). The solvers never read them: an open solver follows
+//! a comment edit as any other edit of the model, with no change to the run.
 
 use crate::project::{Project, Result};
 
@@ -36,64 +35,3 @@ impl Project {
     }
 }
 
-/// Whether `a` and `b` differ at most in comments, which are no edit for an
-/// open solver to follow (EPANET 2.2's setcomment touches nothing else). Every
-/// field is named, so that a new one cannot be left out unnoticed.
-pub(crate) fn same_but_comments(a: &Network, b: &Network) -> bool {
-    let Network {
-        title,
-        nodes,
-        links,
-        patterns,
-        curves,
-        controls,
-        rules,
-        options,
-        times,
-        energy,
-        quality,
-        sources,
-        reactions,
-        mixing,
-        report,
-        tags,
-        coordinates,
-        vertices,
-        labels,
-        backdrop,
-        other_sections,
-        link_end_hints: _,
-    } = a;
-    fn same<T>(a: &[T], b: &[T], f: impl Fn(&T, &T) -> bool) -> bool {
-        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| f(x, y))
-    }
-    same(nodes, &b.nodes, |x, y| {
-        let Node { id, elevation, kind, comment: _ } = x;
-        (id, elevation, kind) == (&y.id, &y.elevation, &y.kind)
-    }) && same(links, &b.links, |x, y| {
-        let Link { id, from, to, kind, initial_status, comment: _ } = x;
-        (id, from, to, kind, initial_status) == (&y.id, &y.from, &y.to, &y.kind, &y.initial_status)
-    }) && same(patterns, &b.patterns, |x, y| {
-        let Pattern { id, factors, comment: _ } = x;
-        (id, factors) == (&y.id, &y.factors)
-    }) && same(curves, &b.curves, |x, y| {
-        let Curve { id, points, comment: _ } = x;
-        (id, points) == (&y.id, &y.points)
-    }) && *title == b.title
-        && *controls == b.controls
-        && *rules == b.rules
-        && *options == b.options
-        && *times == b.times
-        && *energy == b.energy
-        && *quality == b.quality
-        && *sources == b.sources
-        && *reactions == b.reactions
-        && *mixing == b.mixing
-        && *report == b.report
-        && *tags == b.tags
-        && *coordinates == b.coordinates
-        && *vertices == b.vertices
-        && *labels == b.labels
-        && *backdrop == b.backdrop
-        && *other_sections == b.other_sections
-}
