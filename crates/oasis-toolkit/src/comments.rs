@@ -10,7 +10,10 @@ impl Project {
     /// at 1-based `index`. Any other object or index is error 251, as in
     /// EPANET 2.2, which asks for no open project (with none there is no object).
     fn comment_mut(&mut self, object: i32, index: i32) -> Result<&mut String> {
-        let i = usize::try_from(index).ok().and_then(|i| i.checked_sub(1)).ok_or(251)?;
+        let i = usize::try_from(index)
+            .ok()
+            .and_then(|i| i.checked_sub(1))
+            .ok_or(251)?;
         let net = &mut self.net;
         match object {
             0 => net.nodes.get_mut(i).map(|n| &mut n.comment),
@@ -34,4 +37,3 @@ impl Project {
         Ok(())
     }
 }
-

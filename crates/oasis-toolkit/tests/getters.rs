@@ -279,7 +279,12 @@ fn model_texts(api: &Api) -> Vec<(String, c_int, String)> {
         }
     }
     // EN_NODE, EN_LINK, EN_TIMEPAT, EN_CURVE and the counts that go with them.
-    for (what, object, n) in [("node", 0, 0), ("link", 1, 2), ("pattern", 2, 3), ("curve", 3, 4)] {
+    for (what, object, n) in [
+        ("node", 0, 0),
+        ("link", 1, 2),
+        ("pattern", 2, 3),
+        ("curve", 3, 4),
+    ] {
         for i in 1..=count(n) {
             let (rc, s) = api.comment(object, i);
             out.push((format!("{what} {i} comment"), rc, s));
