@@ -75,8 +75,7 @@ pub struct Node {
     pub id: String,
     pub elevation: f64,
     pub kind: NodeKind,
-    /// EPANET's descriptive comment (the text after `;` on the object's line;
-    /// for patterns and curves the comment line above); empty when none.
+    /// Its comment: the text after `;` on its line (as EPANET 2.2 keeps it); empty when none.
     pub comment: String,
 }
 
@@ -128,8 +127,7 @@ pub struct Link {
     pub kind: LinkKind,
     /// Status given in `[STATUS]` or on the pipe line, if any.
     pub initial_status: Option<InitialStatus>,
-    /// EPANET's descriptive comment (the text after `;` on the object's line;
-    /// for patterns and curves the comment line above); empty when none.
+    /// Its comment: the text after `;` on its line (as EPANET 2.2 keeps it); empty when none.
     pub comment: String,
 }
 
@@ -214,8 +212,7 @@ pub struct Valve {
 pub struct Pattern {
     pub id: String,
     pub factors: Vec<f64>,
-    /// EPANET's descriptive comment (the text after `;` on the object's line;
-    /// for patterns and curves the comment line above); empty when none.
+    /// Its comment: the comment line above its first line (as EPANET 2.2 keeps it); empty when none.
     pub comment: String,
 }
 
@@ -223,8 +220,7 @@ pub struct Pattern {
 pub struct Curve {
     pub id: String,
     pub points: Vec<(f64, f64)>,
-    /// EPANET's descriptive comment (the text after `;` on the object's line;
-    /// for patterns and curves the comment line above); empty when none.
+    /// Its comment: the comment line above its first line (as EPANET 2.2 keeps it); empty when none.
     pub comment: String,
 }
 
