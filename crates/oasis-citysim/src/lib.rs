@@ -524,6 +524,7 @@ pub fn simulate(opts: &CitySimOptions) -> Result<CitySim, CitySimError> {
         net.curves.push(Curve {
             id: format!("PC{d}"),
             points: vec![(q, h)],
+            comment: String::new(),
         });
         if let Some(l) = net.links.iter_mut().find(|l| l.id == format!("PU{d}"))
             && let LinkKind::Pump(p) = &mut l.kind

@@ -12,4 +12,5 @@ pub mod units;
 pub use error::{LineError, ReadError};
 pub use inp::read::read_inp;
 pub use inp::write::write_inp;
+pub use inp::comment_text;
 pub use model::*;

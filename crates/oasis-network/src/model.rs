@@ -75,6 +75,8 @@ pub struct Node {
     pub id: String,
     pub elevation: f64,
     pub kind: NodeKind,
+    /// Its comment: the text after `;` on its line (as EPANET 2.2 keeps it); empty when none.
+    pub comment: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -125,6 +127,8 @@ pub struct Link {
     pub kind: LinkKind,
     /// Status given in `[STATUS]` or on the pipe line, if any.
     pub initial_status: Option<InitialStatus>,
+    /// Its comment: the text after `;` on its line (as EPANET 2.2 keeps it); empty when none.
+    pub comment: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -208,12 +212,16 @@ pub struct Valve {
 pub struct Pattern {
     pub id: String,
     pub factors: Vec<f64>,
+    /// Its comment: the comment line above its first line (as EPANET 2.2 keeps it); empty when none.
+    pub comment: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Curve {
     pub id: String,
     pub points: Vec<(f64, f64)>,
+    /// Its comment: the comment line above its first line (as EPANET 2.2 keeps it); empty when none.
+    pub comment: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -170,6 +170,7 @@ impl Edit {
                     None => net.patterns.push(Pattern {
                         id: name.clone(),
                         factors: factors.clone(),
+                        comment: String::new(),
                     }),
                 }
             }

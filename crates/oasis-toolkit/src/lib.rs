@@ -13,6 +13,7 @@
 //! may run on separate threads; the legacy API's one project sits behind a lock.
 
 mod codes;
+mod comments;
 mod errors;
 pub mod ffi;
 mod keyed;

@@ -548,6 +548,7 @@ impl Project {
             id: id.to_string(),
             elevation: 0.0,
             kind: node_kind,
+            comment: String::new(),
         };
         // Junctions come before every tank and reservoir, as in EPANET.
         let at = if kind == 0 {
@@ -639,6 +640,7 @@ impl Project {
             to: to.to_string(),
             kind: link_kind,
             initial_status: None,
+            comment: String::new(),
         });
         Ok(self.net.links.len() as i32)
     }

@@ -28,6 +28,7 @@ impl Project {
         self.net.patterns.push(Pattern {
             id: id.to_string(),
             factors: vec![1.0],
+            comment: String::new(),
         });
         Ok(())
     }
@@ -142,6 +143,7 @@ impl Project {
         self.net.curves.push(Curve {
             id: id.to_string(),
             points: vec![(1.0, 1.0)],
+            comment: String::new(),
         });
         Ok(())
     }

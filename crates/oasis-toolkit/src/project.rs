@@ -532,7 +532,13 @@ impl Project {
         if path.len() > 259 {
             return Err(302);
         }
-        std::fs::write(path, oasis_network::write_inp(&self.net)).map_err(|_| 308)?;
+        let text = oasis_network::write_inp(&self.net);
+        // A file read as Latin-1 is written back so, as EPANET writes the bytes it read.
+        let bytes = match self.info.latin1 && text.chars().all(|c| (c as u32) < 256) {
+            true => text.chars().map(|c| c as u8).collect(),
+            false => text.into_bytes(),
+        };
+        std::fs::write(path, bytes).map_err(|_| 308)?;
         Ok(0)
     }
 

@@ -1,7 +1,8 @@
 //! Every getter of the model against EPANET 2.2 (`entoolkit` 2.2.0), on every
 //! network both read: counts, ids, types, end nodes, every node and link
 //! property, options, time parameters, patterns, curves, controls, quality
-//! settings, demand categories, coordinates; then the computed values after
+//! settings, demand categories, coordinates, the comments of every node,
+//! link, pattern and curve (exactly); then the computed values after
 //! `EN_solveH` and `EN_solveQ`, and a quality run stepped with `EN_stepQ`.
 //! Tolerance: 1e-6 relative to max(1, |EPANET's value|): EPANET keeps data in
 //! its internal units and converts back, so the last digits of a value read
@@ -101,6 +102,16 @@ impl Api {
                 .to_string_lossy()
                 .into_owned(),
         )
+    }
+
+    /// `EN_getcomment` into a buffer of EPANET's MAXMSG + 1 bytes.
+    fn comment(&self, object: c_int, index: c_int) -> (c_int, String) {
+        let f: unsafe extern "C" fn(Ph, c_int, c_int, *mut c_char) -> c_int =
+            self.sym("EN_getcomment");
+        let mut buf = [0 as c_char; 256];
+        let rc = unsafe { f(self.ph, object, index, buf.as_mut_ptr()) };
+        let text = unsafe { CStr::from_ptr(buf.as_ptr()) };
+        (rc, text.to_string_lossy().into_owned())
     }
 
     fn call(&self, name: &str) -> c_int {
@@ -265,6 +276,18 @@ fn model_texts(api: &Api) -> Vec<(String, c_int, String)> {
         for i in 1..=count(n) {
             let (rc, s) = api.text(f, i);
             out.push((format!("{what} {i} id"), rc, s));
+        }
+    }
+    // EN_NODE, EN_LINK, EN_TIMEPAT, EN_CURVE and the counts that go with them.
+    for (what, object, n) in [
+        ("node", 0, 0),
+        ("link", 1, 2),
+        ("pattern", 2, 3),
+        ("curve", 3, 4),
+    ] {
+        for i in 1..=count(n) {
+            let (rc, s) = api.comment(object, i);
+            out.push((format!("{what} {i} comment"), rc, s));
         }
     }
     out

@@ -175,7 +175,7 @@ fn trailing_hours(tokens: &[&str]) -> Option<f64> {
 
 /// Splits a line into EPANET tokens (blank-separated, `"quoted"` allowed; into
 /// `tokens`, which borrow from the line: no allocation per token) and returns
-/// its comment, the text after the first `;`, trimmed. Blanks are what
+/// its comment, all the text after the first `;`. Blanks are what
 /// `char::is_whitespace` says, found with one table look-up per ASCII byte:
 /// every line is scanned, and scanning is much of the time spent reading.
 fn tokenize_into<'a>(line: &'a str, tokens: &mut Vec<&'a str>) -> Option<&'a str> {
@@ -187,7 +187,7 @@ fn tokenize_into<'a>(line: &'a str, tokens: &mut Vec<&'a str>) -> Option<&'a str
     }
     // No token runs past a `;`, so the scan stopped at the first one, if any.
     let stop = skip_blanks(line, i);
-    (line.as_bytes().get(stop) == Some(&b';')).then(|| line[stop + 1..].trim())
+    (line.as_bytes().get(stop) == Some(&b';')).then(|| &line[stop + 1..])
 }
 
 /// The token starting at or after byte `i` (a character boundary) and the
@@ -325,6 +325,14 @@ struct Reader<'a> {
     tank_lines: HashMap<String, usize>,
     curve_lines: HashMap<String, usize>,
     rule_state: RuleState,
+    /// The comment of the line being read: its own, or for a pattern or a
+    /// curve the comment line just above it (EPANET 2.2's rule).
+    comment: &'a str,
+    latin1: bool,
+    /// The pattern and curve ids of the last lines read: a line that goes on
+    /// with the same id takes no comment (EPANET 2.2's rule).
+    last_pattern: Option<&'a str>,
+    last_curve: Option<&'a str>,
     /// Indices of the valves read so far (the checks against fighting valves
     /// look at valves only, as EPANET's do).
     valves: Vec<usize>,
@@ -345,6 +353,7 @@ enum RuleState {
 /// error messages only.
 pub fn read_inp(bytes: &[u8], source_name: &str) -> Result<Network, ReadError> {
     let text = decode(bytes);
+    let latin1 = std::str::from_utf8(bytes).is_err();
     let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
 
     // First pass, as EPANET's: count junctions and fixed-grade nodes, and
@@ -365,6 +374,10 @@ pub fn read_inp(bytes: &[u8], source_name: &str) -> Result<Network, ReadError> {
         tank_lines: HashMap::default(),
         curve_lines: HashMap::default(),
         rule_state: RuleState::None,
+        comment: "",
+        latin1,
+        last_pattern: None,
+        last_curve: None,
         valves: Vec::new(),
     };
     let mut junction_count = 0usize;
@@ -416,6 +429,8 @@ pub fn read_inp(bytes: &[u8], source_name: &str) -> Result<Network, ReadError> {
     let mut errors: Vec<LineError> = Vec::new();
     let mut section: Option<Section> = None;
     let mut tokens = Vec::new();
+    // A comment line in [PATTERNS] or [CURVES] (a blank line clears it).
+    let mut comment_above = "";
     for (i, raw) in lines.iter().enumerate() {
         let line_no = i + 1;
         if errors.len() >= MAX_ERRORS {
@@ -442,7 +457,18 @@ pub fn read_inp(bytes: &[u8], source_name: &str) -> Result<Network, ReadError> {
             }
             continue;
         }
-        let Some(first) = tokens.first() else { continue };
+        let in_patterns_or_curves = matches!(section, Some(Section::Patterns | Section::Curves));
+        let Some(first) = tokens.first() else {
+            if in_patterns_or_curves {
+                comment_above = comment.unwrap_or("");
+            }
+            continue;
+        };
+        reader.comment = match in_patterns_or_curves {
+            true => std::mem::take(&mut comment_above),
+            false => comment.unwrap_or(""),
+        };
+        comment_above = "";
         if first.starts_with('[') {
             match find_section(first) {
                 Ok(Section::End) => break,
@@ -470,7 +496,7 @@ pub fn read_inp(bytes: &[u8], source_name: &str) -> Result<Network, ReadError> {
             // Data before any section, or in an unknown one.
             continue;
         };
-        let result = reader.line(sect, line_no, &tokens, comment);
+        let result = reader.line(sect, line_no, &tokens);
         if let Err(p) = result {
             let message = p.message.unwrap_or_else(|| describe(p.code).to_string());
             errors.push(LineError {
@@ -525,7 +551,7 @@ fn num(tokens: &[&str], i: usize, field: &'static str) -> Result<f64, Problem> {
 }
 
 impl<'a> Reader<'a> {
-    fn line(&mut self, sect: Section, line_no: usize, t: &[&'a str], comment: Option<&str>) -> LineResult {
+    fn line(&mut self, sect: Section, line_no: usize, t: &[&'a str]) -> LineResult {
         match sect {
             Section::Title | Section::End => Ok(()),
             Section::Junctions => self.junction(t),
@@ -534,7 +560,7 @@ impl<'a> Reader<'a> {
             Section::Pumps => self.pump(t, line_no),
             Section::Valves => self.valve(t, line_no),
             Section::Tags => self.tag(t),
-            Section::Demands => self.demand(t, comment),
+            Section::Demands => self.demand(t),
             Section::Status => self.status(t),
             Section::Patterns => self.pattern(t),
             Section::Curves => self.curve(t, line_no),
@@ -567,6 +593,12 @@ impl<'a> Reader<'a> {
                 Ok(())
             }
         }
+    }
+
+    /// The comment an object read from this line keeps.
+    fn object_comment(&self) -> String {
+        // EPANET's reader ends a comment at a carriage return too.
+        super::comment_text(super::first_line(self.comment), self.latin1).to_string()
     }
 
     fn check_id(&self, id: &str, field: &'static str) -> LineResult {
@@ -626,6 +658,7 @@ impl<'a> Reader<'a> {
                 demands: vec![Demand { base, pattern, category: None }],
                 emitter_coefficient: 0.0,
             }),
+            comment: self.object_comment(),
         };
         self.add_node(t[0], NodeClass::Junction, node)
     }
@@ -636,7 +669,12 @@ impl<'a> Reader<'a> {
         // EPANET treats a line of at most 3 fields as a reservoir, in either section.
         if t.len() <= 3 {
             let pattern = self.pattern_ref(t, 2)?;
-            let node = Node { id: t[0].to_string(), elevation, kind: NodeKind::Reservoir(Reservoir { pattern }) };
+            let node = Node {
+                id: t[0].to_string(),
+                elevation,
+                kind: NodeKind::Reservoir(Reservoir { pattern }),
+                comment: self.object_comment(),
+            };
             return self.add_node(t[0], NodeClass::Reservoir, node);
         }
         need(t, 6)?;
@@ -679,6 +717,7 @@ impl<'a> Reader<'a> {
                 volume_curve,
                 overflow,
             }),
+            comment: self.object_comment(),
         };
         self.add_node(t[0], NodeClass::Tank, node)
     }
@@ -690,6 +729,18 @@ impl<'a> Reader<'a> {
             return Err(problem(222, "end node", t[2]));
         }
         Ok((a, b))
+    }
+
+    /// A link of this line (id, start and end node first).
+    fn new_link(&self, t: &[&str], kind: LinkKind) -> Link {
+        Link {
+            id: t[0].to_string(),
+            from: t[1].to_string(),
+            to: t[2].to_string(),
+            kind,
+            initial_status: None,
+            comment: self.object_comment(),
+        }
     }
 
     /// Adds `link`, whose id `id` is borrowed from the file's text.
@@ -754,7 +805,7 @@ impl<'a> Reader<'a> {
         if pipe.minor_loss < 0.0 {
             return Err(problem(211, "minor loss", t[6]));
         }
-        let link = Link { id: t[0].to_string(), from: t[1].to_string(), to: t[2].to_string(), kind: LinkKind::Pipe(pipe), initial_status: None };
+        let link = self.new_link(t, LinkKind::Pipe(pipe));
         self.add_link(link, t[0], ends, line_no)
     }
 
@@ -773,7 +824,7 @@ impl<'a> Reader<'a> {
                 return Err(problem(202, "curve value", t[3]));
             }
             pump.inline_curve = Some(values);
-            let link = Link { id: t[0].to_string(), from: t[1].to_string(), to: t[2].to_string(), kind: LinkKind::Pump(pump), initial_status: None };
+            let link = self.new_link(t, LinkKind::Pump(pump));
             return self.add_link(link, t[0], ends, line_no);
         }
         let mut i = 3;
@@ -810,7 +861,7 @@ impl<'a> Reader<'a> {
             }
             i += 2;
         }
-        let link = Link { id: t[0].to_string(), from: t[1].to_string(), to: t[2].to_string(), kind: LinkKind::Pump(pump), initial_status: None };
+        let link = self.new_link(t, LinkKind::Pump(pump));
         self.add_link(link, t[0], ends, line_no)
     }
 
@@ -852,13 +903,7 @@ impl<'a> Reader<'a> {
             }
             self.check_valve_pair(kind, t[1], t[2])?;
         }
-        let link = Link {
-            id: t[0].to_string(),
-            from: t[1].to_string(),
-            to: t[2].to_string(),
-            kind: LinkKind::Valve(Valve { valve: kind, diameter, setting, curve, minor_loss }),
-            initial_status: None,
-        };
+        let link = self.new_link(t, LinkKind::Valve(Valve { valve: kind, diameter, setting, curve, minor_loss }));
         self.add_link(link, t[0], ends, line_no)?;
         self.valves.push(self.net.links.len() - 1);
         Ok(())
@@ -911,7 +956,7 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    fn demand(&mut self, t: &[&'a str], comment: Option<&str>) -> LineResult {
+    fn demand(&mut self, t: &[&'a str]) -> LineResult {
         need(t, 2)?;
         let y = num(t, 1, "demand")?;
         if kw(t[0], "MULTIPLY") {
@@ -926,7 +971,7 @@ impl<'a> Reader<'a> {
             return Ok(());
         }
         let pattern = self.pattern_ref(t, 2)?;
-        let category = comment.filter(|c| !c.is_empty()).map(str::to_string);
+        let category = Some(self.comment.trim()).filter(|c| !c.is_empty()).map(str::to_string);
         let NodeKind::Junction(j) = &mut self.junctions[pos].kind else { unreachable!() };
         let d = Demand { base: y, pattern, category };
         if self.demands_replaced.insert(pos) {
@@ -981,11 +1026,19 @@ impl<'a> Reader<'a> {
             factors.push(num(t, i, "multiplier")?);
         }
         self.check_id(t[0], "id")?;
+        let goes_on = self.last_pattern.replace(t[0]) == Some(t[0]);
+        let comment = self.object_comment();
         match self.pattern_pos.get(t[0]) {
-            Some(&k) => self.net.patterns[k].factors.extend(factors),
+            Some(&k) => {
+                let pattern = &mut self.net.patterns[k];
+                pattern.factors.extend(factors);
+                if !goes_on && pattern.comment.is_empty() {
+                    pattern.comment = comment;
+                }
+            }
             None => {
                 self.pattern_pos.insert(t[0].to_string(), self.net.patterns.len());
-                self.net.patterns.push(Pattern { id: t[0].to_string(), factors });
+                self.net.patterns.push(Pattern { id: t[0].to_string(), factors, comment });
             }
         }
         Ok(())
@@ -996,12 +1049,20 @@ impl<'a> Reader<'a> {
         let x = num(t, 1, "x")?;
         let y = num(t, 2, "y")?;
         self.check_id(t[0], "id")?;
+        let goes_on = self.last_curve.replace(t[0]) == Some(t[0]);
+        let comment = self.object_comment();
         match self.curve_pos.get(t[0]) {
-            Some(&k) => self.net.curves[k].points.push((x, y)),
+            Some(&k) => {
+                let curve = &mut self.net.curves[k];
+                curve.points.push((x, y));
+                if !goes_on && curve.comment.is_empty() {
+                    curve.comment = comment;
+                }
+            }
             None => {
                 self.curve_pos.insert(t[0].to_string(), self.net.curves.len());
                 self.curve_lines.insert(t[0].to_string(), line_no);
-                self.net.curves.push(Curve { id: t[0].to_string(), points: vec![(x, y)] });
+                self.net.curves.push(Curve { id: t[0].to_string(), points: vec![(x, y)], comment });
             }
         }
         Ok(())
@@ -1692,11 +1753,11 @@ mod tests {
     fn tokens_quotes_and_comments() {
         let (t, c) = tokenize("  J1\t\"a b\"  12 ;Residential ");
         assert_eq!(t, vec!["J1", "a b", "12"]);
-        assert_eq!(c, Some("Residential"));
+        assert_eq!(c, Some("Residential "));
         // A quote ends a token and starts the next; an unclosed one runs to
         // the end; "" is an empty token; any Unicode blank separates.
         assert_eq!(tokenize("\"a\"b \"\" x\u{3000}y \"open end").0, vec!["a", "b", "", "x", "y", "open end"]);
-        assert_eq!(tokenize("   ; only a comment"), (vec![], Some("only a comment")));
+        assert_eq!(tokenize("   ; only a comment"), (vec![], Some(" only a comment")));
     }
 
     #[test]
@@ -1735,7 +1796,7 @@ mod tests {
                 i += 1;
             }
         }
-        (tokens, line.find(';').map(|c| line[c + 1..].trim().to_string()))
+        (tokens, line.find(';').map(|c| line[c + 1..].to_string()))
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use crate::inp::{comment_text, first_line};
 use crate::inp::read::hours;
 use crate::model::*;
 use crate::units::HeadlossFormula;
@@ -44,6 +45,29 @@ fn section(out: &mut String, name: &str) {
     let _ = writeln!(out, "\n[{name}]");
 }
 
+/// What the reader can read back of a comment: no line break may end up in
+/// the file (EPANET 2.2 writes one as it is, which breaks its file).
+fn kept(comment: &str) -> &str {
+    comment_text(first_line(comment), false)
+}
+
+/// Ends an object's line with its comment, as EPANET writes it.
+fn end_line(out: &mut String, comment: &str) {
+    let kept = kept(comment);
+    if !kept.is_empty() {
+        let _ = write!(out, "\t;{kept}");
+    }
+    out.push('\n');
+}
+
+/// The comment line EPANET writes above a pattern's or a curve's lines.
+fn comment_line(out: &mut String, comment: &str) {
+    let kept = kept(comment);
+    if !kept.is_empty() {
+        let _ = writeln!(out, ";{kept}");
+    }
+}
+
 fn tokens_line(out: &mut String, tokens: &[String]) {
     let line: Vec<String> = tokens.iter().map(|t| id(t)).collect();
     let _ = writeln!(out, " {}", line.join("\t"));
@@ -63,12 +87,13 @@ pub fn write_inp(net: &Network) -> String {
         match j.demands.as_slice() {
             [d] if d.category.is_none() => {
                 let pat = d.pattern.as_deref().map(id).unwrap_or_default();
-                let _ = writeln!(out, " {}\t{}\t{}\t{}", id(&n.id), f(n.elevation), f(d.base), pat);
+                let _ = write!(out, " {}\t{}\t{}\t{}", id(&n.id), f(n.elevation), f(d.base), pat);
             }
             _ => {
-                let _ = writeln!(out, " {}\t{}\t0", id(&n.id), f(n.elevation));
+                let _ = write!(out, " {}\t{}\t0", id(&n.id), f(n.elevation));
             }
         }
+        end_line(&mut out, &n.comment);
     }
 
     // Tanks and reservoirs share EPANET's index order, so they are written in
@@ -83,7 +108,8 @@ pub fn write_inp(net: &Network) -> String {
                     current = "RESERVOIRS";
                 }
                 let pat = r.pattern.as_deref().map(id).unwrap_or_default();
-                let _ = writeln!(out, " {}\t{}\t{}", id(&n.id), f(n.elevation), pat);
+                let _ = write!(out, " {}\t{}\t{}", id(&n.id), f(n.elevation), pat);
+                end_line(&mut out, &n.comment);
             }
             NodeKind::Tank(t) => {
                 if current != "TANKS" {
@@ -106,7 +132,7 @@ pub fn write_inp(net: &Network) -> String {
                 if t.overflow {
                     out.push_str("\tYES");
                 }
-                out.push('\n');
+                end_line(&mut out, &n.comment);
             }
         }
     }
@@ -162,7 +188,7 @@ pub fn write_inp(net: &Network) -> String {
                 let _ = write!(out, "\t{}\t{}\t{}\t{}", f(v.diameter), v.valve.keyword(), setting, f(v.minor_loss));
             }
         }
-        out.push('\n');
+        end_line(&mut out, &l.comment);
     }
 
     section(&mut out, "TAGS");
@@ -206,6 +232,7 @@ pub fn write_inp(net: &Network) -> String {
 
     section(&mut out, "PATTERNS");
     for p in &net.patterns {
+        comment_line(&mut out, &p.comment);
         if p.factors.is_empty() {
             let _ = writeln!(out, " {}", id(&p.id));
         }
@@ -217,6 +244,7 @@ pub fn write_inp(net: &Network) -> String {
 
     section(&mut out, "CURVES");
     for c in &net.curves {
+        comment_line(&mut out, &c.comment);
         for (x, y) in &c.points {
             let _ = writeln!(out, " {}\t{}\t{}", id(&c.id), f(*x), f(*y));
         }

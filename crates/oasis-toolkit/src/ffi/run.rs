@@ -7,7 +7,7 @@ use std::ffi::{c_char, c_double, c_int, c_long};
 use super::VERSION;
 use super::{Handle, ok, put, put_text, text, with};
 use crate::codes::EN_MAXMSG;
-use crate::project::{Project, Result};
+use crate::project::Project;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 #[unsafe(no_mangle)]
@@ -109,7 +109,7 @@ pub unsafe extern "C" fn EN_settitle(
     })
 }
 
-/// Comments are not kept by Oasis's model: every object's comment is empty.
+/// A bad object code still empties `out`, as EPANET 2.2 does.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EN_getcomment(
     ph: Handle,
@@ -118,30 +118,30 @@ pub unsafe extern "C" fn EN_getcomment(
     out: *mut c_char,
 ) -> c_int {
     with(ph, |p| {
-        object_exists(p, object, index)?;
-        unsafe { put_text(out, "", EN_MAXMSG, p.info.latin1)? };
-        Ok(0)
+        let latin1 = p.info.latin1;
+        let comment = match p.comment(object, index) {
+            Ok(c) => c,
+            Err(code) if (0..=3).contains(&object) => return Err(code),
+            Err(code) => {
+                // A null `out` is error 251 either way.
+                let _ = unsafe { put_text(out, "", EN_MAXMSG, latin1) };
+                return Err(code);
+            }
+        };
+        ok(unsafe { put_text(out, comment, EN_MAXMSG, latin1) })
     })
 }
 
+/// A null `comment` clears the comment, as EPANET 2.2's does.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EN_setcomment(
     ph: Handle,
     object: c_int,
     index: c_int,
-    _comment: *mut c_char,
+    comment: *mut c_char,
 ) -> c_int {
-    with(ph, |p| object_exists(p, object, index).map(|()| 0))
-}
-
-fn object_exists(p: &Project, object: c_int, index: c_int) -> Result<()> {
-    match object {
-        0 => p.node(index).map(drop),
-        1 => p.link(index).map(drop),
-        2 => p.pattern_at(index).map(drop),
-        3 => p.curve_at(index).map(drop),
-        _ => Err(251),
-    }
+    let comment = unsafe { text(comment) };
+    with(ph, |p| ok(p.set_comment(object, index, &comment)))
 }
 
 #[unsafe(no_mangle)]
