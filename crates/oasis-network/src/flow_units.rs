@@ -59,9 +59,10 @@ impl Network {
             (true, kept) => kept,
         };
         let new = UnitFactors::new(to, pressure_units, sg);
-        // Through the internal unit, as EPANET's getters go.
+        // Through the internal unit, as EPANET's getters go. Elevations,
+        // heads, levels and lengths share one factor (ft or m).
         let flow = |v: f64| v / old.flow * new.flow;
-        let elevation = |v: f64| v / old.elevation * new.elevation;
+        let length = |v: f64| v / old.length * new.length;
         let pressure = |v: f64| v / old.pressure * new.pressure;
         let diameter = |v: f64| v / old.diameter * new.diameter;
         let volume = |v: f64| v / old.volume * new.volume;
@@ -73,17 +74,16 @@ impl Network {
         let curve_uses: Vec<CurveUse> = self.curves.iter().map(|c| self.curve_use(&c.id)).collect();
         for (c, used) in self.curves.iter_mut().zip(curve_uses) {
             let convert: (&dyn Fn(f64) -> f64, &dyn Fn(f64) -> f64) = match used {
-                CurveUse::Volume => (&elevation, &volume),
-                CurveUse::PumpHead | CurveUse::HeadLoss => (&flow, &elevation),
+                CurveUse::Volume => (&length, &volume),
+                CurveUse::PumpHead | CurveUse::HeadLoss => (&flow, &length),
                 CurveUse::Efficiency => (&flow, &same),
                 CurveUse::Generic => continue,
             };
             c.points.iter_mut().for_each(|(x, y)| (*x, *y) = (convert.0(*x), convert.1(*y)));
         }
 
-        let junction: Vec<bool> = self.nodes.iter().map(|n| matches!(n.kind, NodeKind::Junction(_))).collect();
         for n in &mut self.nodes {
-            n.elevation = elevation(n.elevation);
+            n.elevation = length(n.elevation);
             match &mut n.kind {
                 NodeKind::Junction(j) => {
                     j.demands.iter_mut().for_each(|d| d.base = flow(d.base));
@@ -91,7 +91,7 @@ impl Network {
                 }
                 NodeKind::Tank(t) => {
                     for v in [&mut t.initial_level, &mut t.min_level, &mut t.max_level, &mut t.diameter] {
-                        *v = elevation(*v);
+                        *v = length(*v);
                     }
                     t.min_volume = volume(t.min_volume);
                 }
@@ -109,11 +109,11 @@ impl Network {
         for l in &mut self.links {
             match &mut l.kind {
                 LinkKind::Pipe(p) => {
-                    p.length = elevation(p.length);
+                    p.length = length(p.length);
                     p.diameter = diameter(p.diameter);
                     // Millifeet or millimetres, as lengths.
                     if darcy_weisbach {
-                        p.roughness = elevation(p.roughness);
+                        p.roughness = length(p.roughness);
                     }
                 }
                 LinkKind::Pump(p) => {
@@ -121,10 +121,10 @@ impl Network {
                     if let Some(values) = &mut p.inline_curve {
                         match values.as_mut_slice() {
                             [w] => *w = power(*w),
-                            [h1, q1] => (*h1, *q1) = (elevation(*h1), flow(*q1)),
+                            [h1, q1] => (*h1, *q1) = (length(*h1), flow(*q1)),
                             [h0, h1, q1, h2, q2, ..] => {
                                 for h in [h0, h1, h2] {
-                                    *h = elevation(*h);
+                                    *h = length(*h);
                                 }
                                 (*q1, *q2) = (flow(*q1), flow(*q2));
                             }
@@ -148,8 +148,9 @@ impl Network {
                 &mut c.condition
             {
                 // A junction's pressure, or a tank's or reservoir's level.
-                let at_junction = self.nodes.iter().position(|n| n.id == *node).is_some_and(|i| junction[i]);
-                *value = if at_junction { pressure(*value) } else { elevation(*value) };
+                let at_junction =
+                    self.nodes.iter().any(|n| n.id == *node && matches!(n.kind, NodeKind::Junction(_)));
+                *value = if at_junction { pressure(*value) } else { length(*value) };
             }
             let valve = self.links.iter().find(|l| l.id == c.link).and_then(|l| match &l.kind {
                 LinkKind::Valve(v) => Some(v.valve),
@@ -163,11 +164,11 @@ impl Network {
         let o = &mut self.options;
         o.minimum_pressure = pressure(o.minimum_pressure);
         o.required_pressure = pressure(o.required_pressure);
-        o.head_error = elevation(o.head_error);
+        o.head_error = length(o.head_error);
         o.flow_change = flow(o.flow_change);
         // Viscosity and diffusivity at or below these are absolute, in ft²/s
         // or m²/s (above, relative to water's at 20 °C).
-        let area = |v: f64| v / (old.elevation * old.elevation) * (new.elevation * new.elevation);
+        let area = |v: f64| v / (old.length * old.length) * (new.length * new.length);
         if o.viscosity <= 1e-3 {
             o.viscosity = area(o.viscosity);
         }

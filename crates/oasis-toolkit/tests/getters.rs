@@ -523,6 +523,11 @@ impl Api {
         let mut v = 0;
         (unsafe { f(self.ph, &mut v) }, v)
     }
+
+    fn set_flow_units(&self, units: c_int) -> c_int {
+        let f: unsafe extern "C" fn(Ph, c_int) -> c_int = self.sym("EN_setflowunits");
+        unsafe { f(self.ph, units) }
+    }
 }
 
 /// What `model_answers` leaves out and a change of units touches: the flow
@@ -599,8 +604,8 @@ fn unit_answers(api: &Api) -> Vec<(String, c_int, f64)> {
 }
 
 /// `EN_setflowunits` to the other unit system (each network to one of its
-/// five flow units, in turn; then to another of that system), on every network both libraries read, against
-/// EPANET 2.2 (`entoolkit` 2.2.0) after the same call: every model getter
+/// five flow units, in turn; then to another of that system), on every
+/// network both libraries read, against EPANET 2.2 (`entoolkit` 2.2.0) after the same call: every model getter
 /// (1e-9 relative to max(1, |EPANET's value|): both convert through the same
 /// constants); the model saved with `EN_saveinpfile` and reopened (Oasis
 /// reads back its values, 1e-9; EPANET 2.2 reads the file as Oasis does and
@@ -627,10 +632,6 @@ fn flow_units_changed_across_unit_systems_answer_as_epanet22() {
     let known = oasis_parity::known_differences();
     const US: [c_int; 5] = [0, 1, 2, 3, 4];
     const SI: [c_int; 5] = [5, 6, 7, 8, 9];
-    let set_units = |api: &Api, units: c_int| {
-        let f: unsafe extern "C" fn(Ph, c_int) -> c_int = api.sym("EN_setflowunits");
-        unsafe { f(api.ph, units) }
-    };
     let model = |api: &Api| [model_answers(api), unit_answers(api)].concat();
     // Under DDA the saved file leaves out PDA limits less than 0.1 apart
     // (EPANET 2.2 would refuse them, 208): they read back as the defaults.
@@ -664,8 +665,8 @@ fn flow_units_changed_across_unit_systems_answer_as_epanet22() {
         let from_si = SI.contains(&ours.flow_units().1);
         let to = if from_si { US[i % 5] } else { SI[i % 5] };
         let name = format!("{} to flow units {to}", inp.display());
-        assert_eq!(set_units(&ours, to), 0, "{name}");
-        assert_eq!(set_units(&theirs, to), 0, "{name}");
+        assert_eq!(ours.set_flow_units(to), 0, "{name}");
+        assert_eq!(theirs.set_flow_units(to), 0, "{name}");
         let expected = expected_model(&theirs, from_si);
         let saved = dir.join(format!("{i}.inp"));
         assert_eq!(ours.call_path("EN_saveinpfile", &saved), 0, "{name}");
@@ -689,11 +690,10 @@ fn flow_units_changed_across_unit_systems_answer_as_epanet22() {
             continue;
         };
         let (reopened, reopened_results) = (model(&again), results(&again));
-        let carried_model = carried(&our_model, &our_model);
         d.extend(differences(
             &saved_name,
             &carried(&reopened, &our_model),
-            &carried_model,
+            &carried(&our_model, &our_model),
             |x, y| close(*x, *y, 1e-9),
         ));
         d.extend(differences(
@@ -742,8 +742,8 @@ fn flow_units_changed_across_unit_systems_answer_as_epanet22() {
         };
         let (ours, theirs) = (open(&library_path(), inp), open(reference.path(), inp));
         for api in [&ours, &theirs] {
-            assert_eq!(set_units(api, to), 0, "{name}");
-            assert_eq!(set_units(api, within), 0, "{name}");
+            assert_eq!(api.set_flow_units(to), 0, "{name}");
+            assert_eq!(api.set_flow_units(within), 0, "{name}");
         }
         let name = format!("{name}, then {within}");
         d.extend(differences(
@@ -822,8 +822,7 @@ fn report_after_flow_units_changed_equals_epanet22s() {
                 u if u >= 5 => 1,
                 _ => 5,
             };
-            let set: unsafe extern "C" fn(Ph, c_int) -> c_int = api.sym("EN_setflowunits");
-            assert_eq!(unsafe { set(api.ph, to) }, 0);
+            assert_eq!(api.set_flow_units(to), 0);
             for call in ["EN_solveH", "EN_solveQ", "EN_report"] {
                 assert!(api.call(call) < 100, "{}: {call}", inp.display());
             }
