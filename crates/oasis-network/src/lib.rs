@@ -4,11 +4,13 @@
 //! receive strings.
 
 pub mod error;
+pub mod flow_units;
 pub mod inp;
 pub mod model;
 pub mod pump_curve;
 pub mod units;
 
+pub use flow_units::CurveUse;
 pub use error::{LineError, ReadError};
 pub use inp::read::read_inp;
 pub use inp::write::write_inp;

@@ -904,40 +904,9 @@ fn default_roughness(formula: HeadlossFormula, si: bool) -> f64 {
 }
 
 impl Project {
-    /// `EN_setflowunits` within one unit system: flows, demands, emitter
-    /// coefficients, FCV settings and pump curve flows are converted.
-    pub fn set_flow_units(&mut self, units: oasis_network::units::FlowUnits) -> Result<()> {
-        let old = self.net.options.flow_units;
-        if old.is_si() != units.is_si() {
-            return Err(251);
-        }
-        let factor = |u| oasis_network::units::UnitFactors::new(u, None, 1.0).flow;
-        let scale = factor(units) / factor(old);
-        let mut pump_curves = Vec::new();
-        for n in &mut self.net.nodes {
-            if let NodeKind::Junction(j) = &mut n.kind {
-                j.demands.iter_mut().for_each(|d| d.base *= scale);
-                j.emitter_coefficient *= scale;
-            }
-        }
-        for l in &mut self.net.links {
-            match &mut l.kind {
-                LinkKind::Valve(v) if v.valve == oasis_network::ValveKind::Fcv => {
-                    v.setting *= scale
-                }
-                LinkKind::Pump(p) => pump_curves.extend(p.head_curve.clone()),
-                _ => {}
-            }
-        }
-        for c in self
-            .net
-            .curves
-            .iter_mut()
-            .filter(|c| pump_curves.contains(&c.id))
-        {
-            c.points.iter_mut().for_each(|(q, _)| *q *= scale);
-        }
-        self.net.options.flow_units = units;
-        Ok(())
+    /// `EN_setflowunits`: the whole model is converted to the new units (see
+    /// [`Network::change_flow_units`](oasis_network::Network::change_flow_units)).
+    pub fn set_flow_units(&mut self, units: oasis_network::units::FlowUnits) {
+        self.net.change_flow_units(units);
     }
 }

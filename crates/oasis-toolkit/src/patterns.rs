@@ -190,30 +190,19 @@ impl Project {
 
     /// `EN_getcurvetype`: what the curve is used for (generic if nothing).
     pub fn curve_type(&self, index: i32) -> Result<i32> {
-        let id = self.net.curves[self.curve_at(index)?].id.as_str();
-        let is = |c: &Option<String>| c.as_deref() == Some(id);
-        if self
-            .net
-            .nodes
-            .iter()
-            .any(|n| matches!(&n.kind, NodeKind::Tank(t) if is(&t.volume_curve)))
-        {
-            return Ok(0);
-        }
-        for l in &self.net.links {
-            match &l.kind {
-                LinkKind::Pump(p) if is(&p.head_curve) => return Ok(1),
-                LinkKind::Valve(v) if is(&v.curve) => return Ok(3),
-                _ => {}
-            }
-        }
-        let efficiency = self
-            .net
-            .energy
-            .lines
-            .iter()
-            .any(|l| l.len() >= 4 && oasis_network::inp::read::kw(&l[2], "EFFI") && l[3] == id);
-        Ok(if efficiency { 2 } else { 4 })
+        use oasis_network::CurveUse;
+        Ok(
+            match self
+                .net
+                .curve_use(&self.net.curves[self.curve_at(index)?].id)
+            {
+                CurveUse::Volume => 0,
+                CurveUse::PumpHead => 1,
+                CurveUse::Efficiency => 2,
+                CurveUse::HeadLoss => 3,
+                CurveUse::Generic => 4,
+            },
+        )
     }
 
     pub fn curve_points(&self, index: i32) -> Result<&[(f64, f64)]> {

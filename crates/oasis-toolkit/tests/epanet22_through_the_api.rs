@@ -105,17 +105,6 @@ fn every_hydraulic_step_equals_epanet22_through_the_toolkit_api() {
     );
 }
 
-/// The report's two time stamps are the only lines allowed to differ.
-fn report_lines(rpt: &[u8]) -> Vec<String> {
-    String::from_utf8_lossy(rpt)
-        .lines()
-        .filter(|l| {
-            !l.contains("Analysis begun") && !l.contains("Analysis ended") && !l.contains("Page 1")
-        })
-        .map(str::to_string)
-        .collect()
-}
-
 #[test]
 fn output_and_report_files_equal_epanet22s() {
     let _turn = serial();

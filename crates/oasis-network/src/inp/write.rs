@@ -427,8 +427,12 @@ fn write_options(out: &mut String, o: &Options) {
     line("HEADERROR", f(o.head_error));
     line("FLOWCHANGE", f(o.flow_change));
     line("DEMAND MODEL", if o.demand_model == DemandModel::Pda { "PDA".into() } else { "DDA".into() });
-    line("MINIMUM PRESSURE", f(o.minimum_pressure));
-    line("REQUIRED PRESSURE", f(o.required_pressure));
+    // EPANET 2.2 refuses limits less than 0.1 apart (208), which a change of
+    // flow units can leave; under DDA they take no part, so they are left out.
+    if o.demand_model == DemandModel::Pda || o.required_pressure - o.minimum_pressure >= 0.1 {
+        line("MINIMUM PRESSURE", f(o.minimum_pressure));
+        line("REQUIRED PRESSURE", f(o.required_pressure));
+    }
     line("PRESSURE EXPONENT", f(o.pressure_exponent));
     for t in &o.other {
         let _ = writeln!(out, " {}", t.join("\t"));
@@ -451,5 +455,19 @@ mod tests {
             assert_eq!((3600.0 * y) as i64, s, "truncated {text}");
             assert_eq!((3600.0 * y + 0.5) as i64, s, "rounded {text}");
         }
+    }
+
+    /// EPANET 2.2 refuses PDA limits less than 0.1 apart (input3.c, error
+    /// 208), which a change of flow units can leave (0.1 psi is 0.07 m).
+    #[test]
+    fn pda_limits_epanet_would_refuse_are_left_out_under_dda() {
+        let mut net = Network::default();
+        net.options.required_pressure = 0.07;
+        assert!(!write_inp(&net).contains("REQUIRED PRESSURE"));
+        net.options.required_pressure = 0.1;
+        assert!(write_inp(&net).contains("REQUIRED PRESSURE"));
+        net.options.required_pressure = 0.07;
+        net.options.demand_model = DemandModel::Pda;
+        assert!(write_inp(&net).contains("REQUIRED PRESSURE"), "kept: the model needs them");
     }
 }

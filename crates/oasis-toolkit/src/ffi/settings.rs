@@ -25,14 +25,16 @@ pub unsafe extern "C" fn EN_getflowunits(ph: Handle, units: *mut c_int) -> c_int
     })
 }
 
-/// Changing the flow units relabels flows only within one unit system (US
-/// or SI); between systems every length would change: error 251.
+/// The whole model is converted to the new units, within or across the US
+/// and SI systems, as EPANET 2.2 converts it; a code outside its flow units
+/// answers 251.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn EN_setflowunits(ph: Handle, units: c_int) -> c_int {
     with(ph, |p| {
         p.check_open()?;
         let new = codes::flow_units(units).ok_or(251)?;
-        p.set_flow_units(new).map(|()| 0)
+        p.set_flow_units(new);
+        Ok(0)
     })
 }
 

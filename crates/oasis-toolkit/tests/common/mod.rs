@@ -63,3 +63,14 @@ pub fn serial() -> std::sync::MutexGuard<'static, ()> {
 pub fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol * b.abs().max(1.0) || (a.is_nan() && b.is_nan())
 }
+
+/// The report's two time stamps are the only lines allowed to differ.
+pub fn report_lines(rpt: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(rpt)
+        .lines()
+        .filter(|l| {
+            !l.contains("Analysis begun") && !l.contains("Analysis ended") && !l.contains("Page 1")
+        })
+        .map(str::to_string)
+        .collect()
+}
