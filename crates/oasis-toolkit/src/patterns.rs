@@ -1,5 +1,6 @@
 //! Time patterns and data curves.
 
+use oasis_network::inp::read::kw;
 use oasis_network::{Curve, LinkKind, NodeKind, Pattern};
 
 use crate::network::new_id;
@@ -42,7 +43,6 @@ impl Project {
                 *p = None;
             }
         });
-        self.net.energy.lines.retain(|l| l.last() != Some(&id));
         Ok(())
     }
 
@@ -69,7 +69,7 @@ impl Project {
     }
 
     /// Visits every reference to a pattern by id (demands, reservoir heads,
-    /// pump speeds, sources, the default pattern).
+    /// pump speeds, sources, the default pattern, energy prices).
     fn pattern_refs(&mut self, mut f: impl FnMut(&mut Option<String>)) {
         for n in &mut self.net.nodes {
             match &mut n.kind {
@@ -85,10 +85,11 @@ impl Project {
         }
         self.net.sources.iter_mut().for_each(|s| f(&mut s.pattern));
         f(&mut self.net.options.pattern);
+        energy_refs(&mut self.net.energy.lines, "PATT", true, &mut f);
     }
 
     /// Visits every reference to a curve by id (tank volumes, pump heads,
-    /// GPV head losses).
+    /// GPV head losses, pump efficiencies).
     fn curve_refs(&mut self, mut f: impl FnMut(&mut Option<String>)) {
         for n in &mut self.net.nodes {
             if let NodeKind::Tank(t) = &mut n.kind {
@@ -102,6 +103,8 @@ impl Project {
                 LinkKind::Pipe(_) => {}
             }
         }
+        // `GLOBAL EFFIC` is a number, not a curve.
+        energy_refs(&mut self.net.energy.lines, "EFFI", false, &mut f);
     }
 
     pub fn pattern_value(&self, index: i32, period: i32) -> Result<f64> {
@@ -157,7 +160,6 @@ impl Project {
                 *c = None;
             }
         });
-        self.net.energy.lines.retain(|l| l.last() != Some(&id));
         Ok(())
     }
 
@@ -180,11 +182,6 @@ impl Project {
                 *c = Some(id.to_string());
             }
         });
-        for line in &mut self.net.energy.lines {
-            if line.last() == Some(&old) {
-                *line.last_mut().expect("not empty") = id.to_string();
-            }
-        }
         Ok(())
     }
 
@@ -254,4 +251,28 @@ impl Project {
             },
         )
     }
+}
+
+/// Visits the `[ENERGY]` lines that name a pattern or curve after `keyword`
+/// (`PUMP p PATTERN id`, `PUMP p EFFIC id`, and with `global` also `GLOBAL
+/// PATTERN id`); a reference set to `None` removes its line.
+fn energy_refs(
+    lines: &mut Vec<Vec<String>>,
+    keyword: &str,
+    global: bool,
+    f: &mut impl FnMut(&mut Option<String>),
+) {
+    lines.retain_mut(|line| {
+        let names = match line.as_slice() {
+            [g, k, _] => global && kw(g, "GLOB") && kw(k, keyword),
+            [p, _, k, _] => kw(p, "PUMP") && kw(k, keyword),
+            _ => false,
+        };
+        if !names {
+            return true;
+        }
+        let mut id = line.pop();
+        f(&mut id);
+        id.map(|id| line.push(id)).is_some()
+    });
 }

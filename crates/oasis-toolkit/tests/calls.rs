@@ -1207,3 +1207,95 @@ fn values_no_clause_can_hold_are_refused() {
     assert_eq!(c.all(&ours, ph), before, "refused edits change nothing");
     ours.done(ph);
 }
+
+/// The `[ENERGY]` references to a pattern (global and a pump's price
+/// pattern) and to a curve (a pump's efficiency) after the pattern and the
+/// curve are renamed and deleted, and after a curve whose id reads as the
+/// global efficiency's number is deleted; read back, and read by EPANET 2.2
+/// from the file `EN_saveinpfile` writes.
+fn energy_references(lib: &Lib, reference: &Lib, inp: &Path) -> Vec<(&'static str, c_int, f64)> {
+    type Add = unsafe extern "C" fn(Ph, *const c_char) -> c_int;
+    type SetId = unsafe extern "C" fn(Ph, c_int, *const c_char) -> c_int;
+    type Delete = unsafe extern "C" fn(Ph, c_int) -> c_int;
+    type GetOption = unsafe extern "C" fn(Ph, c_int, *mut c_double) -> c_int;
+    type GetType = unsafe extern "C" fn(Ph, c_int, *mut c_int) -> c_int;
+    // SAFETY: symbols of an EPANET toolkit library with these C signatures.
+    let sym = |lib: &Lib, name: &[u8]| unsafe {
+        lib._lib.get::<*const c_void>(name).map(|s| *s).unwrap()
+    };
+    let ph = lib.project(inp);
+    let mut out = Vec::new();
+    // SAFETY: valid project and arguments.
+    unsafe {
+        let add_pattern: Add = std::mem::transmute(sym(lib, b"EN_addpattern\0"));
+        let add_curve: Add = std::mem::transmute(sym(lib, b"EN_addcurve\0"));
+        let set_pattern_id: SetId = std::mem::transmute(sym(lib, b"EN_setpatternid\0"));
+        let set_curve_id: SetId = std::mem::transmute(sym(lib, b"EN_setcurveid\0"));
+        let delete_pattern: Delete = std::mem::transmute(sym(lib, b"EN_deletepattern\0"));
+        let delete_curve: Delete = std::mem::transmute(sym(lib, b"EN_deletecurve\0"));
+        let link_type: GetType = std::mem::transmute(sym(lib, b"EN_getlinktype\0"));
+        let (mut links, mut patterns, mut curves, mut t) = (0, 0, 0, 0);
+        (lib.count)(ph, 2, &mut links);
+        let pump = (1..=links)
+            .find(|&k| link_type(ph, k, &mut t) == 0 && t == 2)
+            .expect("a pump");
+        assert_eq!(add_pattern(ph, id("PRICES").as_ptr()), 0);
+        assert_eq!(add_curve(ph, id("EFFICIENCY").as_ptr()), 0);
+        assert_eq!(add_curve(ph, id("80").as_ptr()), 0);
+        (lib.count)(ph, 3, &mut patterns);
+        (lib.count)(ph, 4, &mut curves);
+        let (prices, efficiency, eighty) = (patterns, curves - 1, curves);
+        assert_eq!((lib.set_option)(ph, 10, prices as f64), 0);
+        assert_eq!((lib.set_option)(ph, 8, 80.0), 0);
+        assert_eq!((lib.set_link_value)(ph, pump, 22, prices as f64), 0);
+        assert_eq!((lib.set_link_value)(ph, pump, 20, efficiency as f64), 0);
+        let read = |what, out: &mut Vec<(&'static str, c_int, f64)>, ph: Ph, lib: &Lib| {
+            let get_option: GetOption = std::mem::transmute(sym(lib, b"EN_getoption\0"));
+            let mut v = 0.0;
+            for (name, option) in [("global pattern", 10), ("global efficiency", 8)] {
+                let rc = get_option(ph, option, &mut v);
+                out.push((name, rc, v));
+            }
+            for (name, property) in [("pump price pattern", 22), ("pump efficiency curve", 20)] {
+                let rc = (lib.link_value)(ph, pump, property, &mut v);
+                out.push((name, rc, v));
+            }
+            out.push((what, 0, 0.0));
+        };
+        assert_eq!(set_pattern_id(ph, prices, id("RENAMED").as_ptr()), 0);
+        assert_eq!(set_curve_id(ph, efficiency, id("EFF").as_ptr()), 0);
+        assert_eq!(delete_curve(ph, eighty), 0);
+        read("after renaming", &mut out, ph, lib);
+        // EPANET 2.2 reads the saved file.
+        let saved = std::env::temp_dir().join(format!(
+            "oasis-energy-refs-{}-{:p}.inp",
+            std::process::id(),
+            &ph
+        ));
+        let path = CString::new(saved.to_str().unwrap()).unwrap();
+        let save: Add = std::mem::transmute(sym(lib, b"EN_saveinpfile\0"));
+        assert_eq!(save(ph, path.as_ptr()), 0);
+        let reopened = reference.project(&saved);
+        read("saved, read by EPANET 2.2", &mut out, reopened, reference);
+        reference.done(reopened);
+        let _ = std::fs::remove_file(&saved);
+        assert_eq!(delete_pattern(ph, prices), 0);
+        assert_eq!(delete_curve(ph, efficiency), 0);
+        read("after deleting", &mut out, ph, lib);
+    }
+    lib.done(ph);
+    out
+}
+
+#[test]
+fn energy_references_follow_renamed_and_deleted_patterns_and_curves_as_in_epanet22() {
+    let _turn = serial();
+    let Some(reference) = reference() else { return };
+    let ours = Lib::load(&library_path());
+    let inp = net1();
+    let (a, b) = (
+        energy_references(&ours, &reference, &inp),
+        energy_references(&reference, &reference, &inp),
+    );
+    assert_eq!(a, b, "Oasis (left) and EPANET 2.2 (right)");
+}
