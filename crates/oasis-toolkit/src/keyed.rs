@@ -65,3 +65,21 @@ pub fn set_word(lines: &mut Vec<Vec<String>>, key: &[&str], word: Option<&str>) 
         );
     }
 }
+
+/// Whether `line` is one of `objects`' lines (`BULK p1 …`, `TANK t1 …`,
+/// `PUMP p1 …`: the first token the object's word, the second its id).
+fn is_object_line(line: &[String], objects: &[&str]) -> bool {
+    line.len() > 1 && objects.iter().any(|o| kw(&line[0], o))
+}
+
+/// Whether `line` is a line of object `id`, one of `objects`.
+pub fn names(line: &[String], objects: &[&str], id: &str) -> bool {
+    is_object_line(line, objects) && line[1] == id
+}
+
+/// Visits the id of every line of `objects`.
+pub fn object_ids(lines: &mut [Vec<String>], objects: &[&str], mut f: impl FnMut(&mut String)) {
+    for line in lines.iter_mut().filter(|l| is_object_line(l, objects)) {
+        f(&mut line[1]);
+    }
+}

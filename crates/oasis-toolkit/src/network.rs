@@ -71,32 +71,7 @@ impl Project {
         let i = self.node(index)?;
         new_id(id, self.net.node_index(id).is_some())?;
         let old = std::mem::replace(&mut self.net.nodes[i].id, id.to_string());
-        let rename = |s: &mut String| {
-            if *s == old {
-                *s = id.to_string();
-            }
-        };
-        for l in &mut self.net.links {
-            rename(&mut l.from);
-            rename(&mut l.to);
-        }
-        for c in &mut self.net.controls {
-            if let ControlCondition::Above { node, .. } | ControlCondition::Below { node, .. } =
-                &mut c.condition
-            {
-                rename(node);
-            }
-        }
-        self.net.quality.iter_mut().for_each(|(n, _)| rename(n));
-        self.net
-            .sources
-            .iter_mut()
-            .for_each(|s| rename(&mut s.node));
-        self.net.mixing.iter_mut().for_each(|m| rename(&mut m.tank));
-        self.net
-            .coordinates
-            .iter_mut()
-            .for_each(|(n, _, _)| rename(n));
+        self.object_refs(false, rename(&old, id));
         Ok(())
     }
 
@@ -104,17 +79,49 @@ impl Project {
         let k = self.link(index)?;
         new_id(id, self.net.link_index(id).is_some())?;
         let old = std::mem::replace(&mut self.net.links[k].id, id.to_string());
-        for c in &mut self.net.controls {
-            if c.link == old {
-                c.link = id.to_string();
-            }
-        }
-        for (v, _, _) in &mut self.net.vertices {
-            if *v == old {
-                *v = id.to_string();
-            }
-        }
+        self.object_refs(true, rename(&old, id));
         Ok(())
+    }
+
+    /// Visits every place the model names a link (`link`) or a node by id,
+    /// apart from the object itself: EPANET refers to them by index, so
+    /// these follow a rename.
+    fn object_refs(&mut self, link: bool, mut f: impl FnMut(&mut String)) {
+        let net = &mut self.net;
+        if link {
+            net.controls.iter_mut().for_each(|c| f(&mut c.link));
+            net.vertices.iter_mut().for_each(|(l, _, _)| f(l));
+            keyed::object_ids(&mut net.reactions.lines, &["BULK", "WALL"], &mut f);
+            keyed::object_ids(&mut net.energy.lines, &["PUMP"], &mut f);
+        } else {
+            for l in &mut net.links {
+                f(&mut l.from);
+                f(&mut l.to);
+            }
+            for c in &mut net.controls {
+                if let ControlCondition::Above { node, .. } | ControlCondition::Below { node, .. } =
+                    &mut c.condition
+                {
+                    f(node);
+                }
+            }
+            net.quality.iter_mut().for_each(|(n, _)| f(n));
+            net.sources.iter_mut().for_each(|s| f(&mut s.node));
+            net.mixing.iter_mut().for_each(|m| f(&mut m.tank));
+            net.coordinates.iter_mut().for_each(|(n, _, _)| f(n));
+            keyed::object_ids(&mut net.reactions.lines, &["TANK"], &mut f);
+            if is_trace(&net.options.quality) {
+                net.options
+                    .quality
+                    .iter_mut()
+                    .skip(1)
+                    .take(1)
+                    .for_each(&mut f);
+            }
+        }
+        for r in &mut net.rules {
+            crate::rules::object_ids(r, link, &mut f);
+        }
     }
 
     // ---- options ---------------------------------------------------------
@@ -560,38 +567,49 @@ impl Project {
         Ok(at as i32 + 1)
     }
 
+    /// `EN_deletenode`, its checks in EPANET 2.2's order; `action` 1
+    /// (`EN_CONDITIONAL`) keeps a node that a control or rule names, or that
+    /// a link ends at.
     pub fn delete_node(&mut self, index: i32, action: i32) -> Result<()> {
-        let i = self.node(index)?;
+        self.check_open()?;
         self.check_no_solver()?;
+        let i = self.node(index)?;
+        check_action(action)?;
         let id = self.net.nodes[i].id.clone();
+        if self.net.options.quality.get(1).is_some_and(|t| *t == id)
+            && is_trace(&self.net.options.quality)
+        {
+            return Err(260);
+        }
         let linked: Vec<usize> = (0..self.net.links.len())
             .filter(|&k| self.net.links[k].from == id || self.net.links[k].to == id)
             .collect();
-        let controlled = self
-            .net
-            .controls
-            .iter()
-            .any(|c| control_node(c) == Some(&id));
-        if action == 1 && !linked.is_empty() {
-            return Err(259);
-        }
-        if action == 1 && controlled {
-            return Err(261);
-        }
-        if self.net.options.quality.get(1).is_some_and(|t| *t == id)
-            && self
+        if action == 1 {
+            let controlled = self
                 .net
-                .options
-                .quality
-                .first()
-                .is_some_and(|q| q.to_ascii_uppercase().starts_with("TRACE"))
-        {
-            return Err(260);
+                .controls
+                .iter()
+                .any(|c| control_node(c) == Some(&id))
+                || self
+                    .net
+                    .rules
+                    .iter()
+                    .any(|r| crate::rules::names(r, false, &id));
+            if controlled {
+                return Err(261);
+            }
+            if !linked.is_empty() {
+                return Err(259);
+            }
         }
         for &k in linked.iter().rev() {
             self.remove_link(k);
         }
         self.net.controls.retain(|c| control_node(c) != Some(&id));
+        // As EPANET 2.2's `adjustrules`: the rules that name it go with it.
+        self.net
+            .rules
+            .retain(|r| !crate::rules::names(r, false, &id));
         self.net.nodes.remove(i);
         self.net.quality.retain(|(n, _)| *n != id);
         self.net.sources.retain(|s| s.node != id);
@@ -600,7 +618,7 @@ impl Project {
         self.net
             .reactions
             .lines
-            .retain(|l| !(l.len() > 1 && l[0].eq_ignore_ascii_case("TANK") && l[1] == id));
+            .retain(|l| !keyed::names(l, &["TANK"], &id));
         Ok(())
     }
 
@@ -645,15 +663,21 @@ impl Project {
         Ok(self.net.links.len() as i32)
     }
 
+    /// `EN_deletelink`, its checks in EPANET 2.2's order; `action` 1 keeps a
+    /// link that a control or rule names.
     pub fn delete_link(&mut self, index: i32, action: i32) -> Result<()> {
-        let k = self.link(index)?;
+        self.check_open()?;
         self.check_no_solver()?;
+        let k = self.link(index)?;
+        check_action(action)?;
+        let id = &self.net.links[k].id;
         if action == 1
-            && self
-                .net
-                .controls
-                .iter()
-                .any(|c| c.link == self.net.links[k].id)
+            && (self.net.controls.iter().any(|c| c.link == *id)
+                || self
+                    .net
+                    .rules
+                    .iter()
+                    .any(|r| crate::rules::names(r, true, id)))
         {
             return Err(261);
         }
@@ -665,10 +689,19 @@ impl Project {
         let link = self.net.links.remove(k);
         let id = link.id;
         self.net.controls.retain(|c| c.link != id);
+        self.net
+            .rules
+            .retain(|r| !crate::rules::names(r, true, &id));
         self.net.vertices.retain(|(l, _, _)| *l != id);
-        let mentions = |l: &Vec<String>| l.len() > 1 && l[1] == id;
-        self.net.reactions.lines.retain(|l| !mentions(l));
-        self.net.energy.lines.retain(|l| !mentions(l));
+        // Only this link's lines: `GLOBAL PRICE` is no pipe named PRICE.
+        self.net
+            .reactions
+            .lines
+            .retain(|l| !keyed::names(l, &["BULK", "WALL"], &id));
+        self.net
+            .energy
+            .lines
+            .retain(|l| !keyed::names(l, &["PUMP"], &id));
     }
 
     pub fn set_link_nodes(&mut self, index: i32, n1: i32, n2: i32) -> Result<()> {
@@ -691,12 +724,14 @@ impl Project {
         if codes::link_type(&self.net.links[k].kind) == kind {
             return Ok(index);
         }
+        let id = &self.net.links[k].id;
         if action == 1
-            && self
-                .net
-                .controls
-                .iter()
-                .any(|c| c.link == self.net.links[k].id)
+            && (self.net.controls.iter().any(|c| c.link == *id)
+                || self
+                    .net
+                    .rules
+                    .iter()
+                    .any(|r| crate::rules::names(r, true, id)))
         {
             return Err(261);
         }
@@ -908,5 +943,30 @@ impl Project {
     /// [`Network::change_flow_units`](oasis_network::Network::change_flow_units)).
     pub fn set_flow_units(&mut self, units: oasis_network::units::FlowUnits) {
         self.net.change_flow_units(units);
+    }
+}
+
+/// Renames `old` to `new` where it is met.
+fn rename<'a>(old: &'a str, new: &'a str) -> impl FnMut(&mut String) + 'a {
+    move |s| {
+        if s == old {
+            *s = new.to_string();
+        }
+    }
+}
+
+/// `[OPTIONS] QUALITY TRACE node`.
+fn is_trace(quality: &[String]) -> bool {
+    quality
+        .first()
+        .is_some_and(|q| q.to_ascii_uppercase().starts_with("TRACE"))
+}
+
+/// `EN_UNCONDITIONAL` (0) or `EN_CONDITIONAL` (1).
+fn check_action(action: i32) -> Result<()> {
+    if (0..=1).contains(&action) {
+        Ok(())
+    } else {
+        Err(251)
     }
 }

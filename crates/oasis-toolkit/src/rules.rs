@@ -11,7 +11,7 @@
 //! its reader refuses, 207 for an action on a check valve, 251 otherwise.
 
 use oasis_network::inp::read::{hours, kw};
-use oasis_network::model::{Conjunction, Premise, RuleAction};
+use oasis_network::model::{Conjunction, Premise, Rule, RuleAction};
 use oasis_network::{LinkKind, Network, NodeKind, ValveKind};
 
 use crate::project::{Project, Result};
@@ -103,12 +103,45 @@ fn number(token: &str) -> Option<f64> {
     token.parse().ok()
 }
 
+/// Whether a premise's object word is a link's (else a node's, or SYSTEM).
+fn is_link_word(object: &str) -> bool {
+    matches!(object, "LINK" | "PIPE" | "PUMP" | "VALVE")
+}
+
+/// Whether a premise names a link (`link`) or a node.
+fn premise_names(p: &Premise, link: bool) -> bool {
+    p.object != "SYSTEM" && is_link_word(&p.object) == link
+}
+
+/// Visits every id rule `rule` names of a link (`link`: in its premises and
+/// actions) or of a node (in its premises). EPANET's rules refer to objects
+/// by index, so they follow a rename.
+pub(crate) fn object_ids(rule: &mut Rule, link: bool, mut f: impl FnMut(&mut String)) {
+    (rule.premises.iter_mut())
+        .filter(|p| premise_names(p, link))
+        .for_each(|p| f(&mut p.id));
+    if link {
+        (rule.then_actions.iter_mut().chain(&mut rule.else_actions)).for_each(|a| f(&mut a.id));
+    }
+}
+
+/// Whether `rule` names node or link `id` (EPANET's `incontrols`, for rules).
+pub(crate) fn names(rule: &Rule, link: bool, id: &str) -> bool {
+    rule.premises
+        .iter()
+        .any(|p| premise_names(p, link) && p.id == id)
+        || link
+            && rule
+                .then_actions
+                .iter()
+                .chain(&rule.else_actions)
+                .any(|a| a.id == id)
+}
+
 fn premise_codes(net: &Network, p: &Premise) -> PremiseCodes {
     let (object, index) = match p.object.as_str() {
         "SYSTEM" => (SYSTEM, 0),
-        "LINK" | "PIPE" | "PUMP" | "VALVE" => {
-            (LINK, net.link_index(&p.id).map_or(0, |k| k as i32 + 1))
-        }
+        o if is_link_word(o) => (LINK, net.link_index(&p.id).map_or(0, |k| k as i32 + 1)),
         _ => (NODE, net.node_index(&p.id).map_or(0, |i| i as i32 + 1)),
     };
     let variable = find(&p.variable, &VARIABLES).map_or(-1, |v| v as i32);

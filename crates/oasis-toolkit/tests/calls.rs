@@ -170,6 +170,15 @@ fn net1() -> PathBuf {
     oasis_parity::workspace().join("examples/jinchang-demo.inp")
 }
 
+/// A function of the library by name.
+///
+/// # Safety
+/// `T` is the function's C signature.
+unsafe fn sym<T: Copy>(lib: &Lib, name: &str) -> T {
+    let name = format!("{name}\0");
+    unsafe { *lib._lib.get::<T>(name.as_bytes()).expect("exported") }
+}
+
 fn id(s: &str) -> CString {
     CString::new(s).unwrap()
 }
@@ -1219,21 +1228,17 @@ fn energy_references(lib: &Lib, reference: &Lib, inp: &Path) -> Vec<(&'static st
     type Delete = unsafe extern "C" fn(Ph, c_int) -> c_int;
     type GetOption = unsafe extern "C" fn(Ph, c_int, *mut c_double) -> c_int;
     type GetType = unsafe extern "C" fn(Ph, c_int, *mut c_int) -> c_int;
-    // SAFETY: symbols of an EPANET toolkit library with these C signatures.
-    let sym = |lib: &Lib, name: &[u8]| unsafe {
-        lib._lib.get::<*const c_void>(name).map(|s| *s).unwrap()
-    };
     let ph = lib.project(inp);
     let mut out = Vec::new();
-    // SAFETY: valid project and arguments.
+    // SAFETY: valid project and arguments; symbols with these C signatures.
     unsafe {
-        let add_pattern: Add = std::mem::transmute(sym(lib, b"EN_addpattern\0"));
-        let add_curve: Add = std::mem::transmute(sym(lib, b"EN_addcurve\0"));
-        let set_pattern_id: SetId = std::mem::transmute(sym(lib, b"EN_setpatternid\0"));
-        let set_curve_id: SetId = std::mem::transmute(sym(lib, b"EN_setcurveid\0"));
-        let delete_pattern: Delete = std::mem::transmute(sym(lib, b"EN_deletepattern\0"));
-        let delete_curve: Delete = std::mem::transmute(sym(lib, b"EN_deletecurve\0"));
-        let link_type: GetType = std::mem::transmute(sym(lib, b"EN_getlinktype\0"));
+        let add_pattern: Add = sym(lib, "EN_addpattern");
+        let add_curve: Add = sym(lib, "EN_addcurve");
+        let set_pattern_id: SetId = sym(lib, "EN_setpatternid");
+        let set_curve_id: SetId = sym(lib, "EN_setcurveid");
+        let delete_pattern: Delete = sym(lib, "EN_deletepattern");
+        let delete_curve: Delete = sym(lib, "EN_deletecurve");
+        let link_type: GetType = sym(lib, "EN_getlinktype");
         let (mut links, mut patterns, mut curves, mut t) = (0, 0, 0, 0);
         (lib.count)(ph, 2, &mut links);
         let pump = (1..=links)
@@ -1250,7 +1255,7 @@ fn energy_references(lib: &Lib, reference: &Lib, inp: &Path) -> Vec<(&'static st
         assert_eq!((lib.set_link_value)(ph, pump, 22, prices as f64), 0);
         assert_eq!((lib.set_link_value)(ph, pump, 20, efficiency as f64), 0);
         let read = |what, out: &mut Vec<(&'static str, c_int, f64)>, ph: Ph, lib: &Lib| {
-            let get_option: GetOption = std::mem::transmute(sym(lib, b"EN_getoption\0"));
+            let get_option: GetOption = sym(lib, "EN_getoption");
             let mut v = 0.0;
             for (name, option) in [("global pattern", 10), ("global efficiency", 8)] {
                 let rc = get_option(ph, option, &mut v);
@@ -1273,7 +1278,7 @@ fn energy_references(lib: &Lib, reference: &Lib, inp: &Path) -> Vec<(&'static st
             &ph
         ));
         let path = CString::new(saved.to_str().unwrap()).unwrap();
-        let save: Add = std::mem::transmute(sym(lib, b"EN_saveinpfile\0"));
+        let save: Add = sym(lib, "EN_saveinpfile");
         assert_eq!(save(ph, path.as_ptr()), 0);
         let reopened = reference.project(&saved);
         read("saved, read by EPANET 2.2", &mut out, reopened, reference);
@@ -1298,4 +1303,83 @@ fn energy_references_follow_renamed_and_deleted_patterns_and_curves_as_in_epanet
         energy_references(&reference, &reference, &inp),
     );
     assert_eq!(a, b, "Oasis (left) and EPANET 2.2 (right)");
+}
+
+/// Renaming and deleting the objects a rule names (`eps-tank-controls.inp`:
+/// `IF TANK T1 LEVEL ABOVE 6 THEN VALVE V1 …`): EPANET 2.2 refers to them by
+/// index, so its rule follows a rename, and a rule that names a deleted
+/// object goes with it. The codes of each call, the rule count, and the
+/// run (heads and flows) after each step.
+fn objects_named_by_rules(lib: &Lib, inp: &Path) -> Vec<(String, c_int, Run)> {
+    type SetId = unsafe extern "C" fn(Ph, c_int, *const c_char) -> c_int;
+    type Delete = unsafe extern "C" fn(Ph, c_int, c_int) -> c_int;
+    let ph = lib.project(inp);
+    let mut out = Vec::new();
+    // SAFETY: valid project and arguments; symbols with these C signatures.
+    unsafe {
+        let index = |name: &str, node: bool| {
+            let (mut i, f): (
+                c_int,
+                unsafe extern "C" fn(Ph, *const c_char, *mut c_int) -> c_int,
+            ) = (
+                0,
+                if node {
+                    lib.node_index
+                } else {
+                    sym(lib, "EN_getlinkindex")
+                },
+            );
+            f(ph, id(name).as_ptr(), &mut i);
+            i
+        };
+        let (tank, valve) = (index("T1", true), index("V1", false));
+        let set_node_id: SetId = sym(lib, "EN_setnodeid");
+        let set_link_id: SetId = sym(lib, "EN_setlinkid");
+        let delete_node: Delete = sym(lib, "EN_deletenode");
+        let mut step = |what: &str, rc: c_int| {
+            let mut rules = 0;
+            (lib.count)(ph, 6, &mut rules);
+            out.push((format!("{what}: {rules} rules"), rc, lib.run(ph)));
+        };
+        step("renamed T1", set_node_id(ph, tank, id("TANK-1").as_ptr()));
+        step("renamed V1", set_link_id(ph, valve, id("VALVE-1").as_ptr()));
+        step(
+            "V1 deleted if in no control",
+            (lib.delete_link)(ph, valve, 1),
+        );
+        step("T1 deleted if in no control", delete_node(ph, tank, 1));
+        step("V1 deleted", (lib.delete_link)(ph, valve, 0));
+    }
+    lib.done(ph);
+    out
+}
+
+#[test]
+fn rules_follow_renamed_and_deleted_objects_as_in_epanet22() {
+    let _turn = serial();
+    let Some(reference) = reference() else { return };
+    let ours = Lib::load(&library_path());
+    let inp = oasis_parity::workspace().join("tests/networks/eps-tank-controls.inp");
+    let (a, b) = (
+        objects_named_by_rules(&ours, &inp),
+        objects_named_by_rules(&reference, &inp),
+    );
+    assert_eq!(a.len(), b.len());
+    for ((what, rc, run), (what_ref, rc_ref, run_ref)) in a.iter().zip(&b) {
+        assert_eq!(
+            (what, rc),
+            (what_ref, rc_ref),
+            "Oasis (left) and EPANET 2.2 (right)"
+        );
+        assert_eq!(run.len(), run_ref.len(), "{what}: steps");
+        for ((t, v), (t_ref, v_ref)) in run.iter().zip(run_ref) {
+            assert_eq!(t, t_ref, "{what}");
+            for (x, y) in v.iter().zip(v_ref) {
+                assert!(
+                    close(*x, *y, 1e-6),
+                    "{what} at {t} s: oasis {x}, epanet {y}"
+                );
+            }
+        }
+    }
 }
