@@ -392,6 +392,18 @@ impl<'a> Simulation<'a> {
     pub fn saved_hydraulics(&self) -> crate::quality::SavedHydraulics {
         let f32 = |x: f64| x as f32 as f64;
         crate::quality::SavedHydraulics {
+            head: self.s.head.iter().map(|&h| f32(h)).collect(),
+            setting: self.s.setting.iter().map(|&k| f32(k)).collect(),
+            ..self.hydraulics_for_quality()
+        }
+    }
+
+    /// What quality routing reads of this period's hydraulics: as
+    /// [`Simulation::saved_hydraulics`] without the heads and settings,
+    /// which only a hydraulics file holds.
+    pub(crate) fn hydraulics_for_quality(&self) -> crate::quality::SavedHydraulics {
+        let f32 = |x: f64| x as f32 as f64;
+        crate::quality::SavedHydraulics {
             time_s: self.htime,
             step_s: 0,
             demand: self.s.demand.iter().map(|&d| f32(d)).collect(),
@@ -403,8 +415,8 @@ impl<'a> Simulation<'a> {
                 .map(|(&q, &st)| if st <= Status::Closed { 0.0 } else { f32(q) })
                 .collect(),
             status: self.s.status.clone(),
-            head: self.s.head.iter().map(|&h| f32(h)).collect(),
-            setting: self.s.setting.iter().map(|&k| f32(k)).collect(),
+            head: Vec::new(),
+            setting: Vec::new(),
         }
     }
 

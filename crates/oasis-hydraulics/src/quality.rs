@@ -158,7 +158,7 @@ pub fn simulate(
     // Each period's hydraulics, kept for the quality pass with the step that follows.
     let mut saved = Vec::new();
     let periods = crate::run_periods(&mut sim, progress, |sim| {
-        let mut h = sim.saved_hydraulics();
+        let mut h = sim.hydraulics_for_quality();
         h.step_s = sim.next()?;
         let step = h.step_s;
         saved.push(h);
@@ -227,22 +227,17 @@ impl<'a> QualityRouter<'a> {
         let mut left = self.engine.qstep;
         while left > 0 {
             let hstep = self.engine.htime - self.engine.qtime;
-            let mut dt = left;
-            if hstep < dt {
-                dt = hstep;
-                if self.engine.kind != Constituent::None {
-                    self.engine.transport(dt);
-                }
-                self.engine.qtime += dt;
-                if self.engine.qtime == self.engine.htime && self.saved.get(self.loaded).is_none() {
+            let dt = left.min(hstep);
+            if self.engine.kind != Constituent::None {
+                self.engine.transport(dt);
+            }
+            self.engine.qtime += dt;
+            // The step crosses a hydraulic time: the next period's hydraulics.
+            if hstep < left {
+                if self.saved.get(self.loaded).is_none() {
                     return None;
                 }
                 self.run();
-            } else {
-                if self.engine.kind != Constituent::None {
-                    self.engine.transport(dt);
-                }
-                self.engine.qtime += dt;
             }
             left -= dt;
         }
